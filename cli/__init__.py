@@ -1,0 +1,1 @@
+"""crewup-admin: operate a CrewUp installation from the shell."""

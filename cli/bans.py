@@ -1,0 +1,64 @@
+"""crewup-admin bans: ban and unban accounts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import typer
+
+from cli.common import console, run, settings, transaction
+from cli.users import account_table, resolve_account
+from crewup import clock
+from crewup.users import service
+from crewup.users.service import Account
+
+app = typer.Typer(
+    help="Bans: a banned account cannot sign in or use its tokens.", no_args_is_help=True
+)
+
+
+@app.command()
+def add(
+    who: str = typer.Argument(..., help="User id or email"),
+    reason: str = typer.Option(..., help="Why; shown in the audit trail"),
+    days: int | None = typer.Option(None, min=1, help="Lift it after this many days"),
+) -> None:
+    """Ban someone now; their refresh tokens are revoked and access tokens stop working."""
+    cfg = settings()
+
+    async def work() -> Account:
+        async with transaction(cfg) as conn:
+            account = await resolve_account(conn, who)
+            expires = clock.now() + timedelta(days=days) if days else None
+            return await service.ban_account(conn, account.id, reason, expires)
+
+    account = run(work)
+    until = clock.isoformat(account.ban_expires_at) if account.ban_expires_at else "for good"
+    console.print(f"user {account.id} banned {until}")
+
+
+@app.command()
+def remove(who: str = typer.Argument(..., help="User id or email")) -> None:
+    """Lift a ban."""
+    cfg = settings()
+
+    async def work() -> Account:
+        async with transaction(cfg) as conn:
+            account = await resolve_account(conn, who)
+            return await service.unban_account(conn, account.id)
+
+    account = run(work)
+    console.print(f"user {account.id} is no longer banned")
+
+
+@app.command("list")
+def list_bans(limit: int = typer.Option(100, min=1, max=1000)) -> None:
+    """Accounts with a ban on record."""
+    cfg = settings()
+
+    async def work() -> list[Account]:
+        async with transaction(cfg) as conn:
+            return await service.list_accounts(conn, limit=limit, banned_only=True)
+
+    accounts = run(work)
+    console.print(account_table(accounts, f"{len(accounts)} banned"))

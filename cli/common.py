@@ -1,0 +1,63 @@
+"""What every crewup-admin command shares: settings, the database, errors as exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.db import Database
+from crewup.errors import DomainError, Invalid
+from crewup.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+console = Console()
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    # One plain line, unwrapped, so scripts can grep it.
+    typer.echo(f"crewup-admin: {' '.join(str(message).split())}", err=True)
+    raise typer.Exit(code)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        fail(str(exc), EXIT_USAGE)
+
+
+def run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run one command's async work; domain errors become one line and an exit code."""
+    try:
+        return asyncio.run(work())  # type: ignore[arg-type]
+    except Invalid as exc:
+        fail(exc.detail, EXIT_USAGE)
+    except DomainError as exc:
+        fail(exc.detail)
+    except (OperationalError, OSError) as exc:
+        fail(f"cannot reach the database: {getattr(exc, 'orig', exc)}")
+
+
+@asynccontextmanager
+async def database(cfg: Settings) -> AsyncIterator[Database]:
+    db = Database(cfg.effective_database_url, pool_size=2)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@asynccontextmanager
+async def transaction(cfg: Settings) -> AsyncIterator[AsyncConnection]:
+    async with database(cfg) as db, db.transaction() as conn:
+        yield conn

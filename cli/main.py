@@ -1,0 +1,22 @@
+"""crewup-admin entry point."""
+
+import typer
+
+from cli import bans, db, keys, seed, users
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Operate a CrewUp installation. Settings come from CREWUP_CONFIG and "
+    "CREWUP_* variables, as for `crewup serve`.",
+)
+app.add_typer(db.app, name="db")
+app.add_typer(users.app, name="users")
+app.add_typer(bans.app, name="bans")
+app.add_typer(keys.app, name="keys")
+app.add_typer(seed.app, name="seed")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,150 @@
+"""crewup-admin users: look people up, create accounts, change roles."""
+
+from __future__ import annotations
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cli.common import EXIT_USAGE, console, fail, run, settings, transaction
+from crewup import clock
+from crewup.auth.passwords import PasswordHasher
+from crewup.auth.schemas import RegisterIn
+from crewup.errors import NotFound
+from crewup.users import service
+from crewup.users.service import Account, Role
+from crewup.web.problems import invalid_from
+
+app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
+
+
+def account_table(accounts: list[Account], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("id", "email", "display name", "role", "banned", "created"):
+        table.add_column(column)
+    for a in accounts:
+        table.add_row(
+            str(a.id),
+            a.email or "",
+            a.display_name,
+            a.role.value,
+            "yes" if a.banned else "",
+            clock.isoformat(a.created_at),
+        )
+    return table
+
+
+async def resolve_account(conn: AsyncConnection, who: str) -> Account:
+    """A user by id or by email."""
+    if who.isdigit():
+        return await service.get_account(conn, int(who))
+    found = await service.find_account_by_email(conn, who)
+    if found is None or found.deleted_at is not None:
+        raise NotFound(f"no user with email {who}")
+    return found
+
+
+@app.command("list")
+def list_users(
+    role: Role | None = typer.Option(None, help="Only this role"),
+    limit: int = typer.Option(50, min=1, max=1000),
+    after: int = typer.Option(0, help="Start after this id (pagination)"),
+) -> None:
+    """List accounts, oldest first."""
+    cfg = settings()
+
+    async def work() -> list[Account]:
+        async with transaction(cfg) as conn:
+            return await service.list_accounts(conn, limit=limit, after_id=after, role=role)
+
+    accounts = run(work)
+    console.print(account_table(accounts, f"{len(accounts)} users"))
+
+
+@app.command()
+def show(who: str = typer.Argument(..., help="User id or email")) -> None:
+    """Everything about one account."""
+    cfg = settings()
+
+    async def work() -> Account:
+        async with transaction(cfg) as conn:
+            return await resolve_account(conn, who)
+
+    a = run(work)
+    table = Table(show_header=False, title=f"user {a.id}")
+    rows = {
+        "email": a.email,
+        "display name": a.display_name,
+        "role": a.role.value,
+        "interests": ", ".join(a.interests),
+        "home": f"{a.home_lat}, {a.home_lon}" if a.home_lat is not None else "",
+        "reputation": f"{a.reputation_score} ({a.rating_count} ratings)",
+        "banned": f"yes: {a.ban_reason}" if a.banned else "no",
+        "created": clock.isoformat(a.created_at),
+    }
+    for key, value in rows.items():
+        table.add_row(key, str(value or ""))
+    console.print(table)
+
+
+@app.command()
+def create(
+    email: str = typer.Option(...),
+    display_name: str = typer.Option(...),
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, envvar="CREWUP_NEW_PASSWORD"
+    ),
+    role: Role = typer.Option(Role.user),
+) -> None:
+    """Create an account (the password is prompted for unless given)."""
+    cfg = settings()
+    try:
+        checked = RegisterIn(email=email, password=password, display_name=display_name)
+    except ValidationError as exc:
+        fail(invalid_from(exc).detail, EXIT_USAGE)
+
+    async def work() -> Account:
+        hasher = PasswordHasher(cfg.argon2_time_cost, cfg.argon2_memory_kib)
+        password_hash = await hasher.hash(checked.password)
+        async with transaction(cfg) as conn:
+            return await service.create_account(
+                conn,
+                email=checked.email,
+                password_hash=password_hash,
+                display_name=checked.display_name,
+                role=role,
+            )
+
+    account = run(work)
+    console.print(f"created user [bold]{account.id}[/] {account.email} ({account.role.value})")
+
+
+def _set_role(who: str, role: Role) -> Account:
+    cfg = settings()
+
+    async def work() -> Account:
+        async with transaction(cfg) as conn:
+            account = await resolve_account(conn, who)
+            return await service.set_role(conn, account.id, role)
+
+    return run(work)
+
+
+@app.command()
+def promote(
+    who: str = typer.Argument(..., help="User id or email"),
+    role: Role = typer.Option(..., help="moderator or admin"),
+) -> None:
+    """Give someone the moderator or admin role; it applies on their next request."""
+    if role is Role.user:
+        fail("use `demote` to return someone to the user role", EXIT_USAGE)
+    account = _set_role(who, role)
+    console.print(f"user {account.id} is now [bold]{account.role.value}[/]")
+
+
+@app.command()
+def demote(who: str = typer.Argument(..., help="User id or email")) -> None:
+    """Return someone to the plain user role."""
+    account = _set_role(who, Role.user)
+    console.print(f"user {account.id} is now [bold]{account.role.value}[/]")

@@ -1,0 +1,146 @@
+"""create_app(settings): every resource, middleware and route of one CrewUp web process."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
+
+from crewup import auth, migrate, users
+from crewup.auth.keyring import Keyring
+from crewup.auth.passwords import PasswordHasher
+from crewup.auth.service import AuthDeps
+from crewup.auth.tokens import TokenIssuer
+from crewup.db import Database
+from crewup.mailer import FolderMailer
+from crewup.ratelimit import RateLimiter
+from crewup.settings import Settings
+from crewup.web import home, ops
+from crewup.web.appkeys import AUTH, DB, HTTP_METRICS, KEYRING, METRICS_REGISTRY, REDIS, SETTINGS
+from crewup.web.metrics import HttpMetrics, metrics_middleware
+from crewup.web.observability import request_id_middleware, stamp_request_id
+from crewup.web.pages import setup_sessions, setup_templates
+from crewup.web.problems import problem_middleware
+
+log = logging.getLogger("crewup")
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+class StartupError(Exception):
+    """A dependency is missing or not ready; the message says what to do."""
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """The configured key, or one generated once into the data dir and reused after."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def keyring_for(settings: Settings) -> Keyring:
+    return Keyring(
+        settings.data_dir / "keys",
+        timedelta(seconds=settings.access_token_ttl_seconds),
+        fixed_key_file=settings.jwt_private_key_file,
+    )
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    db = app[DB]
+    try:
+        async with db.engine.connect() as conn:
+            current = await conn.run_sync(migrate.revision_of)
+    except Exception as exc:
+        raise StartupError(f"cannot reach the database: {exc}") from exc
+    head = migrate.head_revision()
+    if current != head:
+        raise StartupError(
+            f"database is at revision {current}, code expects {head}: run `crewup-admin db upgrade`"
+        )
+    yield
+    await db.dispose()
+
+
+async def _redis(app: web.Application) -> AsyncIterator[None]:
+    redis = app[REDIS]
+    if redis is not None:
+        try:
+            await redis.ping()
+        except Exception as exc:
+            raise StartupError(f"cannot reach Redis at redis_url: {exc}") from exc
+    yield
+    if redis is not None:
+        await redis.aclose()
+
+
+async def _keys(app: web.Application) -> AsyncIterator[None]:
+    import asyncio
+
+    await asyncio.to_thread(app[KEYRING].load)
+    yield
+
+
+def create_app(settings: Settings) -> web.Application:
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[request_id_middleware, metrics_middleware],
+    )
+    app[SETTINGS] = settings
+    registry = CollectorRegistry()
+    app[METRICS_REGISTRY] = registry
+    app[HTTP_METRICS] = HttpMetrics(registry)
+    # Clients are built here without I/O; connections open in the cleanup contexts.
+    app[DB] = Database(settings.effective_database_url)
+    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    app[REDIS] = redis
+    keyring = keyring_for(settings)
+    app[KEYRING] = keyring
+    app[AUTH] = AuthDeps(
+        db=app[DB],
+        hasher=PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        issuer=TokenIssuer(
+            keyring,
+            settings.effective_public_url,
+            settings.jwt_audience,
+            timedelta(seconds=settings.access_token_ttl_seconds),
+        ),
+        limiter=RateLimiter(settings.redis_url, settings.redis_prefix),
+        mailer=FolderMailer(
+            settings.data_dir / "outbox" / "mail", f"CrewUp <no-reply@{_host_of(settings)}>"
+        ),
+        settings=settings,
+    )
+    app.cleanup_ctx.extend([_database, _redis, _keys])
+
+    setup_sessions(app, settings, ensure_secret_key(settings), redis)
+    app.middlewares.append(problem_middleware)
+    app.on_response_prepare.append(stamp_request_id)
+    setup_templates(app)
+
+    app.router.add_routes(ops.routes)
+    app.router.add_routes(home.routes)
+    auth.setup(app)
+    users.setup(app)
+    app.router.add_static("/static", STATIC_DIR)
+    return app
+
+
+def _host_of(settings: Settings) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(settings.effective_public_url).hostname or "localhost"

@@ -1,0 +1,87 @@
+"""Refresh tokens: opaque, stored as digests, rotated on use, revoked by family on reuse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock, ids
+from crewup.auth.tables import refresh_tokens
+
+
+@dataclass(frozen=True)
+class SpentToken:
+    """The outcome of presenting a refresh token."""
+
+    user_id: int | None
+    family_id: str | None
+    reused: bool = False
+
+
+async def store_refresh_token(
+    conn: AsyncConnection, user_id: int, ttl: timedelta, family_id: str | None = None
+) -> str:
+    token = ids.new_token()
+    now = clock.now()
+    await conn.execute(
+        refresh_tokens.insert().values(
+            user_id=user_id,
+            family_id=family_id or ids.new_uuid(),
+            token_hash=ids.token_digest(token),
+            issued_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    return token
+
+
+async def spend_refresh_token(conn: AsyncConnection, token: str) -> SpentToken:
+    """Mark the token used. A token already used (or raced) comes back as `reused`."""
+    row = (
+        await conn.execute(
+            select(refresh_tokens).where(refresh_tokens.c.token_hash == ids.token_digest(token))
+        )
+    ).first()
+    now = clock.now()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return SpentToken(None, None)
+    if row.used_at is not None:
+        return SpentToken(row.user_id, row.family_id, reused=True)
+    # Conditional update: of two concurrent refreshes with one token, exactly one wins.
+    claimed = await conn.execute(
+        update(refresh_tokens)
+        .where(refresh_tokens.c.id == row.id, refresh_tokens.c.used_at.is_(None))
+        .values(used_at=now)
+    )
+    if claimed.rowcount != 1:
+        return SpentToken(row.user_id, row.family_id, reused=True)
+    return SpentToken(row.user_id, row.family_id)
+
+
+async def revoke_family(conn: AsyncConnection, family_id: str) -> None:
+    await conn.execute(
+        update(refresh_tokens)
+        .where(refresh_tokens.c.family_id == family_id, refresh_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )
+
+
+async def family_of(conn: AsyncConnection, token: str) -> str | None:
+    return (
+        await conn.execute(
+            select(refresh_tokens.c.family_id).where(
+                refresh_tokens.c.token_hash == ids.token_digest(token)
+            )
+        )
+    ).scalar_one_or_none()
+
+
+async def revoke_all_sessions(conn: AsyncConnection, user_id: int) -> None:
+    await conn.execute(
+        update(refresh_tokens)
+        .where(refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+    )

@@ -1,0 +1,35 @@
+"""Rate limits on a moving window, counted in Redis when configured so every process agrees."""
+
+from __future__ import annotations
+
+import time
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+
+from crewup.errors import RateLimited
+
+
+class RateLimiter:
+    def __init__(self, redis_url: str | None, prefix: str) -> None:
+        self.storage: Storage
+        if redis_url:
+            self.storage = RedisStorage(
+                f"async+{redis_url}", implementation="redispy", key_prefix=f"{prefix}ratelimit"
+            )
+        else:
+            self.storage = MemoryStorage()
+        self._strategy = MovingWindowRateLimiter(self.storage)
+        self._parsed: dict[str, list[RateLimitItem]] = {}
+
+    async def hit(self, rule: str, *key: str, what: str = "requests") -> None:
+        """Count one attempt; raise RateLimited (429 with Retry-After) past the rule."""
+        items = self._parsed.get(rule)
+        if items is None:
+            items = self._parsed[rule] = parse_many(rule)
+        for item in items:
+            if not await self._strategy.hit(item, *key):
+                stats = await self._strategy.get_window_stats(item, *key)
+                retry_after = int(stats.reset_time - time.time()) + 1
+                raise RateLimited(f"too many {what}; try again in {retry_after} s", retry_after)

@@ -1,0 +1,159 @@
+"""One settings object: TOML file named by CREWUP_CONFIG, overridden by CREWUP_* variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ENV_PREFIX = "CREWUP_"
+
+
+class SettingsError(Exception):
+    """A setting is wrong; the message is one line naming it."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: Path = Path("./var")
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    public_url: AnyHttpUrl | None = None
+    database_url: str | None = None
+    redis_url: str | None = None
+    redis_prefix: str = "crewup:"
+    amqp_url: str | None = None
+    secret_key: str | None = Field(None, min_length=32)
+    jwt_private_key_file: Path | None = None
+    jwt_audience: str = "crewup"
+    access_token_ttl_seconds: int = Field(900, ge=30, le=86400)
+    refresh_token_ttl_days: int = Field(30, ge=1, le=365)
+    password_reset_ttl_minutes: int = Field(60, ge=5, le=1440)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(65536, ge=1024)
+    rate_limit_login: str = "10/minute"
+    rate_limit_register: str = "20/hour"
+    rate_limit_password_reset: str = "5/hour"
+    metrics_token: str | None = Field(None, min_length=16)
+    log_level: str = "INFO"
+    access_log: bool = True
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        scheme = value.split("://", 1)[0]
+        if scheme not in {
+            "sqlite",
+            "sqlite+aiosqlite",
+            "postgresql",
+            "postgres",
+            "postgresql+asyncpg",
+        }:
+            raise ValueError("must start with postgresql:// or sqlite:///")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @field_validator("amqp_url")
+    @classmethod
+    def _amqp_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("amqp://", "amqps://")):
+            raise ValueError("must start with amqp:// or amqps://")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @field_validator("rate_limit_login", "rate_limit_register", "rate_limit_password_reset")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError("must look like '10/minute'") from exc
+        return value
+
+    @property
+    def effective_public_url(self) -> str:
+        if self.public_url is not None:
+            return str(self.public_url).rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def effective_database_url(self) -> str:
+        """An async SQLAlchemy URL; SQLite in the data dir unless told otherwise."""
+        url = self.database_url or f"sqlite:///{(self.data_dir / 'crewup.sqlite3').resolve()}"
+        for plain, driver in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite://", "sqlite+aiosqlite://"),
+        ):
+            if url.startswith(plain):
+                return driver + url[len(plain) :]
+        return url
+
+
+def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
+    fields = Settings.model_fields
+    found: dict[str, Any] = {}
+    for key, value in environ.items():
+        if key.startswith(ENV_PREFIX) and key != "CREWUP_CONFIG":
+            name = key[len(ENV_PREFIX) :].lower()
+            if name in fields:
+                found[name] = value
+    return found
+
+
+def _describe(error: dict[str, Any], origin: dict[str, str]) -> str:
+    name = str(error["loc"][0]) if error["loc"] else "settings"
+    where = origin.get(name, "setting")
+    if error["type"] == "extra_forbidden":
+        return f"unknown setting {name!r} in {where}"
+    return f"invalid setting {ENV_PREFIX}{name.upper()} ({where}): {error['msg']}"
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Read the TOML file and environment; raise SettingsError with one line on a bad value."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    config_path = environ.get("CREWUP_CONFIG")
+    if config_path:
+        try:
+            with open(config_path, "rb") as fh:
+                from_file = tomllib.load(fh)
+        except OSError as exc:
+            raise SettingsError(
+                f"CREWUP_CONFIG: cannot read {config_path}: {exc.strerror}"
+            ) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"CREWUP_CONFIG: {config_path} is not valid TOML: {exc}") from exc
+        values.update(from_file)
+        origin.update({k: config_path for k in from_file})
+    env = _env_overrides(environ)
+    values.update(env)
+    origin.update({k: "environment" for k in env})
+    values.update(overrides)
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc.errors()[0], origin)) from None

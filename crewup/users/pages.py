@@ -1,0 +1,74 @@
+"""Browser face of users: my profile (view and edit) and other people's pages."""
+
+from typing import Any
+
+from aiohttp import web
+
+from crewup.users import service
+from crewup.users.schemas import ProfilePatch, UserPublic
+from crewup.web.appkeys import DB
+from crewup.web.forms import parse_form
+from crewup.web.pages import flash, render_page, require_page_actor
+from crewup.web.requests import path_id
+
+routes = web.RouteTableDef()
+
+
+def _profile_values(account: service.Account) -> dict[str, str]:
+    return {
+        "display_name": account.display_name,
+        "bio": account.bio,
+        "interests": ", ".join(account.interests),
+        "home_lat": "" if account.home_lat is None else str(account.home_lat),
+        "home_lon": "" if account.home_lon is None else str(account.home_lon),
+    }
+
+
+def _shape_profile(values: dict[str, str]) -> dict[str, Any]:
+    shaped: dict[str, Any] = dict(values)
+    shaped["interests"] = [
+        i for i in (p.strip() for p in values.get("interests", "").split(",")) if i
+    ]
+    for key in ("home_lat", "home_lon"):
+        if not values.get(key, "").strip():
+            shaped[key] = None
+    return shaped
+
+
+@routes.get("/profile")
+async def my_profile(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    async with request.app[DB].reading() as conn:
+        account = await service.get_account(conn, actor.id)
+    return await render_page(
+        request,
+        "users/profile_edit.html",
+        {"account": account, "values": _profile_values(account), "errors": {}},
+    )
+
+
+@routes.post("/profile")
+async def save_profile(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    form = await parse_form(request, ProfilePatch, _shape_profile)
+    if form.data is None:
+        async with request.app[DB].reading() as conn:
+            account = await service.get_account(conn, actor.id)
+        return await render_page(
+            request,
+            "users/profile_edit.html",
+            {"account": account, "values": form.values, "errors": form.errors},
+            422,
+        )
+    async with request.app[DB].transaction() as conn:
+        await service.update_profile(conn, actor.id, form.data.changes())
+    await flash(request, "Profile saved.")
+    raise web.HTTPSeeOther("/profile")
+
+
+@routes.get(r"/users/{user_id:\d+}")
+async def user_page(request: web.Request) -> web.Response:
+    await require_page_actor(request)
+    async with request.app[DB].reading() as conn:
+        account = await service.get_account(conn, path_id(request, "user_id"))
+    return await render_page(request, "users/profile.html", {"user": UserPublic.of(account)})

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+
+from crewup.users.service import Account
+from crewup.web.schemas import InputModel, UtcTimestamp
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+Interest = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+
+
+class Reputation(BaseModel):
+    score: float | None = Field(description="mean rating 1..5, null until rated")
+    count: int
+
+
+class UserPublic(BaseModel):
+    id: int
+    display_name: str
+    bio: str
+    interests: list[str]
+    reputation: Reputation
+    created_at: UtcTimestamp
+
+    @classmethod
+    def of(cls, account: Account) -> UserPublic:
+        return cls(
+            id=account.id,
+            display_name=account.display_name,
+            bio=account.bio,
+            interests=account.interests,
+            reputation=Reputation(score=account.reputation_score, count=account.rating_count),
+            created_at=account.created_at,
+        )
+
+
+class UserMe(UserPublic):
+    email: str | None
+    role: str
+    home_lat: float | None
+    home_lon: float | None
+
+    @classmethod
+    def of(cls, account: Account) -> UserMe:
+        public = UserPublic.of(account)
+        return cls(
+            **public.model_dump(),
+            email=account.email,
+            role=account.role.value,
+            home_lat=account.home_lat,
+            home_lon=account.home_lon,
+        )
+
+
+class ProfilePatch(InputModel):
+    display_name: DisplayName | None = None
+    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    interests: list[Interest] | None = Field(None, max_length=20)
+    home_lat: float | None = Field(None, ge=-90, le=90)
+    home_lon: float | None = Field(None, ge=-180, le=180)
+
+    @field_validator("display_name", "bio", "interests")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+    @field_validator("interests")
+    @classmethod
+    def _dedupe(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(item.lower() for item in value))
+
+    @model_validator(mode="after")
+    def _home_together(self) -> ProfilePatch:
+        sent = {"home_lat", "home_lon"} & self.model_fields_set
+        if sent and (len(sent) == 1 or (self.home_lat is None) != (self.home_lon is None)):
+            raise ValueError("home_lat and home_lon are set (or cleared with null) together")
+        return self
+
+    def changes(self) -> dict[str, object]:
+        """Only what the client sent; home_lat/home_lon may be null to clear them."""
+        return self.model_dump(include=self.model_fields_set)

@@ -1,0 +1,257 @@
+"""Accounts: profiles, roles, bans and erasure."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock
+from crewup.auth.refresh import revoke_all_sessions
+from crewup.errors import Conflict, FieldError, NotFound
+from crewup.users.tables import users
+
+DELETED_NAME = "deleted user"
+
+
+class Role(enum.StrEnum):
+    user = "user"
+    moderator = "moderator"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking, read fresh for each request so a ban or role change applies at once."""
+
+    id: int
+    role: Role
+    banned: bool
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.moderator, Role.admin)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    email: str | None
+    password_hash: str | None
+    display_name: str
+    bio: str
+    interests: list[str]
+    home_lat: float | None
+    home_lon: float | None
+    role: Role
+    banned_at: datetime | None
+    ban_expires_at: datetime | None
+    ban_reason: str | None
+    rating_count: int
+    rating_sum: int
+    created_at: datetime
+    deleted_at: datetime | None
+
+    @property
+    def banned(self) -> bool:
+        return _is_banned(self.banned_at, self.ban_expires_at)
+
+    @property
+    def reputation_score(self) -> float | None:
+        return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
+
+
+def _is_banned(banned_at: datetime | None, expires_at: datetime | None) -> bool:
+    return banned_at is not None and (expires_at is None or expires_at > clock.now())
+
+
+_ACCOUNT_COLUMNS = [users.c[name] for name in Account.__dataclass_fields__]
+
+
+def _account(row: Any) -> Account:
+    data = dict(row._mapping)
+    data["role"] = Role(data["role"])
+    data["interests"] = list(data["interests"] or [])
+    return Account(**data)
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
+    row = (
+        await conn.execute(
+            select(users.c.role, users.c.banned_at, users.c.ban_expires_at).where(
+                users.c.id == user_id, users.c.deleted_at.is_(None)
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    return Actor(
+        id=user_id, role=Role(row.role), banned=_is_banned(row.banned_at, row.ban_expires_at)
+    )
+
+
+async def get_account(conn: AsyncConnection, user_id: int) -> Account:
+    row = (
+        await conn.execute(
+            select(*_ACCOUNT_COLUMNS).where(users.c.id == user_id, users.c.deleted_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"user {user_id} not found")
+    return _account(row)
+
+
+async def find_account_by_email(conn: AsyncConnection, email: str) -> Account | None:
+    row = (
+        await conn.execute(select(*_ACCOUNT_COLUMNS).where(users.c.email == normalise_email(email)))
+    ).first()
+    return _account(row) if row else None
+
+
+async def create_account(
+    conn: AsyncConnection,
+    *,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    role: Role = Role.user,
+) -> Account:
+    email = normalise_email(email)
+    taken = Conflict(
+        "an account with this email already exists", [FieldError("email", "already registered")]
+    )
+    if await find_account_by_email(conn, email) is not None:
+        raise taken
+    now = clock.now()
+    try:
+        user_id = (
+            await conn.execute(
+                users.insert()
+                .values(
+                    email=email,
+                    password_hash=password_hash,
+                    display_name=display_name.strip(),
+                    interests=[],
+                    role=role.value,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(users.c.id)
+            )
+        ).scalar_one()
+    except IntegrityError:
+        raise taken from None
+    return await get_account(conn, user_id)
+
+
+PROFILE_FIELDS = ("display_name", "bio", "interests", "home_lat", "home_lon")
+
+
+async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str, Any]) -> Account:
+    values = {k: v for k, v in changes.items() if k in PROFILE_FIELDS}
+    if values:
+        await conn.execute(
+            update(users).where(users.c.id == user_id).values(**values, updated_at=clock.now())
+        )
+    return await get_account(conn, user_id)
+
+
+async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
+    await conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(password_hash=password_hash, updated_at=clock.now())
+    )
+
+
+async def erase_account(conn: AsyncConnection, user_id: int) -> None:
+    """Personal data goes; the row stays so content keeps an author shown as 'deleted user'."""
+    await get_account(conn, user_id)
+    now = clock.now()
+    await conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(
+            email=None,
+            password_hash=None,
+            display_name=DELETED_NAME,
+            bio="",
+            interests=[],
+            home_lat=None,
+            home_lon=None,
+            deleted_at=now,
+            updated_at=now,
+        )
+    )
+    await revoke_all_sessions(conn, user_id)
+
+
+async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:
+    await get_account(conn, user_id)
+    await conn.execute(
+        update(users).where(users.c.id == user_id).values(role=role.value, updated_at=clock.now())
+    )
+    return await get_account(conn, user_id)
+
+
+async def ban_account(
+    conn: AsyncConnection, user_id: int, reason: str, expires_at: datetime | None
+) -> Account:
+    await get_account(conn, user_id)
+    await conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(banned_at=clock.now(), ban_expires_at=expires_at, ban_reason=reason)
+    )
+    await revoke_all_sessions(conn, user_id)
+    return await get_account(conn, user_id)
+
+
+async def unban_account(conn: AsyncConnection, user_id: int) -> Account:
+    account = await get_account(conn, user_id)
+    if account.banned_at is None:
+        raise Conflict(f"user {user_id} is not banned")
+    await conn.execute(
+        update(users)
+        .where(users.c.id == user_id)
+        .values(banned_at=None, ban_expires_at=None, ban_reason=None)
+    )
+    return await get_account(conn, user_id)
+
+
+async def list_accounts(
+    conn: AsyncConnection,
+    *,
+    limit: int,
+    after_id: int = 0,
+    role: Role | None = None,
+    banned_only: bool = False,
+) -> list[Account]:
+    query = (
+        select(*_ACCOUNT_COLUMNS)
+        .where(users.c.id > after_id, users.c.deleted_at.is_(None))
+        .order_by(users.c.id)
+        .limit(limit)
+    )
+    if role is not None:
+        query = query.where(users.c.role == role.value)
+    if banned_only:
+        query = query.where(users.c.banned_at.is_not(None))
+    return [_account(row) for row in await conn.execute(query)]
+
+
+async def count_accounts(conn: AsyncConnection) -> int:
+    return (
+        await conn.execute(
+            select(func.count()).select_from(users).where(users.c.deleted_at.is_(None))
+        )
+    ).scalar_one()

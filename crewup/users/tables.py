@@ -1,0 +1,26 @@
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, func
+
+from crewup.db import UtcDateTime, metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # NULL once the account is deleted; unique among live accounts.
+    Column("email", String(320), unique=True, nullable=True),
+    Column("password_hash", String(255), nullable=True),
+    Column("display_name", String(80), nullable=False),
+    Column("bio", Text, nullable=False, server_default=""),
+    Column("interests", JSON, nullable=False, default=list),
+    Column("home_lat", Float, nullable=True),
+    Column("home_lon", Float, nullable=True),
+    Column("role", String(16), nullable=False, server_default="user"),
+    Column("banned_at", UtcDateTime, nullable=True),
+    Column("ban_expires_at", UtcDateTime, nullable=True),
+    Column("ban_reason", Text, nullable=True),
+    Column("rating_count", Integer, nullable=False, server_default="0"),
+    Column("rating_sum", Integer, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
+    Column("deleted_at", UtcDateTime, nullable=True),
+)

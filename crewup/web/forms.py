@@ -1,0 +1,54 @@
+"""HTML forms: CSRF check, then the same pydantic models the API uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from crewup.errors import DomainError
+from crewup.web.pages import check_csrf
+from crewup.web.problems import field_errors
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class FormResult(Generic[M]):
+    def __init__(self, data: M | None, values: dict[str, str], errors: dict[str, str]) -> None:
+        self.data = data
+        self.values = values
+        self.errors = errors
+
+    def fail(self, exc: DomainError) -> None:
+        """Put a service's answer next to its fields, or at the top of the form."""
+        for error in exc.errors:
+            self.errors.setdefault(error.field, error.message)
+        if not exc.errors:
+            self.errors["form"] = exc.detail
+
+
+async def parse_form(
+    request: web.Request,
+    model: type[M],
+    shape: Callable[[dict[str, str]], dict[str, Any]] | None = None,
+) -> FormResult[M]:
+    form = await request.post()
+    await check_csrf(request, form)
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k in model.model_fields}
+    raw: dict[str, Any] = shape(dict(values)) if shape else dict(values)
+    try:
+        return FormResult(model.model_validate(raw), values, {})
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in field_errors(exc):
+            errors.setdefault(error.field.split(".")[0], error.message)
+        return FormResult(None, values, errors)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only same-site paths, so a crafted link cannot bounce people to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default

@@ -1,0 +1,96 @@
+"""Request ids, JSON logs and the access log."""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import uuid
+from typing import Any
+
+from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
+from aiohttp.typedefs import Handler
+
+from crewup import clock
+from crewup.web.appkeys import REQUEST_ID
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
+
+
+def _request_id_for(request: web.BaseRequest) -> str:
+    if REQUEST_ID in request:
+        return request[REQUEST_ID]
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    # Echo a client's id only if it is safe to put in logs and headers.
+    rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+    request[REQUEST_ID] = rid
+    return rid
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    token = current_request_id.set(_request_id_for(request))
+    try:
+        return await handler(request)
+    finally:
+        current_request_id.reset(token)
+
+
+async def stamp_request_id(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare: every response, errors and redirects included, carries the id."""
+    response.headers[REQUEST_ID_HEADER] = _request_id_for(request)
+
+
+_RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "ts": clock.isoformat(clock.now()),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        rid = current_request_id.get()
+        if rid:
+            entry["request_id"] = rid
+        for key, value in vars(record).items():
+            if key not in _RESERVED and not key.startswith("_"):
+                entry[key] = value
+        if record.exc_info:
+            entry["exc"] = self.formatException(record.exc_info)
+        return json.dumps(entry, default=str)
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+class JsonAccessLogger(AbstractAccessLogger):
+    """One JSON line per request; never the query string (it may carry a feed or WS token)."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, duration: float) -> None:
+        self.logger.info(
+            "request",
+            extra={
+                "request_id": request.get(REQUEST_ID) or response.headers.get(REQUEST_ID_HEADER),
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "duration_ms": round(duration * 1000, 2),
+                "remote": request.remote,
+                "bytes": response.body_length,
+            },
+        )

@@ -1,0 +1,124 @@
+"""RFC 9457 problem+json for every client error; HTML error pages for the browser face."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from pydantic import ValidationError
+
+from crewup.errors import DomainError, FieldError, Invalid, RateLimited
+
+log = logging.getLogger("crewup.errors")
+
+PROBLEM_TYPE = "application/problem+json"
+
+
+def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
+    found = []
+    for error in exc.errors(include_url=False):
+        loc = ".".join(str(part) for part in error["loc"]) or "body"
+        message = error["msg"].removeprefix("Value error, ")
+        found.append(FieldError(f"{prefix}{loc}", message))
+    return found
+
+
+def invalid_from(exc: ValidationError, prefix: str = "") -> Invalid:
+    errors = field_errors(exc, prefix)
+    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:3])
+    return Invalid(f"the request has invalid fields: {summary}", errors)
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return web.Response(
+        status=status, text=json.dumps(body), content_type=PROBLEM_TYPE, headers=headers
+    )
+
+
+def _wants_html(request: web.Request) -> bool:
+    if request.path.startswith(
+        ("/api/", "/ws", "/.well-known/", "/metrics", "/healthz", "/readyz")
+    ):
+        return False
+    return "text/html" in request.headers.get("Accept", "text/html")
+
+
+async def _render(
+    request: web.Request,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> web.Response:
+    if _wants_html(request) and status != 500:
+        from crewup.web.pages import render_page
+
+        try:
+            response = await render_page(
+                request,
+                "errors/error.html",
+                {"status": status, "title": title, "detail": detail},
+                status,
+            )
+        except Exception:
+            log.exception("error page failed to render")
+        else:
+            if headers:
+                response.headers.update(headers)
+            return response
+    return problem_response(status, title, detail, errors, headers)
+
+
+@web.middleware
+async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return await _render(request, exc.status, exc.title, exc.detail, exc.errors, headers)
+    except ValidationError as exc:
+        invalid = invalid_from(exc)
+        return await _render(request, invalid.status, invalid.title, invalid.detail, invalid.errors)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        detail = _http_detail(exc)
+        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
+        return await _render(request, exc.status, exc.reason, detail, None, headers)
+    except Exception:
+        log.exception("unhandled error", extra={"path": request.path})
+        return await _render(
+            request,
+            500,
+            "Internal server error",
+            "something went wrong on our side; it has been logged",
+        )
+
+
+def _http_detail(exc: web.HTTPException) -> str:
+    if exc.status == 404:
+        return "no such resource"
+    if exc.status == 405:
+        return f"method not allowed; use {exc.headers.get('Allow', 'another method')}"
+    if exc.status == 413:
+        return "request body is too large"
+    text = exc.text or ""
+    return text if text and not text.startswith(f"{exc.status}:") else exc.reason
