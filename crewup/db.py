@@ -59,9 +59,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock at BEGIN: no deadlocked lock upgrade later.
-        mode = "IMMEDIATE" if conn.get_execution_options().get("crewup_write") else "DEFERRED"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # Writes: IMMEDIATE takes the write lock at BEGIN, so no lock upgrade can deadlock.
+        # Reads: no BEGIN at all; each statement reads a consistent WAL snapshot.
+        if conn.get_execution_options().get("crewup_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
@@ -100,8 +101,12 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
-        """A read-only unit of work; on SQLite it does not take the write lock."""
-        async with self.engine.connect() as conn, conn.begin():
+        """Read-only work without a transaction round trip: autocommit on PostgreSQL, no
+        BEGIN on SQLite (and never the write lock). Each statement sees committed data;
+        use `transaction()` where several reads must agree with each other."""
+        async with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     async def ping(self) -> None:

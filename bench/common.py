@@ -1,0 +1,130 @@
+"""Helpers for the benchmarks: start a real `crewup serve`, drive wrk, print tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http_json(url: str, body: dict | None = None, token: str | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method="POST" if data else "GET",
+        headers={"Content-Type": "application/json"},
+    )
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        return json.loads(resp.read())
+
+
+@contextmanager
+def crewup_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """A migrated, running server on a fresh data dir; yields its base URL."""
+    with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
+        port = free_port()
+        env = {
+            **os.environ,
+            "CREWUP_DATA_DIR": data_dir,
+            "CREWUP_PORT": str(port),
+            "CREWUP_ACCESS_LOG": "false",
+            "CREWUP_LOG_LEVEL": "WARNING",
+            "CREWUP_RATE_LIMIT_LOGIN": "1000000/minute",
+            "CREWUP_RATE_LIMIT_REGISTER": "1000000/minute",
+            **(extra_env or {}),
+        }
+        subprocess.run(
+            [str(BIN / "crewup-admin"), "db", "upgrade"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        proc = subprocess.Popen(
+            [str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    http_json(f"{base}/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(30)
+
+
+def wrk(
+    url: str,
+    script: str,
+    *,
+    seconds: int = 10,
+    connections: int = 32,
+    threads: int = 2,
+    env: dict[str, str] | None = None,
+) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+        env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    seconds_run = figures["duration_us"] / 1e6
+    return {
+        "rps": figures["requests"] / seconds_run,
+        "p50_ms": figures["p50_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "errors": figures["socket_errors"] + figures["non_2xx"],
+    }
+
+
+def print_table(title: str, rows: list[tuple[str, dict[str, float]]], baseline: str) -> None:
+    base_rps = dict(rows)[baseline]["rps"]
+    print(f"\n{title}\n{machine()}")
+    print(
+        f"{'scenario':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        f"{'vs ' + baseline:>16}"
+    )
+    for name, f in rows:
+        print(
+            f"{name:<34}{f['rps']:>10.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
+            f"{f['errors']:>8.0f}{f['rps'] / base_rps:>16.3f}"
+        )
