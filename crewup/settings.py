@@ -8,7 +8,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    IPvAnyNetwork,
+    ValidationError,
+    field_validator,
+)
 
 ENV_PREFIX = "CREWUP_"
 
@@ -41,6 +49,7 @@ class Settings(BaseModel):
     rate_limit_register: str = "20/hour"
     rate_limit_password_reset: str = "5/hour"
     metrics_token: str | None = Field(None, min_length=16)
+    trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     log_level: str = "INFO"
     access_log: bool = True
 
@@ -72,6 +81,13 @@ class Settings(BaseModel):
     def _amqp_scheme(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("amqp://", "amqps://")):
             raise ValueError("must start with amqp:// or amqps://")
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
     @field_validator("log_level")

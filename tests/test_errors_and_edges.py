@@ -97,3 +97,38 @@ async def test_pages_answer_errors_as_html(client) -> None:
     assert resp.status == 404
     assert resp.content_type == "text/html"
     assert "Not Found" in await resp.text()
+
+
+async def test_forwarded_for_counts_only_behind_a_trusted_proxy(
+    aiohttp_client, make_settings
+) -> None:
+    """The login rate limit keys on the real client, and a client cannot spoof it."""
+    direct = await aiohttp_client(create_app(make_settings(rate_limit_login="2/minute")))
+    spoofed = [
+        await direct.post(
+            "/api/v1/auth/login",
+            json={"email": f"x{i}@example.com", "password": "wrong password"},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        )
+        for i in range(3)
+    ]
+    # Not behind a trusted proxy: the header is ignored, all three count for one address.
+    assert [r.status for r in spoofed] == [401, 401, 429]
+
+    proxied = await aiohttp_client(
+        create_app(
+            make_settings(rate_limit_login="2/minute", trusted_proxies="127.0.0.0/8,::1/128")
+        )
+    )
+    statuses = [
+        (
+            await proxied.post(
+                "/api/v1/auth/login",
+                json={"email": f"y{i}@example.com", "password": "wrong password"},
+                headers={"X-Forwarded-For": f"198.51.100.7, 203.0.113.{i}"},
+            )
+        ).status
+        for i in range(3)
+    ]
+    # Behind the proxy each forwarded client has a bucket of its own.
+    assert statuses == [401, 401, 401]

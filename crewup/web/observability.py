@@ -76,6 +76,8 @@ def configure_logging(level: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Alembic narrates the start-up schema check at INFO; that is noise for operators.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class JsonAccessLogger(AbstractAccessLogger):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from crewup.errors import BadRequest, NotFound
+from crewup.web.appkeys import SETTINGS
 from crewup.web.problems import invalid_from
 
 M = TypeVar("M", bound=BaseModel)
@@ -52,4 +54,30 @@ def json_response(model: BaseModel | dict[str, Any], status: int = 200) -> web.R
 
 
 def client_address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The address of the person, not of our reverse proxy (rate limits key on it).
+
+    X-Forwarded-For is believed only when the peer itself is a configured trusted
+    proxy; then the rightmost address that is not a trusted proxy is the client.
+    """
+    peer = request.remote or "unknown"
+    trusted = request.app[SETTINGS].trusted_proxies
+    if not trusted or not _within(peer, trusted):
+        return peer
+    forwarded = [
+        hop.strip()
+        for value in request.headers.getall("X-Forwarded-For", [])
+        for hop in value.split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(forwarded):
+        if not _within(hop, trusted):
+            return hop
+    return forwarded[0] if forwarded else peer
+
+
+def _within(address: str, networks: tuple[IPv4Network | IPv6Network, ...]) -> bool:
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
