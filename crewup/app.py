@@ -13,7 +13,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, migrate, users
+from crewup import auth, groups, migrate, posts, users
 from crewup.auth.keyring import Keyring
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.service import AuthDeps
@@ -136,6 +136,8 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_routes(home.routes)
     auth.setup(app)
     users.setup(app)
+    groups.setup(app)
+    posts.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app
 

@@ -48,6 +48,7 @@ class Settings(BaseModel):
     rate_limit_login: str = "10/minute"
     rate_limit_register: str = "20/hour"
     rate_limit_password_reset: str = "5/hour"
+    rate_limit_posting: str = "30/minute;300/hour"
     metrics_token: str | None = Field(None, min_length=16)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     log_level: str = "INFO"
@@ -97,7 +98,9 @@ class Settings(BaseModel):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
-    @field_validator("rate_limit_login", "rate_limit_register", "rate_limit_password_reset")
+    @field_validator(
+        "rate_limit_login", "rate_limit_register", "rate_limit_password_reset", "rate_limit_posting"
+    )
     @classmethod
     def _rate(cls, value: str) -> str:
         from limits import parse_many

@@ -2,6 +2,8 @@
 
 from crewup.auth import tables as auth_tables
 from crewup.db import metadata
+from crewup.groups import tables as groups_tables
+from crewup.posts import tables as posts_tables
 from crewup.users import tables as users_tables
 
-__all__ = ["auth_tables", "metadata", "users_tables"]
+__all__ = ["auth_tables", "groups_tables", "metadata", "posts_tables", "users_tables"]

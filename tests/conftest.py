@@ -49,6 +49,7 @@ FAST = {
     "rate_limit_login": "1000/minute",
     "rate_limit_register": "1000/minute",
     "rate_limit_password_reset": "1000/minute",
+    "rate_limit_posting": "1000/minute",
     "access_log": False,
 }
 
@@ -269,3 +270,39 @@ async def admin_cli(settings: Settings, *args: str, input: str | None = None) ->
     return await asyncio.to_thread(
         CliRunner().invoke, app, list(args), env=cli_env(settings), input=input
     )
+
+
+class StatementCounter:
+    """Counts SQL statements the app sends, to prove list endpoints have no N+1."""
+
+    def __init__(self, app: Any) -> None:
+        from sqlalchemy import event
+
+        from crewup.web.appkeys import DB
+
+        self.count = 0
+        self._engine = app[DB].engine.sync_engine
+        self._event = event
+
+    def _seen(self, *_: Any) -> None:
+        self.count += 1
+
+    def __enter__(self) -> StatementCounter:
+        self._event.listen(self._engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self._event.remove(self._engine, "before_cursor_execute", self._seen)
+
+
+async def make_group(client: TestClient, owner: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    body = {
+        "name": "Crag Rats",
+        "description": "Climbing on weekends",
+        "category": "climbing",
+        "visibility": "public",
+        **fields,
+    }
+    resp = await client.post("/api/v1/groups", json=body, headers=owner["headers"])
+    assert resp.status == 201, await resp.text()
+    return await resp.json()

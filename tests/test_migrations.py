@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from crewup.migrate import include_name
 from crewup.settings import Settings
 from crewup.tables import metadata
 from tests.conftest import _pg_admin, _pg_url, admin_cli
@@ -57,7 +58,10 @@ async def test_migrations_match_the_declared_tables(settings) -> None:
     try:
         async with engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c), metadata)
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"include_name": include_name}),
+                    metadata,
+                )
             )
     finally:
         await engine.dispose()

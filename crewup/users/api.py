@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from crewup.groups.membership import release_all_memberships
 from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserMe, UserPublic
 from crewup.web.appkeys import DB
@@ -31,12 +32,15 @@ async def patch_me(request: web.Request) -> web.Response:
 
 @api.delete(
     "/api/v1/users/me",
-    "Delete my account: personal data erased, content kept under 'deleted user'",
+    "Delete my account: personal data erased, content kept under 'deleted user'; "
+    "an owner hands their groups over first",
     status=204,
+    errors=(409,),
 )
 async def delete_me(request: web.Request) -> web.Response:
     actor = await api_actor(request)
     async with request.app[DB].transaction() as conn:
+        await release_all_memberships(conn, actor.id)
         await service.erase_account(conn, actor.id)
     return web.Response(status=204)
 

@@ -1,0 +1,162 @@
+"""Who sees and manages a group. Hidden things are NotFound, never Forbidden."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, case, literal, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.errors import Forbidden, NotFound
+from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
+from crewup.users.service import Actor
+
+
+class Visibility(enum.StrEnum):
+    public = "public"
+    private = "private"
+
+
+class MemberRole(enum.StrEnum):
+    owner = "owner"
+    admin = "admin"
+    member = "member"
+
+
+MANAGERS = (MemberRole.owner, MemberRole.admin)
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+    description: str
+    category: str
+    visibility: Visibility
+    max_members: int | None
+    member_count: int
+    owner_id: int
+    lat: float | None
+    lon: float | None
+    created_at: datetime
+    updated_at: datetime
+    my_role: str | None = None  # owner|admin|member|pending|None for the viewer
+    invited: bool = False
+    distance_km: float | None = None
+
+    @property
+    def is_member(self) -> bool:
+        return self.my_role in ("owner", "admin", "member")
+
+    @property
+    def is_manager(self) -> bool:
+        return self.my_role in ("owner", "admin")
+
+    @property
+    def is_full(self) -> bool:
+        return self.max_members is not None and self.member_count >= self.max_members
+
+
+GROUP_COLUMNS = [
+    groups.c[name]
+    for name in (
+        "id",
+        "name",
+        "description",
+        "category",
+        "visibility",
+        "max_members",
+        "member_count",
+        "owner_id",
+        "lat",
+        "lon",
+        "created_at",
+        "updated_at",
+    )
+]
+
+
+def viewer_columns(viewer_id: int | None) -> tuple[list[Any], Any]:
+    """my_role and invited for one viewer, as outer joins: one query for any list length."""
+    me = literal(viewer_id if viewer_id is not None else -1)
+    member = group_members.alias("viewer_member")
+    request = group_join_requests.alias("viewer_request")
+    invite = group_invites.alias("viewer_invite")
+    role = case(
+        (member.c.role.is_not(None), member.c.role),
+        (request.c.user_id.is_not(None), literal("pending")),
+        else_=None,
+    )
+    joined = (
+        groups.outerjoin(member, and_(member.c.group_id == groups.c.id, member.c.user_id == me))
+        .outerjoin(request, and_(request.c.group_id == groups.c.id, request.c.user_id == me))
+        .outerjoin(invite, and_(invite.c.group_id == groups.c.id, invite.c.user_id == me))
+    )
+    return [role.label("my_role"), invite.c.user_id.is_not(None).label("invited")], joined
+
+
+def group_from_row(row: Any) -> Group:
+    data = dict(row._mapping)
+    data["visibility"] = Visibility(data["visibility"])
+    data["invited"] = bool(data.get("invited"))
+    return Group(**data)
+
+
+def can_see(group: Group) -> bool:
+    return (
+        group.visibility is Visibility.public
+        or group.is_member
+        or group.my_role == "pending"
+        or group.invited
+    )
+
+
+async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+    """The group as this viewer sees it; NotFound if it does not exist or is hidden."""
+    extra, joined = viewer_columns(actor.id if actor else None)
+    row = (
+        await conn.execute(
+            select(*GROUP_COLUMNS, *extra).select_from(joined).where(groups.c.id == group_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"group {group_id} not found")
+    group = group_from_row(row)
+    if not can_see(group):
+        raise NotFound(f"group {group_id} not found")
+    return group
+
+
+async def load_group_content(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+    """For members, posts and chat: private groups show them to members only."""
+    group = await load_group(conn, group_id, actor)
+    if group.visibility is Visibility.private and not group.is_member:
+        raise NotFound(f"group {group_id} not found")
+    return group
+
+
+async def load_group_for_members(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
+    """Writing inside a group (posting, commenting) takes membership."""
+    group = await load_group_content(conn, group_id, actor)
+    if not group.is_member:
+        raise Forbidden("join the group first")
+    return group
+
+
+async def load_group_for_managers(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
+    group = await load_group(conn, group_id, actor)
+    if not group.is_manager:
+        raise Forbidden("only the group's owner and admins may do this")
+    return group
+
+
+async def lock_group(conn: AsyncConnection, group_id: int) -> None:
+    """Serialise changes to one group: a row lock on PostgreSQL (SQLite has one writer)."""
+    found = (
+        await conn.execute(select(groups.c.id).where(groups.c.id == group_id).with_for_update())
+    ).first()
+    if found is None:
+        raise NotFound(f"group {group_id} not found")

@@ -1,0 +1,292 @@
+"""REST face of groups and membership."""
+
+from aiohttp import web
+
+from crewup.errors import Invalid
+from crewup.groups import membership, service
+from crewup.groups.access import MemberRole
+from crewup.groups.schemas import (
+    GroupIn,
+    GroupList,
+    GroupOut,
+    GroupPage,
+    GroupPatch,
+    GroupQuery,
+    InviteOut,
+    JoinOut,
+    MemberOut,
+    MemberPage,
+    MemberQuery,
+    RoleIn,
+    UserRef,
+)
+from crewup.web.appkeys import DB
+from crewup.web.auth import api_actor, optional_api_actor
+from crewup.web.openapi import ApiRoutes
+from crewup.web.pagination import cursor_value, keyset_page
+from crewup.web.requests import json_response, parse_body, parse_query, path_id
+
+api = ApiRoutes("groups")
+GROUP = r"/api/v1/groups/{group_id:\d+}"
+
+
+@api.get(
+    "/api/v1/groups",
+    "Groups I can see: public ones and mine; filter by text, category or distance",
+    query=GroupQuery,
+    response=GroupPage,
+    auth=False,
+)
+async def list_groups(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    query = parse_query(request, GroupQuery)
+    if query.near is None and "radius_km" in request.query:
+        raise Invalid("radius_km needs near=lat,lon")
+    filters = service.GroupFilter(
+        q=query.q, category=query.category, near=query.near, radius_km=query.radius_km
+    )
+    async with request.app[DB].reading() as conn:
+        found, next_cursor = await service.list_groups(
+            conn, actor, filters, limit=query.limit, cursor=query.cursor
+        )
+    return json_response(GroupPage(items=[GroupOut.of(g) for g in found], next_cursor=next_cursor))
+
+
+@api.post(
+    "/api/v1/groups",
+    "Create a group; I become its owner",
+    body=GroupIn,
+    response=GroupOut,
+    status=201,
+)
+async def create_group(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, GroupIn)
+    async with request.app[DB].transaction() as conn:
+        group = await service.create_group(conn, actor, body.model_dump())
+    return json_response(GroupOut.of(group), status=201)
+
+
+@api.get(GROUP, "One group (private: members only)", response=GroupOut, auth=False, errors=(404,))
+async def get_group(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    async with request.app[DB].reading() as conn:
+        group = await service.load_group(conn, path_id(request, "group_id"), actor)
+    return json_response(GroupOut.of(group))
+
+
+@api.patch(
+    GROUP,
+    "Edit a group (owner or admin)",
+    body=GroupPatch,
+    response=GroupOut,
+    errors=(403, 404, 409),
+)
+async def patch_group(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, GroupPatch)
+    async with request.app[DB].transaction() as conn:
+        group = await service.update_group(
+            conn, path_id(request, "group_id"), actor, body.changes()
+        )
+    return json_response(GroupOut.of(group))
+
+
+@api.delete(GROUP, "Delete a group with its posts (owner only)", status=204, errors=(403, 404))
+async def delete_group(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await service.delete_group(conn, path_id(request, "group_id"), actor)
+    return web.Response(status=204)
+
+
+@api.post(
+    GROUP + "/join",
+    "Join (public or invited: 200 member; private: 202 pending)",
+    response=JoinOut,
+    errors=(404, 409),
+)
+async def join_group(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        outcome = await membership.join_group(conn, path_id(request, "group_id"), actor)
+    status = 200 if outcome is membership.JoinOutcome.member else 202
+    return json_response(JoinOut(status=outcome.value), status=status)
+
+
+@api.post(
+    GROUP + "/leave", "Leave the group, or withdraw my join request", status=204, errors=(404, 409)
+)
+async def leave_group(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await membership.leave_group(conn, path_id(request, "group_id"), actor)
+    return web.Response(status=204)
+
+
+@api.get(
+    GROUP + "/members",
+    "Members with their roles",
+    query=MemberQuery,
+    response=MemberPage,
+    auth=False,
+    errors=(404,),
+)
+async def list_members(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    query = parse_query(request, MemberQuery)
+    async with request.app[DB].reading() as conn:
+        found = await membership.list_members(
+            conn,
+            path_id(request, "group_id"),
+            actor,
+            limit=query.limit + 1,
+            after_user_id=cursor_value(query.cursor, "user_id") or 0,
+        )
+    items, next_cursor = keyset_page(found, query.limit, "user_id")
+    return json_response(
+        MemberPage(items=[MemberOut.of(m) for m in items], next_cursor=next_cursor)
+    )
+
+
+@api.patch(
+    GROUP + r"/members/{user_id:\d+}",
+    "Change a member's role (admin or member)",
+    body=RoleIn,
+    response=MemberOut,
+    errors=(403, 404, 409),
+)
+async def change_role(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, RoleIn)
+    async with request.app[DB].transaction() as conn:
+        member = await membership.change_role(
+            conn,
+            path_id(request, "group_id"),
+            actor,
+            path_id(request, "user_id"),
+            MemberRole(body.role),
+        )
+    return json_response(MemberOut.of(member))
+
+
+@api.delete(
+    GROUP + r"/members/{user_id:\d+}", "Remove a member", status=204, errors=(403, 404, 409)
+)
+async def remove_member(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await membership.remove_member(
+            conn, path_id(request, "group_id"), actor, path_id(request, "user_id")
+        )
+    return web.Response(status=204)
+
+
+@api.post(
+    GROUP + "/owner",
+    "Hand ownership to another member (owner only); I become admin",
+    body=UserRef,
+    response=GroupOut,
+    errors=(403, 404, 409),
+)
+async def transfer_ownership(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, UserRef)
+    async with request.app[DB].transaction() as conn:
+        group = await membership.transfer_ownership(
+            conn, path_id(request, "group_id"), body.user_id, actor
+        )
+    return json_response(GroupOut.of(group))
+
+
+@api.get(
+    GROUP + "/requests",
+    "Pending join requests (owner or admin)",
+    query=MemberQuery,
+    response=MemberPage,
+    errors=(403, 404),
+)
+async def list_requests(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    query = parse_query(request, MemberQuery)
+    async with request.app[DB].reading() as conn:
+        found = await membership.list_requests(
+            conn,
+            path_id(request, "group_id"),
+            actor,
+            limit=query.limit + 1,
+            after_user_id=cursor_value(query.cursor, "user_id") or 0,
+        )
+    items, next_cursor = keyset_page(found, query.limit, "user_id")
+    return json_response(
+        MemberPage(items=[MemberOut.of(m) for m in items], next_cursor=next_cursor)
+    )
+
+
+async def _decide(request: web.Request, approve: bool) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await membership.decide_request(
+            conn, path_id(request, "group_id"), actor, path_id(request, "user_id"), approve
+        )
+    return web.Response(status=204)
+
+
+@api.post(
+    GROUP + r"/requests/{user_id:\d+}/approve",
+    "Approve a join request",
+    status=204,
+    errors=(403, 404, 409),
+)
+async def approve_request(request: web.Request) -> web.Response:
+    return await _decide(request, approve=True)
+
+
+@api.post(
+    GROUP + r"/requests/{user_id:\d+}/decline",
+    "Decline a join request",
+    status=204,
+    errors=(403, 404),
+)
+async def decline_request(request: web.Request) -> web.Response:
+    return await _decide(request, approve=False)
+
+
+@api.post(
+    GROUP + "/invites",
+    "Invite someone (owner or admin); they may then join",
+    body=UserRef,
+    response=InviteOut,
+    status=201,
+    errors=(403, 404, 409),
+)
+async def invite(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, UserRef)
+    group_id = path_id(request, "group_id")
+    async with request.app[DB].transaction() as conn:
+        await membership.invite(conn, group_id, actor, body.user_id)
+    return json_response(InviteOut(group_id=group_id, user_id=body.user_id), status=201)
+
+
+@api.delete(
+    GROUP + r"/invites/{user_id:\d+}",
+    "Decline my invite, or withdraw one (managers)",
+    status=204,
+    errors=(403, 404),
+)
+async def withdraw_invite(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await membership.withdraw_invite(
+            conn, path_id(request, "group_id"), actor, path_id(request, "user_id")
+        )
+    return web.Response(status=204)
+
+
+@api.get("/api/v1/users/me/invites", "Groups that invited me", response=GroupList)
+async def my_invites(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].reading() as conn:
+        found = await membership.my_invites(conn, actor)
+    return json_response(GroupList(items=[GroupOut.of(g) for g in found]))

@@ -1,0 +1,379 @@
+"""Joining, leaving, requests, invites, roles. Capacity and counters change under the
+group's row lock with SQL increments, so concurrent joins can never overfill a group."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock
+from crewup.errors import Conflict, Forbidden, Invalid, NotFound
+from crewup.groups.access import (
+    GROUP_COLUMNS,
+    Group,
+    MemberRole,
+    Visibility,
+    group_from_row,
+    load_group,
+    load_group_content,
+    load_group_for_managers,
+    lock_group,
+    viewer_columns,
+)
+from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
+from crewup.users.service import Actor, Role
+from crewup.users.tables import users
+
+
+class JoinOutcome(enum.StrEnum):
+    member = "member"
+    pending = "pending"
+
+
+@dataclass(frozen=True)
+class Member:
+    user_id: int
+    display_name: str
+    role: str
+    joined_at: datetime
+
+
+def _full_error(group: Group) -> Conflict:
+    return Conflict(f"the group is full ({group.max_members} members)")
+
+
+async def _add_member(
+    conn: AsyncConnection, group_id: int, user_id: int, role: MemberRole = MemberRole.member
+) -> None:
+    """Caller holds the group lock. Seat taken by a conditional increment, then the row."""
+    taken = await conn.execute(
+        update(groups)
+        .where(
+            groups.c.id == group_id,
+            (groups.c.max_members.is_(None)) | (groups.c.member_count < groups.c.max_members),
+        )
+        .values(member_count=groups.c.member_count + 1)
+    )
+    if taken.rowcount != 1:
+        raise Conflict("the group is full")
+    await conn.execute(
+        insert(group_members).values(
+            group_id=group_id, user_id=user_id, role=role.value, joined_at=clock.now()
+        )
+    )
+    await conn.execute(
+        delete(group_join_requests).where(
+            group_join_requests.c.group_id == group_id, group_join_requests.c.user_id == user_id
+        )
+    )
+    await conn.execute(
+        delete(group_invites).where(
+            group_invites.c.group_id == group_id, group_invites.c.user_id == user_id
+        )
+    )
+
+
+async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> JoinOutcome:
+    """Public or invited: a member at once. Private: a join request for the admins."""
+    await lock_group(conn, group_id)
+    group = await _group_for_join(conn, group_id, actor)
+    if group.is_member:
+        return JoinOutcome.member
+    if group.visibility is Visibility.private and not group.invited:
+        if group.my_role != "pending":
+            await conn.execute(
+                insert(group_join_requests).values(
+                    group_id=group_id, user_id=actor.id, created_at=clock.now()
+                )
+            )
+        return JoinOutcome.pending
+    if group.is_full:
+        raise _full_error(group)
+    await _add_member(conn, group_id, actor.id)
+    return JoinOutcome.member
+
+
+async def _group_for_join(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
+    # A private group's id may be shared as a link: asking to join it is allowed, even
+    # though everything inside stays hidden until the request is approved.
+    extra, joined = viewer_columns(actor.id)
+    row = (
+        await conn.execute(
+            select(*GROUP_COLUMNS, *extra).select_from(joined).where(groups.c.id == group_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"group {group_id} not found")
+    return group_from_row(row)
+
+
+async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+    await lock_group(conn, group_id)
+    group = await load_group(conn, group_id, actor)
+    if group.my_role == "pending":
+        await conn.execute(
+            delete(group_join_requests).where(
+                group_join_requests.c.group_id == group_id,
+                group_join_requests.c.user_id == actor.id,
+            )
+        )
+        return
+    if not group.is_member:
+        raise Conflict("you are not a member of this group")
+    if group.my_role == MemberRole.owner:
+        raise Conflict("the owner cannot leave: hand ownership to another member first")
+    await _remove(conn, group_id, actor.id)
+
+
+async def _remove(conn: AsyncConnection, group_id: int, user_id: int) -> None:
+    gone = await conn.execute(
+        delete(group_members).where(
+            group_members.c.group_id == group_id, group_members.c.user_id == user_id
+        )
+    )
+    if gone.rowcount:
+        await conn.execute(
+            update(groups)
+            .where(groups.c.id == group_id)
+            .values(member_count=groups.c.member_count - 1)
+        )
+
+
+async def _role_of(conn: AsyncConnection, group_id: int, user_id: int) -> MemberRole | None:
+    role = (
+        await conn.execute(
+            select(group_members.c.role).where(
+                group_members.c.group_id == group_id, group_members.c.user_id == user_id
+            )
+        )
+    ).scalar_one_or_none()
+    return MemberRole(role) if role else None
+
+
+async def remove_member(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
+    await lock_group(conn, group_id)
+    group = await load_group_for_managers(conn, group_id, actor)
+    target = await _role_of(conn, group_id, user_id)
+    if target is None:
+        raise NotFound(f"user {user_id} is not a member of this group")
+    if target is MemberRole.owner:
+        raise Conflict("nobody can remove the owner")
+    if target is MemberRole.admin and group.my_role != MemberRole.owner:
+        raise Forbidden("only the owner may remove an admin")
+    await _remove(conn, group_id, user_id)
+
+
+async def change_role(
+    conn: AsyncConnection, group_id: int, actor: Actor, user_id: int, role: MemberRole
+) -> Member:
+    await lock_group(conn, group_id)
+    group = await load_group_for_managers(conn, group_id, actor)
+    if role is MemberRole.owner:
+        raise Invalid("ownership is handed over with the transfer action, not a role change")
+    target = await _role_of(conn, group_id, user_id)
+    if target is None:
+        raise NotFound(f"user {user_id} is not a member of this group")
+    if target is MemberRole.owner:
+        raise Conflict("the owner's role cannot be changed; transfer ownership instead")
+    if target is MemberRole.admin and group.my_role != MemberRole.owner:
+        raise Forbidden("only the owner may change an admin's role")
+    await conn.execute(
+        update(group_members)
+        .where(group_members.c.group_id == group_id, group_members.c.user_id == user_id)
+        .values(role=role.value)
+    )
+    return await get_member(conn, group_id, user_id)
+
+
+async def transfer_ownership(
+    conn: AsyncConnection, group_id: int, new_owner_id: int, actor: Actor | None
+) -> Group:
+    """The owner hands over to a member (actor None: the operator's CLI)."""
+    await lock_group(conn, group_id)
+    if actor is not None:
+        group = await load_group(conn, group_id, actor)
+        if group.my_role != MemberRole.owner:
+            raise Forbidden("only the owner may hand ownership over")
+    if await _role_of(conn, group_id, new_owner_id) is None:
+        raise Conflict(f"user {new_owner_id} must be a member before becoming owner")
+    owner_id = (
+        await conn.execute(select(groups.c.owner_id).where(groups.c.id == group_id))
+    ).scalar_one()
+    await conn.execute(
+        update(group_members)
+        .where(group_members.c.group_id == group_id, group_members.c.user_id == owner_id)
+        .values(role=MemberRole.admin.value)
+    )
+    await conn.execute(
+        update(group_members)
+        .where(group_members.c.group_id == group_id, group_members.c.user_id == new_owner_id)
+        .values(role=MemberRole.owner.value)
+    )
+    await conn.execute(
+        update(groups)
+        .where(groups.c.id == group_id)
+        .values(owner_id=new_owner_id, updated_at=clock.now())
+    )
+    viewer = actor or Actor(new_owner_id, role=Role.user, banned=False)
+    return await load_group(conn, group_id, viewer)
+
+
+async def decide_request(
+    conn: AsyncConnection, group_id: int, actor: Actor, user_id: int, approve: bool
+) -> None:
+    await lock_group(conn, group_id)
+    group = await load_group_for_managers(conn, group_id, actor)
+    found = await conn.execute(
+        delete(group_join_requests).where(
+            group_join_requests.c.group_id == group_id, group_join_requests.c.user_id == user_id
+        )
+    )
+    if found.rowcount == 0:
+        raise NotFound(f"no pending request from user {user_id}")
+    if approve:
+        if group.is_full:
+            raise _full_error(group)
+        await _add_member(conn, group_id, user_id)
+
+
+async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
+    await load_group_for_managers(conn, group_id, actor)
+    exists = (
+        await conn.execute(
+            select(users.c.id).where(users.c.id == user_id, users.c.deleted_at.is_(None))
+        )
+    ).first()
+    if exists is None:
+        raise NotFound(f"user {user_id} not found")
+    if await _role_of(conn, group_id, user_id) is not None:
+        raise Conflict(f"user {user_id} is already a member")
+    already = (
+        await conn.execute(
+            select(group_invites.c.user_id).where(
+                group_invites.c.group_id == group_id, group_invites.c.user_id == user_id
+            )
+        )
+    ).first()
+    if already is None:
+        await conn.execute(
+            insert(group_invites).values(
+                group_id=group_id, user_id=user_id, invited_by=actor.id, created_at=clock.now()
+            )
+        )
+
+
+async def withdraw_invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
+    """The invitee declines, or a manager takes the invite back."""
+    if user_id != actor.id:
+        await load_group_for_managers(conn, group_id, actor)
+    gone = await conn.execute(
+        delete(group_invites).where(
+            group_invites.c.group_id == group_id, group_invites.c.user_id == user_id
+        )
+    )
+    if gone.rowcount == 0:
+        raise NotFound("no such invite")
+
+
+MEMBER_COLUMNS = (
+    group_members.c.user_id,
+    users.c.display_name,
+    group_members.c.role,
+    group_members.c.joined_at,
+)
+
+
+async def get_member(conn: AsyncConnection, group_id: int, user_id: int) -> Member:
+    row = (
+        await conn.execute(
+            select(*MEMBER_COLUMNS)
+            .join(users, users.c.id == group_members.c.user_id)
+            .where(group_members.c.group_id == group_id, group_members.c.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"user {user_id} is not a member of this group")
+    return Member(**row._mapping)
+
+
+async def list_members(
+    conn: AsyncConnection, group_id: int, actor: Actor | None, *, limit: int, after_user_id: int = 0
+) -> list[Member]:
+    await load_group_content(conn, group_id, actor)
+    rows = await conn.execute(
+        select(*MEMBER_COLUMNS)
+        .join(users, users.c.id == group_members.c.user_id)
+        .where(group_members.c.group_id == group_id, group_members.c.user_id > after_user_id)
+        .order_by(group_members.c.user_id)
+        .limit(limit)
+    )
+    return [Member(**row._mapping) for row in rows]
+
+
+async def list_requests(
+    conn: AsyncConnection, group_id: int, actor: Actor, *, limit: int, after_user_id: int = 0
+) -> list[Member]:
+    await load_group_for_managers(conn, group_id, actor)
+    rows = await conn.execute(
+        select(
+            group_join_requests.c.user_id,
+            users.c.display_name,
+            group_join_requests.c.created_at.label("joined_at"),
+        )
+        .join(users, users.c.id == group_join_requests.c.user_id)
+        .where(
+            group_join_requests.c.group_id == group_id,
+            group_join_requests.c.user_id > after_user_id,
+        )
+        .order_by(group_join_requests.c.user_id)
+        .limit(limit)
+    )
+    return [Member(role="pending", **row._mapping) for row in rows]
+
+
+async def my_invites(conn: AsyncConnection, actor: Actor) -> list[Group]:
+    extra, joined = viewer_columns(actor.id)
+    rows = await conn.execute(
+        select(*GROUP_COLUMNS, *extra)
+        .select_from(
+            joined.join(
+                group_invites,
+                (group_invites.c.group_id == groups.c.id) & (group_invites.c.user_id == actor.id),
+            )
+        )
+        .order_by(group_invites.c.created_at.desc())
+        .limit(100)
+    )
+    return [group_from_row(row) for row in rows]
+
+
+async def release_all_memberships(conn: AsyncConnection, user_id: int) -> None:
+    """Before an account is erased: free its seats; an owner must hand groups over first."""
+    owned = (
+        await conn.execute(
+            select(groups.c.id, groups.c.name).where(groups.c.owner_id == user_id).limit(3)
+        )
+    ).all()
+    if owned:
+        names = ", ".join(row.name for row in owned)
+        raise Conflict(f"you own {names}: hand ownership to another member first")
+    group_ids = (
+        (
+            await conn.execute(
+                select(group_members.c.group_id)
+                .where(group_members.c.user_id == user_id)
+                .order_by(group_members.c.group_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for group_id in group_ids:  # in id order, so concurrent erasures lock groups alike
+        await lock_group(conn, group_id)
+        await _remove(conn, group_id, user_id)
+    for table in (group_join_requests, group_invites):
+        await conn.execute(delete(table).where(table.c.user_id == user_id))

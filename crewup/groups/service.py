@@ -1,0 +1,189 @@
+"""Groups: create, edit, delete, and the directory with text, category and distance."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, literal_column, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock, geo
+from crewup.errors import Conflict, FieldError, Forbidden, Invalid
+from crewup.groups.access import (
+    GROUP_COLUMNS,
+    Group,
+    MemberRole,
+    Visibility,
+    group_from_row,
+    load_group,
+    load_group_for_managers,
+    lock_group,
+    viewer_columns,
+)
+from crewup.groups.tables import group_members, group_text, groups
+from crewup.users.service import Actor
+from crewup.web.pagination import decode_cursor, encode_cursor
+
+# A fixed list, so the directory filters mean something; documented in API.md's changelog.
+CATEGORIES = (
+    "outdoors",
+    "climbing",
+    "sports",
+    "arts",
+    "music",
+    "games",
+    "food",
+    "learning",
+    "tech",
+    "family",
+    "wellbeing",
+    "community",
+    "social",
+    "other",
+)
+
+EDITABLE = ("name", "description", "category", "visibility", "max_members", "lat", "lon")
+
+
+@dataclass(frozen=True)
+class GroupFilter:
+    q: str | None = None
+    category: str | None = None
+    near: geo.Point | None = None
+    radius_km: float = 25.0
+
+
+async def create_group(conn: AsyncConnection, actor: Actor, values: dict[str, Any]) -> Group:
+    now = clock.now()
+    group_id = (
+        await conn.execute(
+            groups.insert()
+            .values(
+                **{k: values.get(k) for k in EDITABLE},
+                member_count=1,
+                owner_id=actor.id,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(groups.c.id)
+        )
+    ).scalar_one()
+    await conn.execute(
+        group_members.insert().values(
+            group_id=group_id, user_id=actor.id, role=MemberRole.owner.value, joined_at=now
+        )
+    )
+    return await load_group(conn, group_id, actor)
+
+
+async def update_group(
+    conn: AsyncConnection, group_id: int, actor: Actor, changes: dict[str, Any]
+) -> Group:
+    await lock_group(conn, group_id)
+    group = await load_group_for_managers(conn, group_id, actor)
+    values = {k: v for k, v in changes.items() if k in EDITABLE}
+    cap = values.get("max_members", group.max_members)
+    if "max_members" in values and cap is not None and cap < group.member_count:
+        raise Conflict(
+            f"the group already has {group.member_count} members; max_members cannot be lower",
+            [FieldError("max_members", f"must be at least {group.member_count}")],
+        )
+    if values:
+        await conn.execute(
+            update(groups).where(groups.c.id == group_id).values(**values, updated_at=clock.now())
+        )
+    return await load_group(conn, group_id, actor)
+
+
+async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+    group = await load_group(conn, group_id, actor)
+    if group.my_role != MemberRole.owner:
+        raise Forbidden("only the owner may delete the group")
+    await conn.execute(delete(groups).where(groups.c.id == group_id))
+
+
+def _text_match(dialect: str, q: str) -> Any:
+    """Word-prefix search over name and description (the one dialect switch for text)."""
+    words = re.findall(r"\w+", q.lower())
+    if not words:
+        raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
+    if dialect == "postgresql":
+        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{w}:*" for w in words))
+        return group_text.op("@@")(query)
+    clauses = []
+    for word in words:
+        pattern = f"%{word}%"
+        clauses.append(
+            or_(
+                func.lower(groups.c.name).like(pattern),
+                func.lower(groups.c.description).like(pattern),
+            )
+        )
+    return and_(*clauses)
+
+
+async def list_groups(
+    conn: AsyncConnection,
+    actor: Actor | None,
+    filters: GroupFilter,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Group], str | None]:
+    """Public groups plus the private ones I belong to; newest first, or nearest first."""
+    extra, joined = viewer_columns(actor.id if actor else None)
+    columns: list[Any] = [*GROUP_COLUMNS, *extra]
+    query = select(*columns).select_from(joined)
+    role_col = extra[0]
+    query = query.where(
+        or_(
+            groups.c.visibility == Visibility.public.value,
+            role_col.in_(["owner", "admin", "member"]),
+        )
+    )
+    if filters.category:
+        query = query.where(groups.c.category == filters.category)
+    if filters.q:
+        query = query.where(_text_match(conn.dialect.name, filters.q))
+    if filters.near is not None:
+        distance = geo.distance_expr(groups.c.lat, groups.c.lon, filters.near)
+        query = (
+            query.add_columns(distance.label("distance_km"))
+            .where(
+                geo.within_box(groups.c.lat, groups.c.lon, filters.near, filters.radius_km),
+                distance <= filters.radius_km,
+            )
+            .order_by(distance, groups.c.id)
+        )
+        position = decode_cursor(cursor, "d", "id")
+        if position:
+            query = query.where(
+                or_(
+                    distance > position["d"],
+                    and_(distance == position["d"], groups.c.id > position["id"]),
+                )
+            )
+    else:
+        query = query.order_by(groups.c.id.desc())
+        position = decode_cursor(cursor, "id")
+        if position:
+            query = query.where(groups.c.id < position["id"])
+    rows = (await conn.execute(query.limit(limit + 1))).all()
+    found = [group_from_row(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = found[-1]
+        next_cursor = encode_cursor(
+            {"d": last.distance_km, "id": last.id} if filters.near else {"id": last.id}
+        )
+    return found, next_cursor
+
+
+async def list_all_groups(conn: AsyncConnection, *, limit: int, after_id: int = 0) -> list[Group]:
+    """Every group regardless of visibility: for the operator's CLI only."""
+    rows = await conn.execute(
+        select(*GROUP_COLUMNS).where(groups.c.id > after_id).order_by(groups.c.id).limit(limit)
+    )
+    return [group_from_row(row) for row in rows]

@@ -1,0 +1,81 @@
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    func,
+    literal_column,
+)
+
+from crewup.db import UtcDateTime, metadata
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("max_members", Integer, nullable=True),
+    # Kept exact by SQL increments under the group row lock, never read-modify-write.
+    Column("member_count", Integer, nullable=False, server_default="0"),
+    Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("lat", Float, nullable=True),
+    Column("lon", Float, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("visibility IN ('public', 'private')", name="visibility"),
+    CheckConstraint("max_members IS NULL OR max_members >= 1", name="max_members"),
+    Index("ix_groups_visibility_id", "visibility", "id"),
+    Index("ix_groups_category_id", "category", "id"),
+    Index("ix_groups_lat_lon", "lat", "lon"),
+)
+
+group_members = Table(
+    "group_members",
+    metadata,
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("joined_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("group_id", "user_id"),
+    CheckConstraint("role IN ('owner', 'admin', 'member')", name="role"),
+    Index("ix_group_members_user_id", "user_id"),
+)
+
+group_join_requests = Table(
+    "group_join_requests",
+    metadata,
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("group_id", "user_id"),
+    Index("ix_group_join_requests_user_id", "user_id"),
+)
+
+group_invites = Table(
+    "group_invites",
+    metadata,
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("invited_by", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("group_id", "user_id"),
+    Index("ix_group_invites_user_id", "user_id"),
+)
+
+
+# Word search over name and description on PostgreSQL; the query in groups.service uses
+# exactly this expression. SQLite does without (LIKE over a small embedded directory).
+group_text = func.to_tsvector(
+    literal_column("'simple'"),
+    groups.c.name.op("||")(literal_column("' '")).op("||")(groups.c.description),
+)
+Index("ix_groups_text", group_text, postgresql_using="gin").ddl_if(dialect="postgresql")

@@ -1,0 +1,246 @@
+"""Posts and comments inside groups: members write, visibility follows the group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock
+from crewup.errors import Forbidden, NotFound
+from crewup.groups.access import Group, load_group_content, load_group_for_members
+from crewup.posts.tables import comments, posts
+from crewup.ratelimit import RateLimiter
+from crewup.users.service import Actor
+from crewup.users.tables import users
+
+
+@dataclass(frozen=True)
+class Author:
+    id: int
+    display_name: str
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    group_id: int
+    author: Author
+    title: str
+    body: str
+    comment_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    post_id: int
+    author: Author
+    body: str
+    created_at: datetime
+
+
+async def check_posting_rate(limiter: RateLimiter, rule: str, actor: Actor) -> None:
+    """Posts and comments share one budget per person, so a flood is cut off early."""
+    await limiter.hit(rule, "posting", str(actor.id), what="posts and comments")
+
+
+_POST_COLUMNS = (
+    posts.c.id,
+    posts.c.group_id,
+    posts.c.author_id,
+    users.c.display_name,
+    posts.c.title,
+    posts.c.body,
+    posts.c.comment_count,
+    posts.c.created_at,
+    posts.c.updated_at,
+)
+
+
+def _post(row: Any) -> Post:
+    m = row._mapping
+    return Post(
+        id=m["id"],
+        group_id=m["group_id"],
+        author=Author(m["author_id"], m["display_name"]),
+        title=m["title"],
+        body=m["body"],
+        comment_count=m["comment_count"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+    )
+
+
+def _comment(row: Any) -> Comment:
+    m = row._mapping
+    return Comment(
+        id=m["id"],
+        post_id=m["post_id"],
+        author=Author(m["author_id"], m["display_name"]),
+        body=m["body"],
+        created_at=m["created_at"],
+    )
+
+
+async def _fetch_post(conn: AsyncConnection, post_id: int) -> Post | None:
+    row = (
+        await conn.execute(
+            select(*_POST_COLUMNS)
+            .join(users, users.c.id == posts.c.author_id)
+            .where(posts.c.id == post_id)
+        )
+    ).first()
+    return _post(row) if row else None
+
+
+async def load_post(conn: AsyncConnection, post_id: int, actor: Actor | None) -> tuple[Post, Group]:
+    post = await _fetch_post(conn, post_id)
+    if post is None:
+        raise NotFound(f"post {post_id} not found")
+    try:
+        group = await load_group_content(conn, post.group_id, actor)
+    except NotFound:
+        raise NotFound(f"post {post_id} not found") from None
+    return post, group
+
+
+def _may_moderate(group: Group, actor: Actor) -> bool:
+    return group.is_manager or actor.is_moderator
+
+
+async def create_post(
+    conn: AsyncConnection, group_id: int, actor: Actor, title: str, body: str
+) -> Post:
+    await load_group_for_members(conn, group_id, actor)
+    now = clock.now()
+    post_id = (
+        await conn.execute(
+            insert(posts)
+            .values(
+                group_id=group_id,
+                author_id=actor.id,
+                title=title,
+                body=body,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(posts.c.id)
+        )
+    ).scalar_one()
+    return await _fetch_post(conn, post_id)  # type: ignore[return-value]
+
+
+async def list_posts(
+    conn: AsyncConnection, group_id: int, actor: Actor | None, *, limit: int, before_id: int | None
+) -> list[Post]:
+    """Newest first; `before_id` is the keyset cursor (index on group_id, id)."""
+    await load_group_content(conn, group_id, actor)
+    query = (
+        select(*_POST_COLUMNS)
+        .join(users, users.c.id == posts.c.author_id)
+        .where(posts.c.group_id == group_id)
+        .order_by(posts.c.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(posts.c.id < before_id)
+    return [_post(row) for row in await conn.execute(query)]
+
+
+async def update_post(
+    conn: AsyncConnection, post_id: int, actor: Actor, changes: dict[str, Any]
+) -> Post:
+    post, _ = await load_post(conn, post_id, actor)
+    if post.author.id != actor.id:
+        raise Forbidden("only the author may edit a post")
+    values = {k: v for k, v in changes.items() if k in ("title", "body")}
+    if values:
+        await conn.execute(
+            update(posts).where(posts.c.id == post_id).values(**values, updated_at=clock.now())
+        )
+    return await _fetch_post(conn, post_id)  # type: ignore[return-value]
+
+
+async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor) -> None:
+    post, group = await load_post(conn, post_id, actor)
+    if post.author.id != actor.id and not _may_moderate(group, actor):
+        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    await conn.execute(delete(posts).where(posts.c.id == post_id))
+
+
+_COMMENT_COLUMNS = (
+    comments.c.id,
+    comments.c.post_id,
+    comments.c.author_id,
+    users.c.display_name,
+    comments.c.body,
+    comments.c.created_at,
+)
+
+
+async def add_comment(conn: AsyncConnection, post_id: int, actor: Actor, body: str) -> Comment:
+    _, group = await load_post(conn, post_id, actor)
+    if not group.is_member:
+        raise Forbidden("join the group to comment")
+    comment_id = (
+        await conn.execute(
+            insert(comments)
+            .values(post_id=post_id, author_id=actor.id, body=body, created_at=clock.now())
+            .returning(comments.c.id)
+        )
+    ).scalar_one()
+    await conn.execute(
+        update(posts).where(posts.c.id == post_id).values(comment_count=posts.c.comment_count + 1)
+    )
+    row = (
+        await conn.execute(
+            select(*_COMMENT_COLUMNS)
+            .join(users, users.c.id == comments.c.author_id)
+            .where(comments.c.id == comment_id)
+        )
+    ).one()
+    return _comment(row)
+
+
+async def list_comments(
+    conn: AsyncConnection, post_id: int, actor: Actor | None, *, limit: int, before_id: int | None
+) -> list[Comment]:
+    await load_post(conn, post_id, actor)
+    query = (
+        select(*_COMMENT_COLUMNS)
+        .join(users, users.c.id == comments.c.author_id)
+        .where(comments.c.post_id == post_id)
+        .order_by(comments.c.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(comments.c.id < before_id)
+    return [_comment(row) for row in await conn.execute(query)]
+
+
+async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -> None:
+    row = (
+        await conn.execute(
+            select(comments.c.post_id, comments.c.author_id).where(comments.c.id == comment_id)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"comment {comment_id} not found")
+    try:
+        _, group = await load_post(conn, row.post_id, actor)
+    except NotFound:
+        raise NotFound(f"comment {comment_id} not found") from None
+    if row.author_id != actor.id and not _may_moderate(group, actor):
+        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    await conn.execute(delete(comments).where(comments.c.id == comment_id))
+    await conn.execute(
+        update(posts)
+        .where(posts.c.id == row.post_id)
+        .values(comment_count=posts.c.comment_count - 1)
+    )

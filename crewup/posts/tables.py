@@ -1,0 +1,29 @@
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+
+from crewup.db import UtcDateTime, metadata
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("comment_count", Integer, nullable=False, server_default="0"),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # Newest-first pages of one group's posts.
+    Index("ix_posts_group_id_id", "group_id", "id"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("author_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index("ix_comments_post_id_id", "post_id", "id"),
+)
