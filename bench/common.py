@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,8 +52,11 @@ def http_json(url: str, body: dict | None = None, token: str | None = None) -> d
 
 
 @contextmanager
-def crewup_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """A migrated, running server on a fresh data dir; yields its base URL."""
+def crewup_server(
+    extra_env: dict[str, str] | None = None, before_start: Callable[[str], None] | None = None
+) -> Iterator[str]:
+    """A migrated, running server on a fresh data dir; yields its base URL.
+    `before_start(database_url)` may fill the database first."""
     with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
         port = free_port()
         env = {
@@ -72,6 +75,8 @@ def crewup_server(extra_env: dict[str, str] | None = None) -> Iterator[str]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+        if before_start is not None:
+            before_start(env.get("CREWUP_DATABASE_URL") or f"sqlite:///{data_dir}/crewup.sqlite3")
         proc = subprocess.Popen(
             [str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
         )

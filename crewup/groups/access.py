@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, literal, select
+from sqlalchemy import Integer, and_, bindparam, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.errors import Forbidden, NotFound
@@ -79,23 +79,27 @@ GROUP_COLUMNS = [
 ]
 
 
-def viewer_columns(viewer_id: int | None) -> tuple[list[Any], Any]:
-    """my_role and invited for one viewer, as outer joins: one query for any list length."""
-    me = literal(viewer_id if viewer_id is not None else -1)
-    member = group_members.alias("viewer_member")
-    request = group_join_requests.alias("viewer_request")
-    invite = group_invites.alias("viewer_invite")
-    role = case(
-        (member.c.role.is_not(None), member.c.role),
-        (request.c.user_id.is_not(None), literal("pending")),
-        else_=None,
-    )
-    joined = (
-        groups.outerjoin(member, and_(member.c.group_id == groups.c.id, member.c.user_id == me))
-        .outerjoin(request, and_(request.c.group_id == groups.c.id, request.c.user_id == me))
-        .outerjoin(invite, and_(invite.c.group_id == groups.c.id, invite.c.user_id == me))
-    )
-    return [role.label("my_role"), invite.c.user_id.is_not(None).label("invited")], joined
+# my_role and invited for one viewer, as outer joins, so a list of any length is one
+# query. Built once: constructing these expressions per request cost more than the query.
+_VIEWER = bindparam("viewer_id", type_=Integer)
+_member = group_members.alias("viewer_member")
+_request = group_join_requests.alias("viewer_request")
+_invite = group_invites.alias("viewer_invite")
+VIEWER_ROLE = case(
+    (_member.c.role.is_not(None), _member.c.role),
+    (_request.c.user_id.is_not(None), literal("pending")),
+    else_=None,
+).label("my_role")
+VIEWER_COLUMNS = (VIEWER_ROLE, _invite.c.user_id.is_not(None).label("invited"))
+GROUPS_WITH_VIEWER = (
+    groups.outerjoin(_member, and_(_member.c.group_id == groups.c.id, _member.c.user_id == _VIEWER))
+    .outerjoin(_request, and_(_request.c.group_id == groups.c.id, _request.c.user_id == _VIEWER))
+    .outerjoin(_invite, and_(_invite.c.group_id == groups.c.id, _invite.c.user_id == _VIEWER))
+)
+
+
+def viewer_params(actor: Actor | None) -> dict[str, int]:
+    return {"viewer_id": actor.id if actor is not None else -1}
 
 
 def group_from_row(row: Any) -> Group:
@@ -116,10 +120,12 @@ def can_see(group: Group) -> bool:
 
 async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
     """The group as this viewer sees it; NotFound if it does not exist or is hidden."""
-    extra, joined = viewer_columns(actor.id if actor else None)
     row = (
         await conn.execute(
-            select(*GROUP_COLUMNS, *extra).select_from(joined).where(groups.c.id == group_id)
+            select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
+            .select_from(GROUPS_WITH_VIEWER)
+            .where(groups.c.id == group_id),
+            viewer_params(actor),
         )
     ).first()
     if row is None:

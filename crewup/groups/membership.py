@@ -14,6 +14,8 @@ from crewup import clock
 from crewup.errors import Conflict, Forbidden, Invalid, NotFound
 from crewup.groups.access import (
     GROUP_COLUMNS,
+    GROUPS_WITH_VIEWER,
+    VIEWER_COLUMNS,
     Group,
     MemberRole,
     Visibility,
@@ -22,7 +24,7 @@ from crewup.groups.access import (
     load_group_content,
     load_group_for_managers,
     lock_group,
-    viewer_columns,
+    viewer_params,
 )
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
 from crewup.users.service import Actor, Role
@@ -100,10 +102,12 @@ async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Join
 async def _group_for_join(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
     # A private group's id may be shared as a link: asking to join it is allowed, even
     # though everything inside stays hidden until the request is approved.
-    extra, joined = viewer_columns(actor.id)
     row = (
         await conn.execute(
-            select(*GROUP_COLUMNS, *extra).select_from(joined).where(groups.c.id == group_id)
+            select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
+            .select_from(GROUPS_WITH_VIEWER)
+            .where(groups.c.id == group_id),
+            viewer_params(actor),
         )
     ).first()
     if row is None:
@@ -336,17 +340,17 @@ async def list_requests(
 
 
 async def my_invites(conn: AsyncConnection, actor: Actor) -> list[Group]:
-    extra, joined = viewer_columns(actor.id)
     rows = await conn.execute(
-        select(*GROUP_COLUMNS, *extra)
+        select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
         .select_from(
-            joined.join(
+            GROUPS_WITH_VIEWER.join(
                 group_invites,
                 (group_invites.c.group_id == groups.c.id) & (group_invites.c.user_id == actor.id),
             )
         )
         .order_by(group_invites.c.created_at.desc())
-        .limit(100)
+        .limit(100),
+        viewer_params(actor),
     )
     return [group_from_row(row) for row in rows]
 

@@ -10,9 +10,12 @@ from sqlalchemy import and_, delete, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup import clock, geo
-from crewup.errors import Conflict, FieldError, Forbidden, Invalid
+from crewup.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crewup.groups.access import (
     GROUP_COLUMNS,
+    GROUPS_WITH_VIEWER,
+    VIEWER_COLUMNS,
+    VIEWER_ROLE,
     Group,
     MemberRole,
     Visibility,
@@ -20,7 +23,7 @@ from crewup.groups.access import (
     load_group,
     load_group_for_managers,
     lock_group,
-    viewer_columns,
+    viewer_params,
 )
 from crewup.groups.tables import group_members, group_text, groups
 from crewup.users.service import Actor
@@ -133,14 +136,14 @@ async def list_groups(
     cursor: str | None,
 ) -> tuple[list[Group], str | None]:
     """Public groups plus the private ones I belong to; newest first, or nearest first."""
-    extra, joined = viewer_columns(actor.id if actor else None)
-    columns: list[Any] = [*GROUP_COLUMNS, *extra]
-    query = select(*columns).select_from(joined)
-    role_col = extra[0]
-    query = query.where(
-        or_(
-            groups.c.visibility == Visibility.public.value,
-            role_col.in_(["owner", "admin", "member"]),
+    query = (
+        select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
+        .select_from(GROUPS_WITH_VIEWER)
+        .where(
+            or_(
+                groups.c.visibility == Visibility.public.value,
+                VIEWER_ROLE.in_(["owner", "admin", "member"]),
+            )
         )
     )
     if filters.category:
@@ -170,7 +173,7 @@ async def list_groups(
         position = decode_cursor(cursor, "id")
         if position:
             query = query.where(groups.c.id < position["id"])
-    rows = (await conn.execute(query.limit(limit + 1))).all()
+    rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     found = [group_from_row(row) for row in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
@@ -179,6 +182,20 @@ async def list_groups(
             {"d": last.distance_km, "id": last.id} if filters.near else {"id": last.id}
         )
     return found, next_cursor
+
+
+async def get_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
+    """Any group, visibility aside: for the operator's CLI only."""
+    row = (await conn.execute(select(*GROUP_COLUMNS).where(groups.c.id == group_id))).first()
+    if row is None:
+        raise NotFound(f"group {group_id} not found")
+    return group_from_row(row)
+
+
+async def remove_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
+    group = await get_group_for_operator(conn, group_id)
+    await conn.execute(delete(groups).where(groups.c.id == group_id))
+    return group
 
 
 async def list_all_groups(conn: AsyncConnection, *, limit: int, after_id: int = 0) -> list[Group]:

@@ -1,0 +1,2 @@
+-- A plain GET; only the shared report.
+dofile("bench/report.lua")
