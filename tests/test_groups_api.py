@@ -164,3 +164,36 @@ async def test_list_queries_are_free_of_n_plus_one(client, api: Api) -> None:
     with StatementCounter(app) as six_members:
         await client.get(f"/api/v1/groups/{group_id}/members")
     assert one_member.count == six_members.count
+
+
+async def test_recommended_by_interests_and_home(client, api: Api) -> None:
+    owner, me = await api.register("Owner"), await api.register("Me")
+    near_and_liked = await make_group(
+        client, owner, name="Berlin Climbers", category="climbing", lat=52.5, lon=13.4
+    )
+    await make_group(client, owner, name="Far Climbers", category="climbing", lat=40.0, lon=-3.7)
+    await make_group(client, owner, name="Near Chess", category="games", lat=52.51, lon=13.41)
+    await make_group(client, owner, name="Far Chess", category="games", lat=40.0, lon=-3.7)
+    await make_group(
+        client,
+        owner,
+        name="Hidden Climbers",
+        category="climbing",
+        visibility="private",
+        lat=52.5,
+        lon=13.4,
+    )
+    joined = await make_group(client, owner, name="Joined Climbers", category="climbing")
+    await client.post(f"/api/v1/groups/{joined['id']}/join", headers=me["headers"])
+    empty = await (await client.get("/api/v1/groups/recommended", headers=me["headers"])).json()
+    assert empty["items"] == []  # no interests, no home: nothing to go on
+    await client.patch(
+        "/api/v1/users/me",
+        headers=me["headers"],
+        json={"interests": ["Climbing"], "home_lat": 52.52, "home_lon": 13.405},
+    )
+    found = await (await client.get("/api/v1/groups/recommended", headers=me["headers"])).json()
+    names = [g["name"] for g in found["items"]]
+    assert names[0] == near_and_liked["name"]
+    assert set(names) == {"Berlin Climbers", "Near Chess", "Far Climbers"}
+    assert (await client.get("/api/v1/groups/recommended")).status == 401

@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from crewup.errors import Invalid
+from crewup.geo import Point
 from crewup.groups import membership, service
 from crewup.groups.access import MemberRole
 from crewup.groups.schemas import (
@@ -20,6 +21,7 @@ from crewup.groups.schemas import (
     RoleIn,
     UserRef,
 )
+from crewup.users.service import get_account
 from crewup.web.appkeys import DB
 from crewup.web.auth import api_actor, optional_api_actor
 from crewup.web.openapi import ApiRoutes
@@ -50,6 +52,20 @@ async def list_groups(request: web.Request) -> web.Response:
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )
     return json_response(GroupPage(items=[GroupOut.of(g) for g in found], next_cursor=next_cursor))
+
+
+@api.get(
+    "/api/v1/groups/recommended",
+    "Groups for my interests and home area that I have not joined",
+    response=GroupList,
+)
+async def recommended_groups(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].reading() as conn:
+        me = await get_account(conn, actor.id)
+        home = Point(me.home_lat, me.home_lon) if me.home_lat is not None else None
+        found = await service.recommend_groups(conn, actor, me.interests, home, limit=20)
+    return json_response(GroupList(items=[GroupOut.of(g) for g in found]))
 
 
 @api.post(

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal_column, or_, select, update
+from sqlalchemy import and_, case, delete, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup import clock, geo
@@ -203,4 +203,46 @@ async def list_all_groups(conn: AsyncConnection, *, limit: int, after_id: int = 
     rows = await conn.execute(
         select(*GROUP_COLUMNS).where(groups.c.id > after_id).order_by(groups.c.id).limit(limit)
     )
+    return [group_from_row(row) for row in rows]
+
+
+RECOMMEND_RADIUS_KM = 50.0
+
+
+async def recommend_groups(
+    conn: AsyncConnection, actor: Actor, interests: list[str], home: geo.Point | None, *, limit: int
+) -> list[Group]:
+    """Public groups I have not joined whose category is one of my interests or whose home
+    is within 50 km of mine; those matching both first, then the nearest, then the newest."""
+    wanted = [c for c in CATEGORIES if c in {i.lower() for i in interests}]
+    conditions = []
+    score: Any = literal_column("0")
+    if wanted:
+        by_interest = groups.c.category.in_(wanted)
+        conditions.append(by_interest)
+        score = score + case((by_interest, 1), else_=0)
+    distance = None
+    if home is not None:
+        distance = geo.distance_expr(groups.c.lat, groups.c.lon, home)
+        nearby = and_(
+            geo.within_box(groups.c.lat, groups.c.lon, home, RECOMMEND_RADIUS_KM),
+            distance <= RECOMMEND_RADIUS_KM,
+        )
+        conditions.append(nearby)
+        score = score + case((nearby, 1), else_=0)
+    if not conditions:
+        return []
+    query = (
+        select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
+        .select_from(GROUPS_WITH_VIEWER)
+        .where(
+            groups.c.visibility == Visibility.public.value, VIEWER_ROLE.is_(None), or_(*conditions)
+        )
+    )
+    if distance is not None:
+        query = query.add_columns(distance.label("distance_km"))
+        order = [score.desc(), func.coalesce(distance, 1e9), groups.c.id.desc()]
+    else:
+        order = [score.desc(), groups.c.id.desc()]
+    rows = await conn.execute(query.order_by(*order).limit(limit), viewer_params(actor))
     return [group_from_row(row) for row in rows]
