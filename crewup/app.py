@@ -13,7 +13,7 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, groups, migrate, posts, users
+from crewup import auth, events, groups, migrate, posts, users
 from crewup.auth.keyring import Keyring
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.service import AuthDeps
@@ -138,6 +138,7 @@ def create_app(settings: Settings) -> web.Application:
     users.setup(app)
     groups.setup(app)
     posts.setup(app)
+    events.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app
 

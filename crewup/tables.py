@@ -2,8 +2,16 @@
 
 from crewup.auth import tables as auth_tables
 from crewup.db import metadata
+from crewup.events import tables as events_tables
 from crewup.groups import tables as groups_tables
 from crewup.posts import tables as posts_tables
 from crewup.users import tables as users_tables
 
-__all__ = ["auth_tables", "groups_tables", "metadata", "posts_tables", "users_tables"]
+__all__ = [
+    "auth_tables",
+    "events_tables",
+    "groups_tables",
+    "metadata",
+    "posts_tables",
+    "users_tables",
+]

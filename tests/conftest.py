@@ -306,3 +306,28 @@ async def make_group(client: TestClient, owner: dict[str, Any], **fields: Any) -
     resp = await client.post("/api/v1/groups", json=body, headers=owner["headers"])
     assert resp.status == 201, await resp.text()
     return await resp.json()
+
+
+def future(hours: float = 24) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    moment = datetime.now(UTC) + timedelta(hours=hours)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+async def make_event(
+    client: TestClient, owner: dict[str, Any], group_id: int, **fields: Any
+) -> dict[str, Any]:
+    body = {
+        "group_id": group_id,
+        "title": "Bouldering night",
+        "location_name": "Hall A",
+        "lat": 52.52,
+        "lon": 13.405,
+        "starts_at": future(24),
+        "ends_at": future(27),
+        **fields,
+    }
+    resp = await client.post("/api/v1/events", json=body, headers=owner["headers"])
+    assert resp.status == 201, await resp.text()
+    return await resp.json()

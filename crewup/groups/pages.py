@@ -7,6 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from crewup.errors import DomainError
+from crewup.events import service as event_service
 from crewup.groups import membership, service
 from crewup.groups.access import load_group
 from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
@@ -118,6 +119,15 @@ async def group_page(request: web.Request) -> web.Response:
             if shows_content
             else []
         )
+        upcoming = (
+            (
+                await event_service.list_events(
+                    conn, actor, event_service.EventFilter(group_id=group_id), limit=10, cursor=None
+                )
+            )[0]
+            if shows_content
+            else []
+        )
         requests = (
             await membership.list_requests(conn, group_id, actor, limit=50)
             if actor and group.is_manager
@@ -130,6 +140,7 @@ async def group_page(request: web.Request) -> web.Response:
             "group": group,
             "members": members,
             "posts": recent,
+            "events": upcoming,
             "requests": requests,
             "values": {},
             "errors": {},

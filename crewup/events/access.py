@@ -1,0 +1,161 @@
+"""Events as a viewer sees them: visibility follows the group; my RSVP comes along."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock
+from crewup.errors import NotFound
+from crewup.events.tables import event_participants, events
+from crewup.groups.tables import group_members, groups
+from crewup.users.service import Actor
+
+
+class EventStatus(enum.StrEnum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+    past = "past"
+
+
+class RsvpStatus(enum.StrEnum):
+    going = "going"
+    waitlisted = "waitlisted"
+    interested = "interested"
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    group_id: int
+    creator_id: int
+    title: str
+    description: str
+    location_name: str
+    lat: float
+    lon: float
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int | None
+    stored_status: str
+    cancel_reason: str | None
+    going_count: int
+    waitlist_count: int
+    interested_count: int
+    created_at: datetime
+    updated_at: datetime
+    group_name: str
+    group_visibility: str
+    viewer_group_role: str | None = None
+    my_status: str | None = None
+    my_position: int | None = None
+    distance_km: float | None = None
+
+    @property
+    def status(self) -> EventStatus:
+        if self.stored_status == EventStatus.cancelled:
+            return EventStatus.cancelled
+        return EventStatus.past if self.ends_at <= clock.now() else EventStatus.scheduled
+
+    @property
+    def may_manage(self) -> bool:
+        return self.viewer_group_role in ("owner", "admin")
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(0, self.capacity - self.going_count)
+
+
+_VIEWER = bindparam("viewer_id", type_=Integer)
+_member = group_members.alias("viewer_member")
+_mine = event_participants.alias("viewer_rsvp")
+_ahead = event_participants.alias("waitlist_ahead")
+
+# Position = waitlisted people who arrived no later than me: always 1..n, no gaps.
+_POSITION = (
+    select(func.count())
+    .select_from(_ahead)
+    .where(
+        _ahead.c.event_id == events.c.id,
+        _ahead.c.status == RsvpStatus.waitlisted.value,
+        _ahead.c.waitlist_seq <= _mine.c.waitlist_seq,
+    )
+    .correlate(events, _mine)
+    .scalar_subquery()
+)
+
+EVENT_COLUMNS = (
+    events.c.id,
+    events.c.group_id,
+    events.c.creator_id,
+    events.c.title,
+    events.c.description,
+    events.c.location_name,
+    events.c.lat,
+    events.c.lon,
+    events.c.starts_at,
+    events.c.ends_at,
+    events.c.capacity,
+    events.c.status.label("stored_status"),
+    events.c.cancel_reason,
+    events.c.going_count,
+    events.c.waitlist_count,
+    events.c.interested_count,
+    events.c.created_at,
+    events.c.updated_at,
+    groups.c.name.label("group_name"),
+    groups.c.visibility.label("group_visibility"),
+    _member.c.role.label("viewer_group_role"),
+    _mine.c.status.label("my_status"),
+)
+MY_POSITION = _POSITION.label("my_position")
+
+EVENTS_WITH_VIEWER = (
+    events.join(groups, groups.c.id == events.c.group_id)
+    .outerjoin(_member, and_(_member.c.group_id == events.c.group_id, _member.c.user_id == _VIEWER))
+    .outerjoin(_mine, and_(_mine.c.event_id == events.c.id, _mine.c.user_id == _VIEWER))
+)
+
+viewer_rsvp = _mine  # for "my events" queries
+VISIBLE = or_(groups.c.visibility == "public", _member.c.user_id.is_not(None))
+
+
+def viewer_params(actor: Actor | None) -> dict[str, int]:
+    return {"viewer_id": actor.id if actor is not None else -1}
+
+
+def event_from_row(row: Any) -> Event:
+    data = dict(row._mapping)
+    if data.get("my_status") != RsvpStatus.waitlisted:
+        data["my_position"] = None
+    return Event(**data)
+
+
+def event_query(*extra: Any) -> Any:
+    return select(*EVENT_COLUMNS, MY_POSITION, *extra).select_from(EVENTS_WITH_VIEWER)
+
+
+async def load_event(conn: AsyncConnection, event_id: int, actor: Actor | None) -> Event:
+    """The event as this viewer sees it; NotFound when missing or in a hidden group."""
+    row = (
+        await conn.execute(
+            event_query().where(events.c.id == event_id, VISIBLE), viewer_params(actor)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"event {event_id} not found")
+    return event_from_row(row)
+
+
+async def lock_event(conn: AsyncConnection, event_id: int) -> None:
+    """Serialise RSVPs to one event: a row lock on PostgreSQL (SQLite has one writer)."""
+    found = (
+        await conn.execute(select(events.c.id).where(events.c.id == event_id).with_for_update())
+    ).first()
+    if found is None:
+        raise NotFound(f"event {event_id} not found")

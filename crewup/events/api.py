@@ -1,0 +1,285 @@
+"""REST face of events, RSVPs and calendars."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from aiohttp import web
+
+from crewup import clock
+from crewup.errors import Invalid, NotFound
+from crewup.events import ics, rsvp, service
+from crewup.events.access import RsvpStatus, load_event
+from crewup.events.schemas import (
+    CalendarQuery,
+    CancelIn,
+    EventIn,
+    EventList,
+    EventOut,
+    EventPage,
+    EventPatch,
+    EventQuery,
+    FeedOut,
+    ParticipantOut,
+    ParticipantPage,
+    ParticipantQuery,
+    ParticipantsOut,
+    RsvpIn,
+    RsvpOut,
+)
+from crewup.users.service import load_actor
+from crewup.web.appkeys import DB, SETTINGS
+from crewup.web.auth import api_actor, optional_api_actor
+from crewup.web.openapi import ApiRoutes
+from crewup.web.pagination import cursor_value, encode_cursor
+from crewup.web.requests import json_response, parse_body, parse_query, path_id
+
+api = ApiRoutes("events")
+EVENT = r"/api/v1/events/{event_id:\d+}"
+FEED_WINDOW_DAYS = (30, 400)
+
+
+@api.get(
+    "/api/v1/events",
+    "Upcoming events I can see: nearest first with near=, otherwise soonest first",
+    query=EventQuery,
+    response=EventPage,
+    auth=False,
+)
+async def list_events(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    query = parse_query(request, EventQuery)
+    if query.near is None and "radius_km" in request.query:
+        raise Invalid("radius_km needs near=lat,lon")
+    filters = service.EventFilter(
+        near=query.near,
+        radius_km=query.radius_km,
+        starts_from=query.starts_from,
+        starts_to=query.starts_to,
+        q=query.q,
+        group_id=query.group_id,
+    )
+    async with request.app[DB].reading() as conn:
+        found, next_cursor = await service.list_events(
+            conn, actor, filters, limit=query.limit, cursor=query.cursor
+        )
+    return json_response(EventPage(items=[EventOut.of(e) for e in found], next_cursor=next_cursor))
+
+
+@api.post(
+    "/api/v1/events",
+    "Plan an event in a group (owner or admin)",
+    body=EventIn,
+    response=EventOut,
+    status=201,
+    errors=(403, 404),
+)
+async def create_event(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, EventIn)
+    async with request.app[DB].transaction() as conn:
+        event = await service.create_event(
+            conn, actor, body.group_id, body.model_dump(exclude={"group_id"})
+        )
+    return json_response(EventOut.of(event), status=201)
+
+
+@api.get(EVENT, "One event, with my RSVP", response=EventOut, auth=False, errors=(404,))
+async def get_event(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    async with request.app[DB].reading() as conn:
+        event = await load_event(conn, path_id(request, "event_id"), actor)
+    return json_response(EventOut.of(event))
+
+
+@api.patch(
+    EVENT,
+    "Edit an event; more capacity seats the waitlist",
+    body=EventPatch,
+    response=EventOut,
+    errors=(403, 404, 409),
+)
+async def patch_event(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, EventPatch)
+    async with request.app[DB].transaction() as conn:
+        event = await service.update_event(
+            conn, path_id(request, "event_id"), actor, body.changes()
+        )
+    return json_response(EventOut.of(event))
+
+
+@api.delete(
+    EVENT,
+    "Delete an event (owner or admin); cancel it instead to tell people",
+    status=204,
+    errors=(403, 404),
+)
+async def delete_event(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await service.delete_event(conn, path_id(request, "event_id"), actor)
+    return web.Response(status=204)
+
+
+@api.post(
+    EVENT + "/cancel",
+    "Cancel an event with a reason",
+    body=CancelIn,
+    response=EventOut,
+    errors=(403, 404, 409),
+)
+async def cancel_event(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, CancelIn)
+    async with request.app[DB].transaction() as conn:
+        event = await service.cancel_event(conn, path_id(request, "event_id"), actor, body.reason)
+    return json_response(EventOut.of(event))
+
+
+@api.post(
+    EVENT + "/rsvp",
+    "RSVP: going takes a seat or joins the waitlist; interested never takes one",
+    body=RsvpIn,
+    response=RsvpOut,
+    errors=(404, 409),
+)
+async def post_rsvp(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    body = await parse_body(request, RsvpIn)
+    async with request.app[DB].transaction() as conn:
+        result = await rsvp.rsvp(conn, path_id(request, "event_id"), actor, RsvpStatus(body.status))
+    return json_response(RsvpOut.of(result))
+
+
+@api.delete(
+    EVENT + "/rsvp",
+    "Withdraw my RSVP; the first waitlisted person moves up",
+    status=204,
+    errors=(404,),
+)
+async def delete_rsvp(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await rsvp.cancel_rsvp(conn, path_id(request, "event_id"), actor)
+    return web.Response(status=204)
+
+
+@api.get(
+    EVENT + "/participants",
+    "Going, waitlisted (in order) and interested",
+    query=ParticipantQuery,
+    response=ParticipantsOut,
+    auth=False,
+    errors=(404,),
+)
+async def participants(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    query = parse_query(request, ParticipantQuery)
+    wanted = [RsvpStatus(query.status)] if query.status else list(RsvpStatus)
+    if query.cursor and not query.status:
+        raise Invalid("cursor needs status= (the list it continues)")
+    pages = {s.value: ParticipantPage(items=[], next_cursor=None) for s in RsvpStatus}
+    async with request.app[DB].reading() as conn:
+        for status in wanted:
+            key = "position" if status is RsvpStatus.waitlisted else "user_id"
+            after = cursor_value(query.cursor, key) or 0
+            found = await rsvp.list_participants(
+                conn,
+                path_id(request, "event_id"),
+                actor,
+                status=status,
+                limit=query.limit + 1,
+                after=after,
+            )
+            items = found[: query.limit]
+            more = None
+            if len(found) > query.limit:
+                last = items[-1]
+                more = encode_cursor(
+                    {key: last.waitlist_position if key == "position" else last.user_id}
+                )
+            pages[status.value] = ParticipantPage(
+                items=[ParticipantOut.of(p) for p in items], next_cursor=more
+            )
+    return json_response(ParticipantsOut(**pages))
+
+
+@api.get(
+    "/api/v1/calendar",
+    "My events (going, waitlisted, interested) in a range",
+    query=CalendarQuery,
+    response=EventList,
+)
+async def my_calendar(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    query = parse_query(request, CalendarQuery)
+    async with request.app[DB].reading() as conn:
+        found = await service.my_calendar(conn, actor, query.starts_from, query.starts_to)
+    return json_response(EventList(items=[EventOut.of(e) for e in found]))
+
+
+def _calendar_response(body: bytes, filename: str | None = None) -> web.Response:
+    headers = {"Cache-Control": "private, max-age=300"}
+    if filename:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=headers)
+
+
+@api.get(
+    EVENT + "/ics",
+    "The event as an iCalendar file",
+    auth=False,
+    errors=(404,),
+    content_type="text/calendar",
+)
+async def event_ics(request: web.Request) -> web.Response:
+    actor = await optional_api_actor(request)
+    async with request.app[DB].reading() as conn:
+        event = await load_event(conn, path_id(request, "event_id"), actor)
+    body = ics.render([event], request.app[SETTINGS].effective_public_url, event.title)
+    return _calendar_response(body, f"crewup-event-{event.id}.ics")
+
+
+@api.get(
+    "/api/v1/calendar.ics",
+    "My subscribable feed; authenticated by its token",
+    auth=False,
+    errors=(404,),
+    content_type="text/calendar",
+)
+async def calendar_feed(request: web.Request) -> web.Response:
+    token = request.query.get("token", "")
+    async with request.app[DB].reading() as conn:
+        user_id = await ics.feed_owner(conn, token) if token else None
+        actor = await load_actor(conn, user_id) if user_id is not None else None
+        if actor is None or actor.banned:
+            raise NotFound("no calendar feed with this token; create a new link")
+        now = clock.now()
+        found = await service.my_calendar(
+            conn, actor, now - timedelta(FEED_WINDOW_DAYS[0]), now + timedelta(FEED_WINDOW_DAYS[1])
+        )
+    body = ics.render(found, request.app[SETTINGS].effective_public_url, "CrewUp")
+    return _calendar_response(body)
+
+
+@api.post(
+    "/api/v1/calendar/feed",
+    "Create (or replace) my secret calendar feed link",
+    response=FeedOut,
+    status=201,
+)
+async def create_feed(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        token = await ics.issue_feed_token(conn, actor.id)
+    url = f"{request.app[SETTINGS].effective_public_url}/api/v1/calendar.ics?token={token}"
+    return json_response(FeedOut(url=url, token=token), status=201)
+
+
+@api.delete("/api/v1/calendar/feed", "Revoke my calendar feed link", status=204)
+async def revoke_feed(request: web.Request) -> web.Response:
+    actor = await api_actor(request)
+    async with request.app[DB].transaction() as conn:
+        await ics.revoke_feed_token(conn, actor.id)
+    return web.Response(status=204)

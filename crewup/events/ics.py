@@ -1,0 +1,72 @@
+"""iCalendar (RFC 5545) for single events and personal feeds, built with `icalendar`."""
+
+from __future__ import annotations
+
+from icalendar import Calendar, vGeo
+from icalendar import Event as VEvent
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock, ids
+from crewup.events.access import Event, EventStatus
+from crewup.events.tables import calendar_feeds
+
+PRODID = "-//CrewUp//crewup//EN"
+
+
+def render(events: list[Event], public_url: str, name: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    host = public_url.split("://", 1)[-1].split("/", 1)[0]
+    for event in events:
+        entry = VEvent()
+        entry.add("uid", f"event-{event.id}@{host}")
+        entry.add("dtstamp", clock.now())
+        entry.add("dtstart", event.starts_at)
+        entry.add("dtend", event.ends_at)
+        entry.add("summary", event.title)
+        entry.add("location", event.location_name)
+        entry["geo"] = vGeo((event.lat, event.lon))
+        entry.add("url", f"{public_url}/events/{event.id}")
+        entry.add("last-modified", event.updated_at)
+        # Clients replace their copy when the sequence grows; edits bump updated_at.
+        entry.add("sequence", int(event.updated_at.timestamp()) - int(event.created_at.timestamp()))
+        description = event.description
+        if event.status is EventStatus.cancelled:
+            entry.add("status", "CANCELLED")
+            description = f"Cancelled: {event.cancel_reason or ''}\n\n{description}".strip()
+        else:
+            entry.add("status", "CONFIRMED")
+        if description:
+            entry.add("description", description)
+        calendar.add_component(entry)
+    return calendar.to_ical()
+
+
+async def issue_feed_token(conn: AsyncConnection, user_id: int) -> str:
+    """A new secret feed URL; any older one stops working."""
+    token = ids.new_token()
+    await conn.execute(delete(calendar_feeds).where(calendar_feeds.c.user_id == user_id))
+    await conn.execute(
+        insert(calendar_feeds).values(
+            user_id=user_id, token_hash=ids.token_digest(token), created_at=clock.now()
+        )
+    )
+    return token
+
+
+async def revoke_feed_token(conn: AsyncConnection, user_id: int) -> None:
+    await conn.execute(delete(calendar_feeds).where(calendar_feeds.c.user_id == user_id))
+
+
+async def feed_owner(conn: AsyncConnection, token: str) -> int | None:
+    return (
+        await conn.execute(
+            select(calendar_feeds.c.user_id).where(
+                calendar_feeds.c.token_hash == ids.token_digest(token)
+            )
+        )
+    ).scalar_one_or_none()

@@ -1,0 +1,230 @@
+"""Browser face of events: nearby list, event page with RSVP, plan and edit forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from crewup.errors import DomainError
+from crewup.events import rsvp, service
+from crewup.events.access import RsvpStatus, load_event
+from crewup.events.schemas import EventIn, EventPatch, EventQuery
+from crewup.groups.access import load_group_for_managers
+from crewup.users.service import get_account
+from crewup.web.appkeys import DB
+from crewup.web.forms import parse_form
+from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
+from crewup.web.requests import path_id
+
+routes = web.RouteTableDef()
+FIELDS = ("title", "description", "location_name", "lat", "lon", "starts_at", "ends_at", "capacity")
+
+
+def _shape(values: dict[str, str]) -> dict[str, Any]:
+    """Form inputs are UTC wall-clock times (datetime-local); empty capacity means none."""
+    shaped: dict[str, Any] = dict(values)
+    for key in ("starts_at", "ends_at"):
+        raw = values.get(key, "").strip()
+        if raw and "+" not in raw and not raw.endswith("Z"):
+            shaped[key] = raw + "+00:00"
+    if not values.get("capacity", "").strip():
+        shaped["capacity"] = None
+    return shaped
+
+
+def _form_values(event: Any) -> dict[str, str]:
+    values = {k: "" if getattr(event, k) is None else str(getattr(event, k)) for k in FIELDS}
+    for key in ("starts_at", "ends_at"):
+        values[key] = getattr(event, key).strftime("%Y-%m-%dT%H:%M")
+    return values
+
+
+@routes.get("/events")
+async def events_near(request: web.Request) -> web.Response:
+    actor = await page_actor(request)
+    raw = {k: v for k, v in request.query.items() if v.strip()}
+    errors: dict[str, str] = {}
+    if "near" not in raw and actor is not None:
+        async with request.app[DB].reading() as conn:
+            me = await get_account(conn, actor.id)
+        if me.home_lat is not None:
+            raw["near"] = f"{me.home_lat},{me.home_lon}"
+    try:
+        query = EventQuery.model_validate(raw)
+    except ValueError:
+        errors["form"] = "some filters are not valid; showing all upcoming events"
+        query = EventQuery()
+    filters = service.EventFilter(
+        near=query.near,
+        radius_km=query.radius_km,
+        starts_from=query.starts_from,
+        starts_to=query.starts_to,
+        q=query.q,
+        group_id=query.group_id,
+    )
+    found, next_cursor = [], None
+    async with request.app[DB].reading() as conn:
+        try:
+            found, next_cursor = await service.list_events(
+                conn, actor, filters, limit=query.limit, cursor=query.cursor
+            )
+        except DomainError as exc:
+            errors["form"] = exc.detail
+    more = request.rel_url.update_query(cursor=next_cursor) if next_cursor else None
+    return await render_page(
+        request,
+        "events/list.html",
+        {"events": found, "values": raw, "errors": errors, "more": more},
+    )
+
+
+@routes.get(r"/events/{event_id:\d+}")
+async def event_page(request: web.Request) -> web.Response:
+    actor = await page_actor(request)
+    event_id = path_id(request, "event_id")
+    async with request.app[DB].reading() as conn:
+        event = await load_event(conn, event_id, actor)
+        going = await rsvp.list_participants(
+            conn, event_id, actor, status=RsvpStatus.going, limit=200, after=0
+        )
+        waiting = await rsvp.list_participants(
+            conn, event_id, actor, status=RsvpStatus.waitlisted, limit=200, after=0
+        )
+    return await render_page(
+        request, "events/page.html", {"event": event, "going": going, "waiting": waiting}
+    )
+
+
+@routes.get(r"/groups/{group_id:\d+}/events/new")
+async def new_event_form(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    async with request.app[DB].reading() as conn:
+        group = await load_group_for_managers(conn, path_id(request, "group_id"), actor)
+    return await render_page(
+        request, "events/form.html", {"group": group, "event": None, "values": {}, "errors": {}}
+    )
+
+
+@routes.post(r"/groups/{group_id:\d+}/events/new")
+async def create_event(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    group_id = path_id(request, "group_id")
+
+    def shape(values: dict[str, str]) -> dict[str, Any]:
+        return {**_shape(values), "group_id": group_id}
+
+    form = await parse_form(request, EventIn, shape)
+    if form.data is not None:
+        try:
+            async with request.app[DB].transaction() as conn:
+                event = await service.create_event(
+                    conn, actor, group_id, form.data.model_dump(exclude={"group_id"})
+                )
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            form.fail(exc)
+        else:
+            raise web.HTTPSeeOther(f"/events/{event.id}")
+    async with request.app[DB].reading() as conn:
+        group = await load_group_for_managers(conn, group_id, actor)
+    return await render_page(
+        request,
+        "events/form.html",
+        {"group": group, "event": None, "values": form.values, "errors": form.errors},
+        422,
+    )
+
+
+@routes.get(r"/events/{event_id:\d+}/edit")
+async def edit_event_form(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    async with request.app[DB].reading() as conn:
+        event = await load_event(conn, path_id(request, "event_id"), actor)
+    if not event.may_manage:
+        raise web.HTTPSeeOther(f"/events/{event.id}")
+    return await render_page(
+        request,
+        "events/form.html",
+        {"group": None, "event": event, "values": _form_values(event), "errors": {}},
+    )
+
+
+@routes.post(r"/events/{event_id:\d+}/edit")
+async def edit_event(request: web.Request) -> web.Response:
+    actor = await require_page_actor(request)
+    event_id = path_id(request, "event_id")
+    form = await parse_form(request, EventPatch, _shape)
+    if form.data is not None:
+        async with request.app[DB].reading() as conn:
+            before = await load_event(conn, event_id, actor)
+        # The form always sends every field; keep the start time if it did not change, so
+        # editing an event that has begun does not trip "must start in the future".
+        changes = {
+            k: v
+            for k, v in form.data.changes().items()
+            if not (k in ("starts_at", "ends_at") and v == getattr(before, k))
+        }
+        try:
+            async with request.app[DB].transaction() as conn:
+                await service.update_event(conn, event_id, actor, changes)
+        except DomainError as exc:
+            if exc.status == 404:
+                raise
+            form.fail(exc)
+        else:
+            await flash(request, "Event saved.")
+            raise web.HTTPSeeOther(f"/events/{event_id}")
+    async with request.app[DB].reading() as conn:
+        event = await load_event(conn, event_id, actor)
+    return await render_page(
+        request,
+        "events/form.html",
+        {"group": None, "event": event, "values": form.values, "errors": form.errors},
+        422,
+    )
+
+
+async def _act(request: web.Request, work: Any) -> web.Response:
+    actor = await require_page_actor(request)
+    form = await request.post()
+    await check_csrf(request, form)
+    event_id = path_id(request, "event_id")
+    try:
+        async with request.app[DB].transaction() as conn:
+            message = await work(conn, event_id, actor, form)
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        message = exc.detail
+    await flash(request, message)
+    raise web.HTTPSeeOther(f"/events/{event_id}")
+
+
+@routes.post(r"/events/{event_id:\d+}/rsvp")
+async def rsvp_button(request: web.Request) -> web.Response:
+    async def work(conn: Any, event_id: int, actor: Any, form: Any) -> str:
+        if form.get("status") == "withdraw":
+            await rsvp.cancel_rsvp(conn, event_id, actor)
+            return "Your RSVP is withdrawn."
+        wanted = RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
+        result = await rsvp.rsvp(conn, event_id, actor, wanted)
+        if result.status is RsvpStatus.waitlisted:
+            return (
+                f"The event is full: you are number {result.waitlist_position} on the "
+                "waitlist and move up automatically."
+            )
+        return "You're going!" if result.status is RsvpStatus.going else "Noted: interested."
+
+    return await _act(request, work)
+
+
+@routes.post(r"/events/{event_id:\d+}/cancel")
+async def cancel_button(request: web.Request) -> web.Response:
+    async def work(conn: Any, event_id: int, actor: Any, form: Any) -> str:
+        reason = str(form.get("reason", "")).strip() or "cancelled by the organisers"
+        await service.cancel_event(conn, event_id, actor, reason[:2000])
+        return "The event is cancelled."
+
+    return await _act(request, work)

@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from crewup.events.access import Event
+from crewup.events.rsvp import Participant, RsvpResult
+from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
+from crewup.web.pagination import Limit
+from crewup.web.schemas import InputModel, UtcTimestamp
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Capacity = Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+class EventIn(InputModel):
+    group_id: Annotated[int, Field(ge=1, lt=2**31)]
+    title: Title
+    description: Text = ""
+    location_name: Place
+    lat: Latitude
+    lon: Longitude
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    capacity: Capacity | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> EventIn:
+        self.starts_at, self.ends_at = _utc(self.starts_at), _utc(self.ends_at)  # type: ignore[assignment]
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class EventPatch(InputModel):
+    title: Title | None = None
+    description: Text | None = None
+    location_name: Place | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    capacity: Capacity | None = None
+
+    @model_validator(mode="after")
+    def _not_null(self) -> EventPatch:
+        for name in self.model_fields_set - {"capacity"}:
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null")
+        if ("lat" in self.model_fields_set) != ("lon" in self.model_fields_set):
+            raise ValueError("lat and lon change together")
+        return self
+
+    def changes(self) -> dict[str, object]:
+        return self.model_dump(include=self.model_fields_set)
+
+
+class CancelIn(InputModel):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class RsvpIn(InputModel):
+    status: Literal["going", "interested"]
+
+
+class EventQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    near: Near = None
+    radius_km: RadiusKm = 25.0
+    starts_from: AwareDatetime | None = Field(None, alias="from")
+    starts_to: AwareDatetime | None = Field(None, alias="to")
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
+    group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
+    limit: Limit = 20
+    cursor: str | None = Field(None, max_length=500)
+
+
+class CalendarQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    starts_from: AwareDatetime = Field(alias="from")
+    starts_to: AwareDatetime = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _range(self) -> CalendarQuery:
+        if self.starts_to <= self.starts_from:
+            raise ValueError("to must be after from")
+        if (self.starts_to - self.starts_from).days > 400:
+            raise ValueError("the range may span at most 400 days")
+        return self
+
+
+class MyRsvp(BaseModel):
+    status: Literal["going", "waitlisted", "interested"]
+    waitlist_position: int | None
+
+
+class EventOut(BaseModel):
+    id: int
+    group_id: int
+    group_name: str
+    title: str
+    description: str
+    location_name: str
+    lat: float
+    lon: float
+    starts_at: UtcTimestamp
+    ends_at: UtcTimestamp
+    capacity: int | None
+    going_count: int
+    waitlist_count: int
+    interested_count: int
+    status: Literal["scheduled", "cancelled", "past"]
+    cancel_reason: str | None
+    my_rsvp: MyRsvp | None
+    distance_km: float | None = None
+
+    @classmethod
+    def of(cls, event: Event) -> EventOut:
+        mine = (
+            MyRsvp(status=event.my_status, waitlist_position=event.my_position)  # type: ignore[arg-type]
+            if event.my_status
+            else None
+        )
+        distance = round(event.distance_km, 3) if event.distance_km is not None else None
+        return cls(
+            id=event.id,
+            group_id=event.group_id,
+            group_name=event.group_name,
+            title=event.title,
+            description=event.description,
+            location_name=event.location_name,
+            lat=event.lat,
+            lon=event.lon,
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            capacity=event.capacity,
+            going_count=event.going_count,
+            waitlist_count=event.waitlist_count,
+            interested_count=event.interested_count,
+            status=event.status.value,
+            cancel_reason=event.cancel_reason,
+            my_rsvp=mine,
+            distance_km=distance,
+        )
+
+
+class EventPage(BaseModel):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+class EventList(BaseModel):
+    items: list[EventOut]
+
+
+class RsvpOut(BaseModel):
+    status: Literal["going", "waitlisted", "interested"]
+    waitlist_position: int | None
+
+    @classmethod
+    def of(cls, result: RsvpResult) -> RsvpOut:
+        return cls(status=result.status.value, waitlist_position=result.waitlist_position)
+
+
+class ParticipantOut(BaseModel):
+    user_id: int
+    display_name: str
+    status: str
+    waitlist_position: int | None
+    created_at: UtcTimestamp
+
+    @classmethod
+    def of(cls, p: Participant) -> ParticipantOut:
+        return cls(
+            user_id=p.user_id,
+            display_name=p.display_name,
+            status=p.status,
+            waitlist_position=p.waitlist_position,
+            created_at=p.created_at,
+        )
+
+
+class ParticipantPage(BaseModel):
+    items: list[ParticipantOut]
+    next_cursor: str | None
+
+
+class ParticipantsOut(BaseModel):
+    going: ParticipantPage
+    waitlisted: ParticipantPage
+    interested: ParticipantPage
+
+
+class ParticipantQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["going", "waitlisted", "interested"] | None = None
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+    cursor: str | None = Field(None, max_length=500)
+
+
+class FeedOut(BaseModel):
+    url: str
+    token: str

@@ -1,0 +1,300 @@
+"""Events: plan, edit, cancel, delete; find them nearby, by date and in my calendar."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock, geo
+from crewup.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from crewup.events import hooks
+from crewup.events.access import (
+    VISIBLE,
+    Event,
+    EventStatus,
+    RsvpStatus,
+    event_from_row,
+    event_query,
+    load_event,
+    lock_event,
+    viewer_params,
+    viewer_rsvp,
+)
+from crewup.events.rsvp import promote_waitlisted
+from crewup.events.tables import event_participants, events
+from crewup.groups.access import load_group_for_managers
+from crewup.users.service import Actor
+from crewup.web.pagination import decode_cursor, encode_cursor
+
+EDITABLE = (
+    "title",
+    "description",
+    "location_name",
+    "lat",
+    "lon",
+    "starts_at",
+    "ends_at",
+    "capacity",
+)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    near: geo.Point | None = None
+    radius_km: float = 25.0
+    starts_from: datetime | None = None
+    starts_to: datetime | None = None
+    q: str | None = None
+    group_id: int | None = None
+
+
+def _check_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None:
+    if ends_at <= starts_at:
+        raise Invalid(
+            "the event must end after it starts", [FieldError("ends_at", "must be after starts_at")]
+        )
+    if new and starts_at <= clock.now():
+        raise Invalid(
+            "an event must start in the future", [FieldError("starts_at", "must be in the future")]
+        )
+
+
+async def create_event(
+    conn: AsyncConnection, actor: Actor, group_id: int, values: dict[str, Any]
+) -> Event:
+    await load_group_for_managers(conn, group_id, actor)
+    _check_times(values["starts_at"], values["ends_at"], new=True)
+    now = clock.now()
+    event_id = (
+        await conn.execute(
+            insert(events)
+            .values(
+                **{k: values.get(k) for k in EDITABLE},
+                group_id=group_id,
+                creator_id=actor.id,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(events.c.id)
+        )
+    ).scalar_one()
+    return await load_event(conn, event_id, actor)
+
+
+async def _load_for_managers(conn: AsyncConnection, event_id: int, actor: Actor) -> Event:
+    event = await load_event(conn, event_id, actor)
+    if not event.may_manage:
+        raise Forbidden("only the group's owner and admins manage its events")
+    return event
+
+
+async def update_event(
+    conn: AsyncConnection, event_id: int, actor: Actor, changes: dict[str, Any]
+) -> Event:
+    await lock_event(conn, event_id)
+    event = await _load_for_managers(conn, event_id, actor)
+    if event.status is not EventStatus.scheduled:
+        raise Conflict(f"a {event.status.value} event cannot be edited")
+    values = {k: v for k, v in changes.items() if k in EDITABLE}
+    if "starts_at" in values or "ends_at" in values:
+        _check_times(
+            values.get("starts_at", event.starts_at),
+            values.get("ends_at", event.ends_at),
+            new="starts_at" in values,
+        )
+    if (
+        "capacity" in values
+        and values["capacity"] is not None
+        and values["capacity"] < event.going_count
+    ):
+        raise Conflict(
+            f"{event.going_count} people are going; capacity cannot be lower",
+            [FieldError("capacity", f"must be at least {event.going_count}")],
+        )
+    if values:
+        await conn.execute(
+            update(events).where(events.c.id == event_id).values(**values, updated_at=clock.now())
+        )
+    if "capacity" in values:
+        await promote_waitlisted(conn, event_id)  # a larger room seats the waitlist
+    return await load_event(conn, event_id, actor)
+
+
+async def cancel_event(
+    conn: AsyncConnection, event_id: int, actor: Actor | None, reason: str
+) -> Event:
+    """Managers cancel (actor None: the operator's CLI). Participants are told via hooks."""
+    await lock_event(conn, event_id)
+    if actor is not None:
+        event = await _load_for_managers(conn, event_id, actor)
+        if event.status is not EventStatus.scheduled:
+            raise Conflict(f"the event is already {event.status.value}")
+    await conn.execute(
+        update(events)
+        .where(events.c.id == event_id)
+        .values(status=EventStatus.cancelled.value, cancel_reason=reason, updated_at=clock.now())
+    )
+    await hooks.event_cancelled(conn, event_id, reason)
+    return (
+        await load_event(conn, event_id, actor) if actor else await operator_event(conn, event_id)
+    )
+
+
+async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> None:
+    await _load_for_managers(conn, event_id, actor)
+    await conn.execute(delete(events).where(events.c.id == event_id))
+
+
+def _text_match(q: str) -> Any:
+    words = re.findall(r"\w+", q.lower())
+    if not words:
+        raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
+    return and_(
+        *(
+            or_(
+                func.lower(events.c.title).like(f"%{w}%"),
+                func.lower(events.c.location_name).like(f"%{w}%"),
+            )
+            for w in words
+        )
+    )
+
+
+async def list_events(
+    conn: AsyncConnection,
+    actor: Actor | None,
+    filters: EventFilter,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Event], str | None]:
+    """Upcoming visible events: nearest first with `near`, otherwise soonest first."""
+    query = event_query().where(
+        VISIBLE, events.c.status == EventStatus.scheduled.value, events.c.ends_at > clock.now()
+    )
+    if filters.starts_from is not None:
+        query = query.where(events.c.starts_at >= filters.starts_from)
+    if filters.starts_to is not None:
+        query = query.where(events.c.starts_at < filters.starts_to)
+    if filters.group_id is not None:
+        query = query.where(events.c.group_id == filters.group_id)
+    if filters.q:
+        query = query.where(_text_match(filters.q))
+    if filters.near is not None:
+        distance = geo.distance_expr(events.c.lat, events.c.lon, filters.near)
+        query = (
+            query.add_columns(distance.label("distance_km"))
+            .where(
+                geo.within_box(events.c.lat, events.c.lon, filters.near, filters.radius_km),
+                distance <= filters.radius_km,
+            )
+            .order_by(distance, events.c.id)
+        )
+        position = decode_cursor(cursor, "d", "id")
+        if position:
+            query = query.where(
+                or_(
+                    distance > position["d"],
+                    and_(distance == position["d"], events.c.id > position["id"]),
+                )
+            )
+    else:
+        query = query.order_by(events.c.starts_at, events.c.id)
+        position = decode_cursor(cursor, "t", "id")
+        if position:
+            after = datetime.fromisoformat(position["t"])
+            query = query.where(
+                or_(
+                    events.c.starts_at > after,
+                    and_(events.c.starts_at == after, events.c.id > position["id"]),
+                )
+            )
+    rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
+    found = [event_from_row(row) for row in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = found[-1]
+        next_cursor = encode_cursor(
+            {"d": last.distance_km, "id": last.id}
+            if filters.near
+            else {"t": last.starts_at.isoformat(), "id": last.id}
+        )
+    return found, next_cursor
+
+
+async def my_calendar(
+    conn: AsyncConnection,
+    actor: Actor,
+    starts_from: datetime,
+    starts_to: datetime,
+    *,
+    limit: int = 500,
+) -> list[Event]:
+    """Events I am going to, waitlisted for or interested in, cancelled ones included."""
+    query = (
+        event_query()
+        .where(
+            viewer_rsvp.c.user_id.is_not(None),
+            VISIBLE,
+            events.c.starts_at >= starts_from,
+            events.c.starts_at < starts_to,
+        )
+        .order_by(events.c.starts_at, events.c.id)
+        .limit(limit)
+    )
+    return [event_from_row(row) for row in await conn.execute(query, viewer_params(actor))]
+
+
+async def operator_event(conn: AsyncConnection, event_id: int) -> Event:
+    """Any event, visibility aside: for the operator's CLI."""
+    row = (
+        await conn.execute(event_query().where(events.c.id == event_id), {"viewer_id": -1})
+    ).first()
+    if row is None:
+        raise NotFound(f"event {event_id} not found")
+    return event_from_row(row)
+
+
+async def operator_events(conn: AsyncConnection, *, limit: int, after_id: int = 0) -> list[Event]:
+    rows = await conn.execute(
+        event_query().where(events.c.id > after_id).order_by(events.c.id).limit(limit),
+        {"viewer_id": -1},
+    )
+    return [event_from_row(row) for row in rows]
+
+
+async def refill_waitlists(conn: AsyncConnection) -> dict[int, list[int]]:
+    """Operator repair: promote wherever seats are free and people wait."""
+    candidates = (
+        (
+            await conn.execute(
+                select(events.c.id)
+                .where(
+                    events.c.status == EventStatus.scheduled.value,
+                    events.c.ends_at > clock.now(),
+                    or_(events.c.capacity.is_(None), events.c.going_count < events.c.capacity),
+                    select(event_participants.c.user_id)
+                    .where(
+                        event_participants.c.event_id == events.c.id,
+                        event_participants.c.status == RsvpStatus.waitlisted.value,
+                    )
+                    .exists(),
+                )
+                .order_by(events.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    changed = {}
+    for event_id in candidates:
+        await lock_event(conn, event_id)
+        promoted = await promote_waitlisted(conn, event_id)
+        if promoted:
+            changed[event_id] = promoted
+    return changed
