@@ -17,6 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+_data_dirs: list[Path] = []
+
+
+def last_data_dir() -> Path:
+    """The data dir of the most recently started bench server."""
+    return _data_dirs[-1]
 
 
 def machine() -> str:
@@ -58,6 +64,7 @@ def crewup_server(
     """A migrated, running server on a fresh data dir; yields its base URL.
     `before_start(database_url)` may fill the database first."""
     with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
+        _data_dirs.append(Path(data_dir))
         port = free_port()
         env = {
             **os.environ,

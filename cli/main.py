@@ -2,7 +2,7 @@
 
 import typer
 
-from cli import bans, db, fix, groups, keys, seed, users
+from cli import bans, db, events, fix, groups, keys, seed, users
 
 app = typer.Typer(
     add_completion=False,
@@ -17,6 +17,7 @@ app.add_typer(bans.app, name="bans")
 app.add_typer(keys.app, name="keys")
 app.add_typer(seed.app, name="seed")
 app.add_typer(groups.app, name="groups")
+app.add_typer(events.app, name="events")
 app.add_typer(fix.app, name="fix")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 
@@ -72,3 +73,27 @@ def within_box(
     else:
         lon_cond = lon_col.between(lon_low, lon_high)
     return and_(lat_col.between(lat_low, lat_high), lon_cond)
+
+
+def nearest_first(
+    query: Any,
+    lat_col: ColumnElement[float],
+    lon_col: ColumnElement[float],
+    id_col: ColumnElement[int],
+    origin: Point,
+    radius_km: float,
+    after: dict[str, Any] | None,
+) -> Any:
+    """Rows within `radius_km` of `origin`, nearest first (ties by id), each with a
+    `distance_km` column; `after` is the last row of the previous page ({"d", "id"})."""
+    distance = distance_expr(lat_col, lon_col, origin)
+    query = (
+        query.add_columns(distance.label("distance_km"))
+        .where(within_box(lat_col, lon_col, origin, radius_km), distance <= radius_km)
+        .order_by(distance, id_col)
+    )
+    if after:
+        query = query.where(
+            or_(distance > after["d"], and_(distance == after["d"], id_col > after["id"]))
+        )
+    return query

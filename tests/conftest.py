@@ -255,6 +255,7 @@ def cli_env(settings: Settings) -> dict[str, str]:
         "CREWUP_SECRET_KEY": "s" * 40,
         "CREWUP_ARGON2_TIME_COST": "1",
         "CREWUP_ARGON2_MEMORY_KIB": "1024",
+        "COLUMNS": "200",  # rich wraps tables to the terminal; keep rows whole
     }
     if settings.database_url:
         env["CREWUP_DATABASE_URL"] = settings.database_url

@@ -145,3 +145,16 @@ async def test_participant_pages(client, api: Api) -> None:
     ]
     assert positions == [1, 2, 3, 4]
     assert (await client.get(f"/api/v1/events/{event['id']}/participants?cursor=x")).status == 422
+
+
+async def test_a_deleted_account_gives_its_seat_to_the_next_in_line(client, api: Api) -> None:
+    owner, leaver, waiting = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=1)
+    await rsvp(client, event, leaver)
+    await rsvp(client, event, waiting)
+    assert (await client.delete("/api/v1/users/me", headers=leaver["headers"])).status == 204
+    going = (await participants(client, event, "going"))["items"]
+    assert [p["user_id"] for p in going] == [waiting["user"]["id"]]
+    final = await state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (1, 0)

@@ -152,10 +152,16 @@ async def load_event(conn: AsyncConnection, event_id: int, actor: Actor | None) 
     return event_from_row(row)
 
 
-async def lock_event(conn: AsyncConnection, event_id: int) -> None:
-    """Serialise RSVPs to one event: a row lock on PostgreSQL (SQLite has one writer)."""
+async def lock_event(conn: AsyncConnection, event_id: int) -> Any:
+    """Serialise seat changes on one event: a row lock on PostgreSQL (SQLite has one
+    writer). Returns what seat decisions need, read under that lock."""
     found = (
-        await conn.execute(select(events.c.id).where(events.c.id == event_id).with_for_update())
+        await conn.execute(
+            select(events.c.capacity, events.c.going_count, events.c.status, events.c.ends_at)
+            .where(events.c.id == event_id)
+            .with_for_update()
+        )
     ).first()
     if found is None:
         raise NotFound(f"event {event_id} not found")
+    return found

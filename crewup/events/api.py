@@ -147,8 +147,9 @@ async def cancel_event(request: web.Request) -> web.Response:
 async def post_rsvp(request: web.Request) -> web.Response:
     actor = await api_actor(request)
     body = await parse_body(request, RsvpIn)
-    async with request.app[DB].transaction() as conn:
-        result = await rsvp.rsvp(conn, path_id(request, "event_id"), actor, RsvpStatus(body.status))
+    result = await rsvp.rsvp(
+        request.app[DB], path_id(request, "event_id"), actor, RsvpStatus(body.status)
+    )
     return json_response(RsvpOut.of(result))
 
 

@@ -204,20 +204,36 @@ async def _act(request: web.Request, work: Any) -> web.Response:
 
 @routes.post(r"/events/{event_id:\d+}/rsvp")
 async def rsvp_button(request: web.Request) -> web.Response:
-    async def work(conn: Any, event_id: int, actor: Any, form: Any) -> str:
+    actor = await require_page_actor(request)
+    form = await request.post()
+    await check_csrf(request, form)
+    event_id = path_id(request, "event_id")
+    db = request.app[DB]
+    try:
         if form.get("status") == "withdraw":
-            await rsvp.cancel_rsvp(conn, event_id, actor)
-            return "Your RSVP is withdrawn."
-        wanted = RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
-        result = await rsvp.rsvp(conn, event_id, actor, wanted)
-        if result.status is RsvpStatus.waitlisted:
-            return (
-                f"The event is full: you are number {result.waitlist_position} on the "
-                "waitlist and move up automatically."
+            async with db.transaction() as conn:
+                await rsvp.cancel_rsvp(conn, event_id, actor)
+            message = "Your RSVP is withdrawn."
+        else:
+            wanted = (
+                RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
             )
-        return "You're going!" if result.status is RsvpStatus.going else "Noted: interested."
-
-    return await _act(request, work)
+            result = await rsvp.rsvp(db, event_id, actor, wanted)
+            if result.status is RsvpStatus.waitlisted:
+                message = (
+                    f"The event is full: you are number {result.waitlist_position} "
+                    "on the waitlist and move up automatically."
+                )
+            elif result.status is RsvpStatus.going:
+                message = "You're going!"
+            else:
+                message = "Noted: interested."
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        message = exc.detail
+    await flash(request, message)
+    raise web.HTTPSeeOther(f"/events/{event_id}")
 
 
 @routes.post(r"/events/{event_id:\d+}/cancel")

@@ -4,7 +4,8 @@ Every change to one event's seats happens under that event's row lock (PostgreSQ
 `SELECT ... FOR UPDATE`; SQLite's single writer), so `going` never exceeds capacity,
 however many people press the button at once. Waitlisted people carry an arrival number
 handed out by the event row, and are promoted strictly in that order, in the same
-transaction that frees the seat.
+transaction that frees the seat. Only the statements that decide seats run under the
+lock; seeing the event and reading my position happen outside it.
 """
 
 from __future__ import annotations
@@ -17,15 +18,10 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup import clock
+from crewup.db import Database
 from crewup.errors import Conflict
 from crewup.events import hooks
-from crewup.events.access import (
-    Event,
-    EventStatus,
-    RsvpStatus,
-    load_event,
-    lock_event,
-)
+from crewup.events.access import Event, EventStatus, RsvpStatus, load_event, lock_event
 from crewup.events.tables import event_participants, events
 from crewup.users.service import Actor
 from crewup.users.tables import users
@@ -59,31 +55,8 @@ def ensure_open(event: Event) -> None:
         raise Conflict("this event is over; it takes no RSVPs")
 
 
-async def _bump(conn: AsyncConnection, event_id: int, status: RsvpStatus, by: int) -> None:
-    column = COUNTER[status]
-    await conn.execute(
-        update(events).where(events.c.id == event_id).values({column.name: column + by})
-    )
-
-
-async def _seat_free(conn: AsyncConnection, event_id: int) -> bool:
-    row = (
-        await conn.execute(
-            select(events.c.capacity, events.c.going_count).where(events.c.id == event_id)
-        )
-    ).one()
-    return row.capacity is None or row.going_count < row.capacity
-
-
-async def _next_seq(conn: AsyncConnection, event_id: int) -> int:
-    return (
-        await conn.execute(
-            update(events)
-            .where(events.c.id == event_id)
-            .values(waitlist_seq=events.c.waitlist_seq + 1)
-            .returning(events.c.waitlist_seq)
-        )
-    ).scalar_one()
+def _seat_free(seats: Any) -> bool:
+    return seats.capacity is None or seats.going_count < seats.capacity
 
 
 async def _set(
@@ -92,9 +65,27 @@ async def _set(
     user_id: int,
     status: RsvpStatus,
     previous: RsvpStatus | None,
-) -> None:
+) -> int | None:
+    """Move one person to `status`: a single UPDATE adjusts every counter (and hands out
+    a waitlist arrival number), then the participant row is written. Joining the waitlist
+    means joining its tail, so the new waitlist count is that person's position."""
+    counters: dict[str, Any] = {COUNTER[status].name: COUNTER[status] + 1}
+    if previous is not None:
+        counters[COUNTER[previous].name] = COUNTER[previous] - 1
+    seq = position = None
+    if status is RsvpStatus.waitlisted:
+        counters["waitlist_seq"] = events.c.waitlist_seq + 1
+        seq, position = (
+            await conn.execute(
+                update(events)
+                .where(events.c.id == event_id)
+                .values(counters)
+                .returning(events.c.waitlist_seq, events.c.waitlist_count)
+            )
+        ).one()
+    else:
+        await conn.execute(update(events).where(events.c.id == event_id).values(counters))
     now = clock.now()
-    seq = await _next_seq(conn, event_id) if status is RsvpStatus.waitlisted else None
     if previous is None:
         await conn.execute(
             insert(event_participants).values(
@@ -114,8 +105,7 @@ async def _set(
             )
             .values(status=status.value, waitlist_seq=seq, updated_at=now)
         )
-        await _bump(conn, event_id, previous, -1)
-    await _bump(conn, event_id, status, +1)
+    return position
 
 
 async def _current(conn: AsyncConnection, event_id: int, user_id: int) -> RsvpStatus | None:
@@ -130,10 +120,12 @@ async def _current(conn: AsyncConnection, event_id: int, user_id: int) -> RsvpSt
 
 
 async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
-    """Fill free seats from the head of the waitlist; caller holds the event lock."""
+    """Fill free seats from the head of the waitlist; the caller holds the event lock."""
     promoted: list[int] = []
-    while await _seat_free(conn, event_id):
-        head = (
+    seats = await lock_event(conn, event_id)  # re-entrant: we already hold it
+    free = None if seats.capacity is None else seats.capacity - seats.going_count
+    heads = (
+        (
             await conn.execute(
                 select(event_participants.c.user_id)
                 .where(
@@ -141,11 +133,15 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
                     event_participants.c.status == RsvpStatus.waitlisted.value,
                 )
                 .order_by(event_participants.c.waitlist_seq)
-                .limit(1)
+                .limit(free)
             )
-        ).scalar_one_or_none()
-        if head is None:
-            break
+        )
+        .scalars()
+        .all()
+        if free is None or free > 0
+        else []
+    )
+    for head in heads:
         await _set(conn, event_id, head, RsvpStatus.going, RsvpStatus.waitlisted)
         promoted.append(head)
     if promoted:
@@ -153,41 +149,85 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
     return promoted
 
 
-async def rsvp(
-    conn: AsyncConnection, event_id: int, actor: Actor, wanted: RsvpStatus
-) -> RsvpResult:
-    await lock_event(conn, event_id)
-    event = await load_event(conn, event_id, actor)
-    ensure_open(event)
-    previous = await _current(conn, event_id, actor.id)
+async def rsvp(db: Database, event_id: int, actor: Actor, wanted: RsvpStatus) -> RsvpResult:
+    """See the event (404 if hidden), change seats under its lock, then read my place."""
+    async with db.reading() as conn:
+        ensure_open(await load_event(conn, event_id, actor))
+    async with db.transaction() as conn:
+        result = await _rsvp_locked(conn, event_id, actor.id, wanted)
+    if result is not None:
+        return result
+    async with db.reading() as conn:  # nothing changed: report my standing as it is
+        return await my_result(conn, event_id, actor)
+
+
+async def _rsvp_locked(
+    conn: AsyncConnection, event_id: int, user_id: int, wanted: RsvpStatus
+) -> RsvpResult | None:
+    """The seat decision, under the lock; None when nothing had to change."""
+    seats = await lock_event(conn, event_id)
+    if seats.status == EventStatus.cancelled:  # it may have changed since we looked
+        raise Conflict("this event was cancelled; it takes no RSVPs")
+    if seats.ends_at <= clock.now():
+        raise Conflict("this event is over; it takes no RSVPs")
+    previous = await _current(conn, event_id, user_id)
     if wanted is RsvpStatus.going:
         if previous in (RsvpStatus.going, RsvpStatus.waitlisted):
-            return await my_result(conn, event_id, actor)  # pressing twice changes nothing
-        target = RsvpStatus.going if await _seat_free(conn, event_id) else RsvpStatus.waitlisted
-        await _set(conn, event_id, actor.id, target, previous)
-    elif previous is not RsvpStatus.interested:
-        await _set(conn, event_id, actor.id, RsvpStatus.interested, previous)
-        if previous is RsvpStatus.going:
-            await promote_waitlisted(conn, event_id)
-    return await my_result(conn, event_id, actor)
+            return None  # pressing twice changes nothing and keeps my place
+        target = RsvpStatus.going if _seat_free(seats) else RsvpStatus.waitlisted
+        position = await _set(conn, event_id, user_id, target, previous)
+        return RsvpResult(target, position)
+    if previous is RsvpStatus.interested:
+        return None
+    await _set(conn, event_id, user_id, RsvpStatus.interested, previous)
+    if previous is RsvpStatus.going:
+        await promote_waitlisted(conn, event_id)
+    return RsvpResult(RsvpStatus.interested, None)
 
 
-async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> list[int]:
-    """Drop my RSVP; a freed seat goes to the first person waiting. Returns who moved up."""
-    await lock_event(conn, event_id)
-    event = await load_event(conn, event_id, actor)
-    previous = await _current(conn, event_id, actor.id)
+async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[int]:
+    """Drop one RSVP under the event lock; a freed seat goes to the first person waiting."""
+    seats = await lock_event(conn, event_id)
+    previous = await _current(conn, event_id, user_id)
     if previous is None:
         return []
     await conn.execute(
         delete(event_participants).where(
-            event_participants.c.event_id == event_id, event_participants.c.user_id == actor.id
+            event_participants.c.event_id == event_id, event_participants.c.user_id == user_id
         )
     )
-    await _bump(conn, event_id, previous, -1)
-    if previous is RsvpStatus.going and event.status is EventStatus.scheduled:
+    await conn.execute(
+        update(events)
+        .where(events.c.id == event_id)
+        .values({COUNTER[previous].name: COUNTER[previous] - 1})
+    )
+    still_on = seats.status == EventStatus.scheduled and seats.ends_at > clock.now()
+    if previous is RsvpStatus.going and still_on:
         return await promote_waitlisted(conn, event_id)
     return []
+
+
+async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> list[int]:
+    """Withdraw my RSVP (nothing to withdraw is fine). Returns who moved up."""
+    await load_event(conn, event_id, actor)  # 404 for hidden events
+    return await _withdraw(conn, event_id, actor.id)
+
+
+async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
+    """Before an account is erased: give back its seats, as if it withdrew each RSVP."""
+    event_ids = (
+        (
+            await conn.execute(
+                select(event_participants.c.event_id)
+                .where(event_participants.c.user_id == user_id)
+                .order_by(event_participants.c.event_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for event_id in event_ids:  # in id order, so concurrent erasures lock events alike
+        await _withdraw(conn, event_id, user_id)
 
 
 async def my_result(conn: AsyncConnection, event_id: int, actor: Actor) -> RsvpResult:

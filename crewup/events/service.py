@@ -186,23 +186,15 @@ async def list_events(
     if filters.q:
         query = query.where(_text_match(filters.q))
     if filters.near is not None:
-        distance = geo.distance_expr(events.c.lat, events.c.lon, filters.near)
-        query = (
-            query.add_columns(distance.label("distance_km"))
-            .where(
-                geo.within_box(events.c.lat, events.c.lon, filters.near, filters.radius_km),
-                distance <= filters.radius_km,
-            )
-            .order_by(distance, events.c.id)
+        query = geo.nearest_first(
+            query,
+            events.c.lat,
+            events.c.lon,
+            events.c.id,
+            filters.near,
+            filters.radius_km,
+            decode_cursor(cursor, "d", "id"),
         )
-        position = decode_cursor(cursor, "d", "id")
-        if position:
-            query = query.where(
-                or_(
-                    distance > position["d"],
-                    and_(distance == position["d"], events.c.id > position["id"]),
-                )
-            )
     else:
         query = query.order_by(events.c.starts_at, events.c.id)
         position = decode_cursor(cursor, "t", "id")

@@ -151,23 +151,15 @@ async def list_groups(
     if filters.q:
         query = query.where(_text_match(conn.dialect.name, filters.q))
     if filters.near is not None:
-        distance = geo.distance_expr(groups.c.lat, groups.c.lon, filters.near)
-        query = (
-            query.add_columns(distance.label("distance_km"))
-            .where(
-                geo.within_box(groups.c.lat, groups.c.lon, filters.near, filters.radius_km),
-                distance <= filters.radius_km,
-            )
-            .order_by(distance, groups.c.id)
+        query = geo.nearest_first(
+            query,
+            groups.c.lat,
+            groups.c.lon,
+            groups.c.id,
+            filters.near,
+            filters.radius_km,
+            decode_cursor(cursor, "d", "id"),
         )
-        position = decode_cursor(cursor, "d", "id")
-        if position:
-            query = query.where(
-                or_(
-                    distance > position["d"],
-                    and_(distance == position["d"], groups.c.id > position["id"]),
-                )
-            )
     else:
         query = query.order_by(groups.c.id.desc())
         position = decode_cursor(cursor, "id")

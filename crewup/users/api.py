@@ -2,6 +2,7 @@
 
 from aiohttp import web
 
+from crewup.events.rsvp import release_all_rsvps
 from crewup.groups.membership import release_all_memberships
 from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserMe, UserPublic
@@ -41,6 +42,7 @@ async def delete_me(request: web.Request) -> web.Response:
     actor = await api_actor(request)
     async with request.app[DB].transaction() as conn:
         await release_all_memberships(conn, actor.id)
+        await release_all_rsvps(conn, actor.id)
         await service.erase_account(conn, actor.id)
     return web.Response(status=204)
 
