@@ -6,15 +6,15 @@ import typer
 from rich.table import Table
 
 from cli.common import console, run, settings, transaction
+from crewup import repair
 from crewup.events import service as event_service
-from crewup.groups import repair
 
 app = typer.Typer(help="Repair derived data: counters, waitlists.", no_args_is_help=True)
 
 
 @app.command()
 def counters() -> None:
-    """Recompute group member counts and post comment counts from the rows."""
+    """Recompute member, comment and RSVP counts from the rows; print each change."""
     cfg = settings()
 
     async def work() -> list[repair.CounterFix]:

@@ -48,3 +48,20 @@ async def test_fix_waitlists_promotes_where_seats_are_free(client, api: Api, set
     assert fixed.exit_code == 0 and "2 people promoted" in fixed.output
     state = await (await client.get(f"/api/v1/events/{event['id']}")).json()
     assert (state["going_count"], state["waitlist_count"]) == (3, 0)
+
+
+async def test_fix_counters_covers_event_counters(client, api: Api, settings) -> None:
+    owner, guest = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"])
+    await client.post(
+        f"/api/v1/events/{event['id']}/rsvp",
+        json={"status": "interested"},
+        headers=guest["headers"],
+    )
+    async with client.server.app[DB].transaction() as conn:
+        await conn.execute(update(events).values(going_count=0, interested_count=5))
+    fixed = await admin_cli(settings, "fix", "counters")
+    assert "1 counters fixed" in fixed.output and "interested_count" in fixed.output
+    state = await (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert state["interested_count"] == 1
