@@ -1,5 +1,7 @@
 """REST face of groups and membership."""
 
+from typing import Any
+
 from aiohttp import web
 
 from crewup.errors import Invalid
@@ -21,7 +23,7 @@ from crewup.groups.schemas import (
     RoleIn,
     UserRef,
 )
-from crewup.users.service import get_account
+from crewup.users.service import Actor, get_account
 from crewup.web.appkeys import DB
 from crewup.web.auth import api_actor, optional_api_actor
 from crewup.web.openapi import ApiRoutes
@@ -149,10 +151,14 @@ async def leave_group(request: web.Request) -> web.Response:
     errors=(404,),
 )
 async def list_members(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    return await _member_page(request, await optional_api_actor(request), membership.list_members)
+
+
+async def _member_page(request: web.Request, actor: Actor | None, lister: Any) -> web.Response:
+    """One keyset page of people in a group (members or requests), by user id."""
     query = parse_query(request, MemberQuery)
     async with request.app[DB].reading() as conn:
-        found = await membership.list_members(
+        found = await lister(
             conn,
             path_id(request, "group_id"),
             actor,
@@ -223,20 +229,7 @@ async def transfer_ownership(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def list_requests(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
-    query = parse_query(request, MemberQuery)
-    async with request.app[DB].reading() as conn:
-        found = await membership.list_requests(
-            conn,
-            path_id(request, "group_id"),
-            actor,
-            limit=query.limit + 1,
-            after_user_id=cursor_value(query.cursor, "user_id") or 0,
-        )
-    items, next_cursor = keyset_page(found, query.limit, "user_id")
-    return json_response(
-        MemberPage(items=[MemberOut.of(m) for m in items], next_cursor=next_cursor)
-    )
+    return await _member_page(request, await api_actor(request), membership.list_requests)
 
 
 async def _decide(request: web.Request, approve: bool) -> web.Response:
