@@ -21,7 +21,13 @@ from crewup import clock
 from crewup.db import Database
 from crewup.errors import Conflict
 from crewup.events import hooks
-from crewup.events.access import Event, EventStatus, RsvpStatus, load_event, lock_event
+from crewup.events.access import (
+    EventStatus,
+    RsvpStatus,
+    load_event,
+    lock_event,
+    visible_state,
+)
 from crewup.events.tables import event_participants, events
 from crewup.users.service import Actor
 from crewup.users.tables import users
@@ -48,10 +54,10 @@ class Participant:
     created_at: datetime
 
 
-def ensure_open(event: Event) -> None:
-    if event.status is EventStatus.cancelled:
+def ensure_open(status: str, ends_at: datetime) -> None:
+    if status == EventStatus.cancelled:
         raise Conflict("this event was cancelled; it takes no RSVPs")
-    if event.status is EventStatus.past:
+    if ends_at <= clock.now():
         raise Conflict("this event is over; it takes no RSVPs")
 
 
@@ -108,17 +114,6 @@ async def _set(
     return position
 
 
-async def _current(conn: AsyncConnection, event_id: int, user_id: int) -> RsvpStatus | None:
-    found = (
-        await conn.execute(
-            select(event_participants.c.status).where(
-                event_participants.c.event_id == event_id, event_participants.c.user_id == user_id
-            )
-        )
-    ).scalar_one_or_none()
-    return RsvpStatus(found) if found else None
-
-
 async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
     """Fill free seats from the head of the waitlist; the caller holds the event lock."""
     promoted: list[int] = []
@@ -152,7 +147,8 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
 async def rsvp(db: Database, event_id: int, actor: Actor, wanted: RsvpStatus) -> RsvpResult:
     """See the event (404 if hidden), change seats under its lock, then read my place."""
     async with db.reading() as conn:
-        ensure_open(await load_event(conn, event_id, actor))
+        state = await visible_state(conn, event_id, actor)
+    ensure_open(state.status, state.ends_at)
     async with db.transaction() as conn:
         result = await _rsvp_locked(conn, event_id, actor.id, wanted)
     if result is not None:
@@ -165,12 +161,9 @@ async def _rsvp_locked(
     conn: AsyncConnection, event_id: int, user_id: int, wanted: RsvpStatus
 ) -> RsvpResult | None:
     """The seat decision, under the lock; None when nothing had to change."""
-    seats = await lock_event(conn, event_id)
-    if seats.status == EventStatus.cancelled:  # it may have changed since we looked
-        raise Conflict("this event was cancelled; it takes no RSVPs")
-    if seats.ends_at <= clock.now():
-        raise Conflict("this event is over; it takes no RSVPs")
-    previous = await _current(conn, event_id, user_id)
+    seats = await lock_event(conn, event_id, user_id)
+    ensure_open(seats.status, seats.ends_at)  # it may have changed since we looked
+    previous = RsvpStatus(seats.my_status) if seats.my_status else None
     if wanted is RsvpStatus.going:
         if previous in (RsvpStatus.going, RsvpStatus.waitlisted):
             return None  # pressing twice changes nothing and keeps my place
@@ -187,8 +180,8 @@ async def _rsvp_locked(
 
 async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[int]:
     """Drop one RSVP under the event lock; a freed seat goes to the first person waiting."""
-    seats = await lock_event(conn, event_id)
-    previous = await _current(conn, event_id, user_id)
+    seats = await lock_event(conn, event_id, user_id)
+    previous = RsvpStatus(seats.my_status) if seats.my_status else None
     if previous is None:
         return []
     await conn.execute(
@@ -209,7 +202,7 @@ async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[
 
 async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> list[int]:
     """Withdraw my RSVP (nothing to withdraw is fine). Returns who moved up."""
-    await load_event(conn, event_id, actor)  # 404 for hidden events
+    await visible_state(conn, event_id, actor)  # 404 for hidden events
     return await _withdraw(conn, event_id, actor.id)
 
 
