@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import secrets
@@ -89,8 +90,6 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _keys(app: web.Application) -> AsyncIterator[None]:
-    import asyncio
-
     await asyncio.to_thread(app[KEYRING].load)
     yield
 

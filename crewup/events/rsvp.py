@@ -239,7 +239,7 @@ async def list_participants(
 ) -> list[Participant]:
     """One status at a time: going and interested by user id, the waitlist in its order
     (its position is the keyset: positions have no gaps)."""
-    await load_event(conn, event_id, actor)
+    await visible_state(conn, event_id, actor)  # 404 for hidden events; a light query
     query = (
         select(
             event_participants.c.user_id,

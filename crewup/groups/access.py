@@ -118,8 +118,9 @@ def can_see(group: Group) -> bool:
     )
 
 
-async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
-    """The group as this viewer sees it; NotFound if it does not exist or is hidden."""
+async def fetch_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+    """The group with this viewer's role, whether or not they may see it; NotFound only if
+    it does not exist. Callers decide visibility (see `load_group`)."""
     row = (
         await conn.execute(
             select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
@@ -130,7 +131,12 @@ async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) 
     ).first()
     if row is None:
         raise NotFound(f"group {group_id} not found")
-    group = group_from_row(row)
+    return group_from_row(row)
+
+
+async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+    """The group as this viewer sees it; NotFound if it does not exist or is hidden."""
+    group = await fetch_group(conn, group_id, actor)
     if not can_see(group):
         raise NotFound(f"group {group_id} not found")
     return group

@@ -19,6 +19,7 @@ from crewup.groups.access import (
     Group,
     MemberRole,
     Visibility,
+    fetch_group,
     group_from_row,
     load_group,
     load_group_content,
@@ -82,7 +83,9 @@ async def _add_member(
 async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> JoinOutcome:
     """Public or invited: a member at once. Private: a join request for the admins."""
     await lock_group(conn, group_id)
-    group = await _group_for_join(conn, group_id, actor)
+    # A private group's id may be shared as a link: asking to join it is allowed, even
+    # though everything inside stays hidden until the request is approved.
+    group = await fetch_group(conn, group_id, actor)
     if group.is_member:
         return JoinOutcome.member
     if group.visibility is Visibility.private and not group.invited:
@@ -97,22 +100,6 @@ async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Join
         raise _full_error(group)
     await _add_member(conn, group_id, actor.id)
     return JoinOutcome.member
-
-
-async def _group_for_join(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
-    # A private group's id may be shared as a link: asking to join it is allowed, even
-    # though everything inside stays hidden until the request is approved.
-    row = (
-        await conn.execute(
-            select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
-            .select_from(GROUPS_WITH_VIEWER)
-            .where(groups.c.id == group_id),
-            viewer_params(actor),
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"group {group_id} not found")
-    return group_from_row(row)
 
 
 async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:

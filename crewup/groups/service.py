@@ -10,7 +10,7 @@ from sqlalchemy import and_, case, delete, func, literal_column, or_, select, up
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup import clock, geo
-from crewup.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from crewup.errors import Conflict, FieldError, Forbidden, Invalid
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -19,6 +19,7 @@ from crewup.groups.access import (
     Group,
     MemberRole,
     Visibility,
+    fetch_group,
     group_from_row,
     load_group,
     load_group_for_managers,
@@ -178,10 +179,7 @@ async def list_groups(
 
 async def get_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
     """Any group, visibility aside: for the operator's CLI only."""
-    row = (await conn.execute(select(*GROUP_COLUMNS).where(groups.c.id == group_id))).first()
-    if row is None:
-        raise NotFound(f"group {group_id} not found")
-    return group_from_row(row)
+    return await fetch_group(conn, group_id, None)
 
 
 async def remove_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
