@@ -24,7 +24,17 @@ from crewup.mailer import FolderMailer
 from crewup.ratelimit import RateLimiter
 from crewup.settings import Settings
 from crewup.web import home, ops
-from crewup.web.appkeys import AUTH, DB, HTTP_METRICS, KEYRING, METRICS_REGISTRY, REDIS, SETTINGS
+from crewup.web.answer_cache import AnswerCache
+from crewup.web.appkeys import (
+    ANSWER_CACHE,
+    AUTH,
+    DB,
+    HTTP_METRICS,
+    KEYRING,
+    METRICS_REGISTRY,
+    REDIS,
+    SETTINGS,
+)
 from crewup.web.metrics import HttpMetrics, metrics_middleware
 from crewup.web.observability import request_id_middleware, stamp_request_id
 from crewup.web.pages import setup_sessions, setup_templates
@@ -104,7 +114,8 @@ def create_app(settings: Settings) -> web.Application:
     app[METRICS_REGISTRY] = registry
     app[HTTP_METRICS] = HttpMetrics(registry)
     # Clients are built here without I/O; connections open in the cleanup contexts.
-    app[DB] = Database(settings.effective_database_url)
+    app[DB] = Database(settings.effective_database_url, pool_size=settings.database_pool_size)
+    app[ANSWER_CACHE] = AnswerCache(app[DB], settings.public_answer_cache_seconds)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     app[REDIS] = redis
     keyring = keyring_for(settings)

@@ -71,7 +71,7 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """The engine plus what it takes to use it safely on either dialect."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(self, url: str, *, pool_size: int = 20, echo: bool = False) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
@@ -80,11 +80,15 @@ class Database:
             )
             _tune_sqlite(self.engine)
         else:
+            # No overflow: connections opened for a burst and closed after it cost more
+            # than waiting a moment for a pooled one.
             self.engine = create_async_engine(
-                url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+                url, echo=echo, pool_size=pool_size, max_overflow=0, pool_pre_ping=False
             )
         # SQLite has one writer; queue writers here instead of spinning in busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
+        # Bumped after every committed transaction: answers cached before it are stale.
+        self.write_generation = 0
 
     @property
     def dialect(self) -> str:
@@ -96,11 +100,25 @@ class Database:
         if self._write_lock is None:
             async with self.engine.begin() as conn:
                 yield conn
-            return
-        async with self._write_lock, self.engine.connect() as conn:
-            conn = await conn.execution_options(crewup_write=True)
-            async with conn.begin():
+        else:
+            async with self._write_lock, self.engine.connect() as conn:
+                conn = await conn.execution_options(crewup_write=True)
+                async with conn.begin():
+                    yield conn
+        self.write_generation += 1
+
+    @asynccontextmanager
+    async def statement_at_a_time(self) -> AsyncIterator[AsyncConnection]:
+        """PostgreSQL only: every statement commits on its own, for writes that are one
+        statement each and need no transaction around them."""
+        if self.is_sqlite:
+            raise RuntimeError("SQLite writes go through transaction(), behind its writer queue")
+        async with self.engine.connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            try:
                 yield conn
+            finally:
+                self.write_generation += 1
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:

@@ -33,6 +33,7 @@ class Settings(BaseModel):
     port: int = Field(8080, ge=1, le=65535)
     public_url: AnyHttpUrl | None = None
     database_url: str | None = None
+    database_pool_size: int = Field(20, ge=1, le=500)
     redis_url: str | None = None
     redis_prefix: str = "crewup:"
     amqp_url: str | None = None
@@ -42,6 +43,7 @@ class Settings(BaseModel):
     access_token_ttl_seconds: int = Field(900, ge=30, le=86400)
     refresh_token_ttl_days: int = Field(30, ge=1, le=365)
     password_reset_ttl_minutes: int = Field(60, ge=5, le=1440)
+    public_answer_cache_seconds: float = Field(1.0, ge=0, le=60)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=1024)

@@ -27,8 +27,8 @@ from crewup.events.schemas import (
     RsvpIn,
     RsvpOut,
 )
-from crewup.users.service import load_actor
-from crewup.web.appkeys import DB, SETTINGS
+from crewup.users.service import Actor, load_actor
+from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
 from crewup.web.auth import api_actor, optional_api_actor
 from crewup.web.openapi import ApiRoutes
 from crewup.web.pagination import cursor_value, encode_cursor
@@ -48,6 +48,17 @@ FEED_WINDOW_DAYS = (30, 400)
 )
 async def list_events(request: web.Request) -> web.Response:
     actor = await optional_api_actor(request)
+    if actor is None:
+        # Everyone asking anonymously gets the same answer, so a recent one may be reused.
+        body = await request.app[ANSWER_CACHE].answer(
+            request.raw_path, lambda: _event_page(request, None)
+        )
+    else:
+        body = await _event_page(request, actor)
+    return web.Response(body=body, content_type="application/json", charset="utf-8")
+
+
+async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
     query = parse_query(request, EventQuery)
     if query.near is None and "radius_km" in request.query:
         raise Invalid("radius_km needs near=lat,lon")
@@ -63,7 +74,8 @@ async def list_events(request: web.Request) -> web.Response:
         found, next_cursor = await service.list_events(
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )
-    return json_response(EventPage(items=[EventOut.of(e) for e in found], next_cursor=next_cursor))
+    page = EventPage(items=[EventOut.of(e) for e in found], next_cursor=next_cursor)
+    return page.model_dump_json().encode()
 
 
 @api.post(

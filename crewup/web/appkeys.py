@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 SETTINGS = web.AppKey("settings", "Settings")
 DB = web.AppKey("db", "Database")
+ANSWER_CACHE = web.AppKey("answer_cache", "AnswerCache")
 REDIS = web.AppKey("redis", "Redis | None")
 KEYRING = web.AppKey("keyring", "Keyring")
 AUTH = web.AppKey("auth", "AuthDeps")
