@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.conftest import Api, make_event, make_group
+from tests.conftest import Api, future, make_event, make_group
 
 
 async def rsvp(client, event, person, status="going"):
@@ -158,3 +158,76 @@ async def test_a_deleted_account_gives_its_seat_to_the_next_in_line(client, api:
     assert [p["user_id"] for p in going] == [waiting["user"]["id"]]
     final = await state(client, event)
     assert (final["going_count"], final["waitlist_count"]) == (1, 0)
+
+
+async def test_a_rush_with_double_presses_and_second_thoughts_stays_consistent(
+    client, api: Api
+) -> None:
+    """First RSVPs, people pressing twice at once, people leaving and people switching to
+    'interested', all at the same moment: the counters must still match the lists, nobody
+    may wait while a seat is free, and the line must have no gaps."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=8)
+    early = [await api.register() for _ in range(12)]
+    for person in early:
+        await rsvp(client, event, person)
+    rush = [await api.register() for _ in range(30)]
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    answers = await asyncio.gather(
+        *(rsvp(client, event, p) for p in rush),
+        *(rsvp(client, event, p) for p in rush[:10]),  # the same people, pressing twice
+        *(rsvp(client, event, p, "interested") for p in rush[25:]),
+        *(client.delete(url, headers=p["headers"]) for p in early[:4]),
+        *(rsvp(client, event, p, "interested") for p in early[8:10]),
+    )
+    assert all((a[0] if isinstance(a, tuple) else a.status) in (200, 204) for a in answers), answers
+    final = await state(client, event)
+    lists = await participants(client, event)
+    going = lists["going"]["items"]
+    waiting = lists["waitlisted"]["items"]
+    interested = lists["interested"]["items"]
+    assert final["going_count"] == len(going) == 8  # more people than seats: all seats taken
+    assert final["waitlist_count"] == len(waiting)
+    assert final["interested_count"] == len(interested)
+    assert [p["waitlist_position"] for p in waiting] == list(range(1, len(waiting) + 1))
+    everyone = [p["user_id"] for p in going + waiting + interested]
+    assert len(everyone) == len(set(everyone))  # one RSVP per person, however often pressed
+    left = {p["user"]["id"] for p in early[:4]}
+    assert not left & set(everyone)
+    # 12 early + 30 rushing - 4 who left: each of them holds exactly one RSVP.
+    assert len(everyone) == 38
+
+
+async def test_leaving_a_private_group_gives_up_its_upcoming_seats(client, api: Api) -> None:
+    owner, ann, bob = await api.register("Owner"), await api.register("Ann"), await api.register()
+    crew = await make_group(client, owner, visibility="private")
+    url = f"/api/v1/groups/{crew['id']}"
+    for person in (ann, bob):
+        await client.post(f"{url}/join", headers=person["headers"])
+        approve = f"{url}/requests/{person['user']['id']}/approve"
+        await client.post(approve, headers=owner["headers"])
+    event = await make_event(client, owner, crew["id"], capacity=1)
+    assert (await rsvp(client, event, ann))[1]["status"] == "going"
+    assert (await rsvp(client, event, bob))[1]["status"] == "waitlisted"
+    assert (await client.post(f"{url}/leave", headers=ann["headers"])).status == 204
+    # Ann can no longer see the event; her seat went to Bob, next in line.
+    seen = await client.get(f"/api/v1/events/{event['id']}", headers=bob["headers"])
+    body = await seen.json()
+    assert body["my_rsvp"] == {"status": "going", "waitlist_position": None}
+    assert (body["going_count"], body["waitlist_count"]) == (1, 0)
+    mine = await client.get(
+        f"/api/v1/calendar?from={future(-1)}&to={future(100)}",
+        headers=ann["headers"],
+    )
+    assert (await mine.json())["items"] == []
+
+
+async def test_leaving_a_public_group_keeps_the_seat(client, api: Api) -> None:
+    owner, ann = await api.register(), await api.register()
+    crew = await make_group(client, owner)
+    await client.post(f"/api/v1/groups/{crew['id']}/join", headers=ann["headers"])
+    event = await make_event(client, owner, crew["id"], capacity=1)
+    await rsvp(client, event, ann)
+    await client.post(f"/api/v1/groups/{crew['id']}/leave", headers=ann["headers"])
+    assert (await state(client, event))["going_count"] == 1  # public events stay open to all

@@ -28,7 +28,9 @@ from crewup.events.access import (
     lock_event,
     visible_state,
 )
+from crewup.events.first_rsvp import first_rsvp
 from crewup.events.tables import event_participants, events
+from crewup.groups.tables import groups
 from crewup.users.service import Actor
 from crewup.users.tables import users
 
@@ -146,6 +148,11 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
 
 async def rsvp(db: Database, event_id: int, actor: Actor, wanted: RsvpStatus) -> RsvpResult:
     """See the event (404 if hidden), change seats under its lock, then read my place."""
+    if not db.is_sqlite:
+        async with db.statement_at_a_time() as conn:
+            taken = await first_rsvp(conn, event_id, actor.id, wanted)
+        if taken is not None:
+            return RsvpResult(*taken)
     async with db.reading() as conn:
         state = await visible_state(conn, event_id, actor)
     ensure_open(state.status, state.ends_at)
@@ -220,6 +227,31 @@ async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
         .all()
     )
     for event_id in event_ids:  # in id order, so concurrent erasures lock events alike
+        await _withdraw(conn, event_id, user_id)
+
+
+async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user_id: int) -> None:
+    """Someone who leaves a private group can no longer see its events, so their places
+    at the ones still ahead go to the next in line. Past events keep their record."""
+    event_ids = (
+        (
+            await conn.execute(
+                select(event_participants.c.event_id)
+                .join(events, events.c.id == event_participants.c.event_id)
+                .join(groups, groups.c.id == events.c.group_id)
+                .where(
+                    event_participants.c.user_id == user_id,
+                    events.c.group_id == group_id,
+                    groups.c.visibility == "private",
+                    events.c.ends_at > clock.now(),
+                )
+                .order_by(event_participants.c.event_id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for event_id in event_ids:
         await _withdraw(conn, event_id, user_id)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup import clock
 from crewup.errors import Conflict, Forbidden, Invalid, NotFound
+from crewup.events.rsvp import release_private_group_rsvps
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -121,6 +122,8 @@ async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Non
 
 
 async def _remove(conn: AsyncConnection, group_id: int, user_id: int) -> None:
+    """Under the group's lock; event locks come after it, as everywhere."""
+    await release_private_group_rsvps(conn, group_id, user_id)
     gone = await conn.execute(
         delete(group_members).where(
             group_members.c.group_id == group_id, group_members.c.user_id == user_id

@@ -1,0 +1,121 @@
+"""A person's first RSVP to an event, decided inside PostgreSQL by one statement.
+
+The general path (rsvp.py) takes the event's row lock in a transaction and makes several
+round trips while holding it; when 2,000 people press "going" at once, that queue sets
+the pace. A first RSVP needs nothing read beforehand, so on PostgreSQL it is a
+conditional `UPDATE events ... RETURNING` feeding the participant INSERT in the same
+statement, committed on its own: the row lock lives only while PostgreSQL runs it. Under
+READ COMMITTED a concurrent update makes PostgreSQL re-check the condition against the
+newest row version, so `going` still never passes capacity (and a CHECK constraint
+stands behind that).
+
+Anything else (an RSVP already there, a closed or hidden event, a seat freed between the
+two tries, the person racing themselves) answers None, and the caller takes the general
+path, which explains itself with the right error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Integer, and_, bindparam, insert, literal, null, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup import clock
+from crewup.events.access import EventStatus, RsvpStatus
+from crewup.events.tables import event_participants, events
+from crewup.groups.tables import group_members, groups
+
+_EVENT = bindparam("event_id", type_=Integer)
+_USER = bindparam("user_id", type_=Integer)
+_NOW = bindparam("now", type_=events.c.created_at.type)
+
+_PUBLIC = (
+    select(groups.c.id)
+    .where(groups.c.id == events.c.group_id, groups.c.visibility == "public")
+    .exists()
+)
+_MEMBER = (
+    select(group_members.c.user_id)
+    .where(group_members.c.group_id == events.c.group_id, group_members.c.user_id == _USER)
+    .exists()
+)
+_ALREADY = (
+    select(event_participants.c.user_id)
+    .where(event_participants.c.event_id == events.c.id, event_participants.c.user_id == _USER)
+    .exists()
+)
+_OPEN_VISIBLE_AND_NEW = and_(
+    events.c.id == _EVENT,
+    events.c.status == EventStatus.scheduled.value,
+    events.c.ends_at > _NOW,
+    or_(_PUBLIC, _MEMBER),
+    ~_ALREADY,
+)
+_SEAT_FREE = or_(events.c.capacity.is_(None), events.c.going_count < events.c.capacity)
+_FULL = and_(events.c.capacity.is_not(None), events.c.going_count >= events.c.capacity)
+_COUNTERS = {
+    RsvpStatus.going: {"going_count": events.c.going_count + 1},
+    RsvpStatus.interested: {"interested_count": events.c.interested_count + 1},
+    RsvpStatus.waitlisted: {
+        "waitlist_count": events.c.waitlist_count + 1,
+        "waitlist_seq": events.c.waitlist_seq + 1,
+    },
+}
+
+
+def _take(status: RsvpStatus, condition: Any) -> Any:
+    """One statement: bump the counters if `condition` holds, then add the person.
+    It answers the new waitlist count, or no row when the event did not qualify."""
+    decided = (
+        update(events)
+        .where(_OPEN_VISIBLE_AND_NEW, condition)
+        .values(_COUNTERS[status])
+        .returning(events.c.id, events.c.waitlist_seq, events.c.waitlist_count)
+        .cte("decided")
+    )
+    joined = (
+        insert(event_participants)
+        .from_select(
+            ["event_id", "user_id", "status", "waitlist_seq", "created_at", "updated_at"],
+            select(
+                decided.c.id,
+                _USER,
+                literal(status.value),
+                decided.c.waitlist_seq if status is RsvpStatus.waitlisted else null(),
+                _NOW,
+                _NOW,
+            ),
+        )
+        .returning(event_participants.c.user_id)
+        .cte("joined")
+    )
+    # PostgreSQL runs a data-modifying WITH to completion even when nothing reads it.
+    return select(decided.c.waitlist_count).add_cte(joined)
+
+
+# Built once: they are the same statements for everyone, only the parameters differ.
+_TRIES = {
+    RsvpStatus.going: (
+        (RsvpStatus.going, _take(RsvpStatus.going, _SEAT_FREE)),
+        (RsvpStatus.waitlisted, _take(RsvpStatus.waitlisted, _FULL)),
+    ),
+    RsvpStatus.interested: ((RsvpStatus.interested, _take(RsvpStatus.interested, true())),),
+}
+
+
+async def first_rsvp(
+    conn: AsyncConnection, event_id: int, user_id: int, wanted: RsvpStatus
+) -> tuple[RsvpStatus, int | None] | None:
+    """(status taken, waitlist position) or None; `conn` commits each statement."""
+    params = {"event_id": event_id, "user_id": user_id, "now": clock.now()}
+    for status, statement in _TRIES[wanted]:
+        try:
+            waitlist_count = (await conn.execute(statement, params)).scalar_one_or_none()
+        except IntegrityError:
+            return None  # the same person pressed twice at once; the general path decides
+        if waitlist_count is not None:
+            # Joining the waitlist means joining its tail: the new count is my position.
+            return status, waitlist_count if status is RsvpStatus.waitlisted else None
+    return None
