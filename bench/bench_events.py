@@ -25,6 +25,7 @@ parser.add_argument("--seats", type=int, default=100)
 parser.add_argument("--events", type=int, default=100_000)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
 args, _ = parser.parse_known_args()
+NEAR_POINTS = "bench/near_points.lua"
 
 
 async def _seed(database_url: str, people: int, events_n: int) -> None:
@@ -167,15 +168,17 @@ def run(label: str, env: dict[str, str]) -> None:
         found = http_json(near)["items"]
         assert found, "the nearby query found no events: seeding failed"
         print(f"  nearby query returns {len(found)} events, nearest {found[0]['distance_km']} km")
+        healthz = wrk(f"{base}/healthz", "bench/plain.lua", seconds=args.seconds)
+        shared = wrk(near, "bench/plain.lua", seconds=args.seconds)
+        distinct = wrk(base, NEAR_POINTS, seconds=args.seconds)
         rows = [
-            ("GET /healthz", wrk(f"{base}/healthz", "bench/plain.lua", seconds=args.seconds)),
+            ("GET /healthz", healthz),
+            ("near=, one place for everyone", shared),
+            ("  same, paced at 70% of that", wrk(near, "", rate=0.7 * shared["rps"])),
+            ("near=, a new place every request", distinct),
             (
-                "GET /api/v1/events?near= (10 km)",
-                wrk(near, "bench/plain.lua", seconds=args.seconds),
-            ),
-            (
-                "  same, 4 connections (lighter)",
-                wrk(near, "bench/plain.lua", seconds=args.seconds, connections=4, threads=1),
+                "  same, paced at 70% of that",
+                wrk(base, "", rate=0.7 * distinct["rps"], env={"REQUESTS": NEAR_POINTS}),
             ),
         ]
     print_table(f"nearby events, {args.events} events, {label}, one process", rows, "GET /healthz")

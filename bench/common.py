@@ -109,7 +109,12 @@ def wrk(
     connections: int = 32,
     threads: int = 2,
     env: dict[str, str] | None = None,
+    rate: float | None = None,
 ) -> dict[str, float]:
+    """wrk flat out, or with `rate` held at that many requests per second (paced.lua)."""
+    if rate is not None:
+        script = "bench/paced.lua"
+        env = {**(env or {}), "RATE": str(rate), "THREADS": str(threads)}
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
         env={**os.environ, **(env or {})},
