@@ -53,6 +53,10 @@ class Settings(BaseModel):
     rate_limit_posting: str = "30/minute;300/hour"
     metrics_token: str | None = Field(None, min_length=16)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+    )
     log_level: str = "INFO"
     access_log: bool = True
 
@@ -91,6 +95,15 @@ class Settings(BaseModel):
     def _comma_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        if value and not (
+            value.startswith(("https://", "http://", "/")) and "{z}" in value and "{x}" in value
+        ):
+            raise ValueError("must be empty (no maps) or a URL template with {z}, {x} and {y}")
         return value
 
     @field_validator("log_level")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from icalendar import Calendar
 
+from crewup.app import create_app
 from tests.conftest import Api, future, make_event, make_group
 from tests.test_groups_pages import signed_in
 
@@ -141,3 +143,38 @@ async def test_plan_event_form_shows_field_errors(client) -> None:
     event_id = re.search(r"/events/(\d+)", good.headers["Location"]).group(1)
     listing = await (await client.get("/events?near=52.4,13.1&radius_km=5")).text()
     assert f'href="/events/{event_id}"' in listing
+
+
+async def test_events_list_plots_its_events_on_a_map_and_works_without_one(
+    aiohttp_client, make_settings
+) -> None:
+    client = await aiohttp_client(create_app(make_settings()))
+    owner = await Api(client).register()
+    group = await make_group(client, owner)
+    event = await make_event(
+        client, owner, group["id"], title="<b>Crag</b> & co", lat=52.5, lon=13.4
+    )
+    page = await (await client.get("/events?near=52.52,13.405&radius_km=20")).text()
+    assert 'id="events-map"' in page and "tile.openstreetmap.org/{z}/{x}/{y}.png" in page
+    assert 'data-lat="52.5" data-lon="13.4"' in page
+    assert 'data-title="&lt;b&gt;Crag&lt;/b&gt; &amp; co"' in page  # escaped, never markup
+    assert 'id="near-me"' in page  # "use my location", shown where the browser can tell
+    for asset in (
+        "/static/vendor/leaflet-1.9.4/leaflet.js",
+        "/static/js/events-map.js",
+        "/static/js/near-me.js",
+    ):
+        assert asset in page
+        assert (await client.get(asset)).status == 200
+    event_page = await (await client.get(f"/events/{event['id']}")).text()
+    assert 'id="events-map"' in event_page
+
+    plain = await aiohttp_client(create_app(make_settings(map_tile_url="")))
+    page = await (await plain.get("/events?near=52.52,13.405&radius_km=20")).text()
+    assert "events-map" not in page and "leaflet" not in page
+    assert "&lt;b&gt;Crag&lt;/b&gt; &amp; co" in page  # the list is all there without a map
+
+
+async def test_a_tile_url_without_placeholders_is_refused(make_settings) -> None:
+    with pytest.raises(ValueError, match="map_tile_url"):
+        make_settings(map_tile_url="https://tiles.example.org/map.png")

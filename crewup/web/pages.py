@@ -20,7 +20,7 @@ from crewup import clock
 from crewup.errors import Forbidden
 from crewup.settings import Settings
 from crewup.users.service import Actor, get_account, load_actor
-from crewup.web.appkeys import DB, PAGE_ACTOR
+from crewup.web.appkeys import DB, PAGE_ACTOR, SETTINGS
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 SESSION_COOKIE = "crewup_session"
@@ -118,6 +118,8 @@ async def _template_context(request: web.Request) -> dict[str, Any]:
         "current_user_name": name,
         "csrf_token": await csrf_token(request),
         "flashes": messages,
+        "map_tile_url": request.app[SETTINGS].map_tile_url,
+        "map_attribution": request.app[SETTINGS].map_attribution,
     }
 
 
