@@ -178,3 +178,19 @@ async def test_events_list_plots_its_events_on_a_map_and_works_without_one(
 async def test_a_tile_url_without_placeholders_is_refused(make_settings) -> None:
     with pytest.raises(ValueError, match="map_tile_url"):
         make_settings(map_tile_url="https://tiles.example.org/map.png")
+
+
+async def test_times_are_written_in_utc_for_scripts_to_show_locally(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(
+        client, owner, group["id"], starts_at="2031-03-09T18:30:00Z", ends_at="2031-03-09T21:00:00Z"
+    )
+    page = await (await client.get(f"/events/{event['id']}")).text()
+    assert (
+        '<time datetime="2031-03-09T18:30:00Z" data-local="long">Sun 09 Mar 2031, 18:30 UTC</time>'
+        in page
+    )
+    assert '<time datetime="2031-03-09T21:00:00Z" data-local="time">21:00 UTC</time>' in page
+    assert "/static/js/local-times.js" in page
+    assert (await client.get("/static/js/local-times.js")).status == 200

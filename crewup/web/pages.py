@@ -21,6 +21,7 @@ from crewup.errors import Forbidden
 from crewup.settings import Settings
 from crewup.users.service import Actor, get_account, load_actor
 from crewup.web.appkeys import DB, PAGE_ACTOR, SETTINGS
+from crewup.web.times import time_element
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 SESSION_COOKIE = "crewup_session"
@@ -138,4 +139,5 @@ def setup_templates(app: web.Application) -> None:
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
+        filters={"when": time_element},
     )
