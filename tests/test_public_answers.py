@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from crewup.app import create_app
+from crewup.db import Database
+from crewup.web.answer_cache import AnswerCache
 from tests.conftest import Api, admin_cli, make_event, make_group
 
 NEAR = "/api/v1/events?near=52.52,13.405&radius_km=10"
@@ -51,33 +53,49 @@ async def test_bad_queries_are_refused_every_time(client) -> None:
         assert resp.content_type == "application/problem+json"
 
 
-async def test_writes_from_the_cli_show_within_the_configured_time(
-    aiohttp_client, make_settings
-) -> None:
-    settings = make_settings(public_answer_cache_seconds=0.5)
+async def cancel_from_the_cli(aiohttp_client, make_settings, seconds: float):
+    """An app reusing answers for `seconds`, one event listed, then cancelled by the
+    admin CLI (another process, as far as this server knows)."""
+    settings = make_settings(public_answer_cache_seconds=seconds)
     client = await aiohttp_client(create_app(settings))
-    api = Api(client)
-    owner = await api.register()
+    owner = await Api(client).register()
     group = await make_group(client, owner)
     event = await make_event(client, owner, group["id"], title="Tonight")
     assert await titles(client) == ["Tonight"]
     result = await admin_cli(settings, "events", "cancel", str(event["id"]), "--reason", "rain")
     assert result.exit_code == 0, result.output
-    # The CLI is another process: this server learns of its write only when the answer
-    # ages out. Until then it is the answer from before (which is what makes it cheap).
+    return client
+
+
+async def test_writes_from_the_cli_show_within_the_configured_time(
+    aiohttp_client, make_settings
+) -> None:
+    client = await cancel_from_the_cli(aiohttp_client, make_settings, 0.5)
+    # This server learns of the CLI's write only when the answer ages out. Until then
+    # it is the answer from before (which is what makes it cheap).
     assert await titles(client) == ["Tonight"]
     await asyncio.sleep(0.6)
     assert await titles(client) == []
 
 
 async def test_reuse_can_be_turned_off(aiohttp_client, make_settings) -> None:
-    settings = make_settings(public_answer_cache_seconds=0)
-    client = await aiohttp_client(create_app(settings))
-    api = Api(client)
-    owner = await api.register()
-    group = await make_group(client, owner)
-    event = await make_event(client, owner, group["id"], title="Tonight")
-    assert await titles(client) == ["Tonight"]
-    result = await admin_cli(settings, "events", "cancel", str(event["id"]), "--reason", "rain")
-    assert result.exit_code == 0, result.output
+    client = await cancel_from_the_cli(aiohttp_client, make_settings, 0)
     assert await titles(client) == []
+
+
+async def test_stored_answers_stay_within_their_byte_budget(tmp_path) -> None:
+    """Anyone can ask for many different pages; memory must not follow them."""
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'budget.sqlite3'}")
+    cache = AnswerCache(db, ttl_seconds=60, max_bytes=100)
+    computed: list[str] = []
+
+    async def page(key: str) -> bytes:
+        computed.append(key)
+        return key.encode() * 40
+
+    for key in ("a", "b", "c"):  # 120 bytes asked for, 100 allowed: "a" must go
+        assert await cache.answer(key, lambda k=key: page(k)) == key.encode() * 40
+    await cache.answer("c", lambda: page("c"))
+    await cache.answer("a", lambda: page("a"))
+    assert computed == ["a", "b", "c", "a"]
+    await db.dispose()

@@ -26,10 +26,12 @@ class _Entry:
 
 
 class AnswerCache:
-    def __init__(self, db: Database, ttl_seconds: float, max_entries: int = 2048) -> None:
+    def __init__(self, db: Database, ttl_seconds: float, max_bytes: int = 16 * 2**20) -> None:
         self._db = db
         self._ttl = ttl_seconds
-        self._max = max_entries
+        # Bounded by size, not count: anyone can ask for many different pages.
+        self._max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._in_flight: dict[tuple[Hashable, int], asyncio.Future[bytes]] = {}
 
@@ -45,7 +47,7 @@ class AnswerCache:
             if entry.generation == generation and entry.expires_at > time.monotonic():
                 self._entries.move_to_end(key)
                 return entry.body
-            del self._entries[key]
+            self._drop(key)
         flight = self._in_flight.get((key, generation))
         if flight is None:
             flight = asyncio.ensure_future(compute())
@@ -60,7 +62,16 @@ class AnswerCache:
             return  # errors are not stored; whoever asked has them
         if generation != self._db.write_generation:
             return  # a write landed while we were asking: this answer may already be old
-        self._entries[key] = _Entry(generation, time.monotonic() + self._ttl, flight.result())
-        self._entries.move_to_end(key)
-        while len(self._entries) > self._max:
-            self._entries.popitem(last=False)
+        body = flight.result()
+        if len(body) > self._max_bytes:
+            return
+        self._drop(key)
+        self._entries[key] = _Entry(generation, time.monotonic() + self._ttl, body)
+        self._bytes += len(body)
+        while self._bytes > self._max_bytes:
+            self._drop(next(iter(self._entries)))  # least recently used first
+
+    def _drop(self, key: Hashable) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry.body)
