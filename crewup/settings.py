@@ -101,7 +101,8 @@ class Settings(BaseModel):
     @classmethod
     def _tile_template(cls, value: str) -> str:
         if value and not (
-            value.startswith(("https://", "http://", "/")) and "{z}" in value and "{x}" in value
+            value.startswith(("https://", "http://", "/"))
+            and all(part in value for part in ("{z}", "{x}", "{y}"))
         ):
             raise ValueError("must be empty (no maps) or a URL template with {z}, {x} and {y}")
         return value

@@ -147,7 +147,8 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
 
 
 async def rsvp(db: Database, event_id: int, actor: Actor, wanted: RsvpStatus) -> RsvpResult:
-    """See the event (404 if hidden), change seats under its lock, then read my place."""
+    """A first RSVP on PostgreSQL is one statement (first_rsvp.py). Everything else:
+    see the event (404 if hidden), change seats under its lock, then read my place."""
     if not db.is_sqlite:
         async with db.statement_at_a_time() as conn:
             taken = await first_rsvp(conn, event_id, actor.id, wanted)
