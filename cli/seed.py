@@ -5,10 +5,11 @@ from __future__ import annotations
 import typer
 from rich.progress import track
 
-from cli.common import console, run, settings, transaction
+from cli.common import console, database, run, settings, transaction
+from cli.demo_content import create_demo_content
 from crewup.auth.passwords import PasswordHasher
 from crewup.users import service
-from crewup.users.service import Role
+from crewup.users.service import Actor, Role
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
 
@@ -31,15 +32,16 @@ def demo(
         False, "--if-empty", help="Do nothing when the site already has accounts"
     ),
 ) -> None:
-    """Create demo people (password: crewup-demo)."""
+    """Create demo people (password: crewup-demo); with all of them, also demo groups,
+    a post and events near Berlin."""
     cfg = settings()
 
-    async def work() -> int:
+    async def work() -> tuple[int, list[str]]:
         hasher = PasswordHasher(cfg.argon2_time_cost, cfg.argon2_memory_kib)
         async with transaction(cfg) as conn:
             if if_empty and await service.count_accounts(conn) > 0:
-                return 0
-        created = 0
+                return 0, []
+        people: dict[str, Actor] = {}
         for email, name, role, interests in track(
             DEMO_PEOPLE[:users], description="people", console=console
         ):
@@ -51,14 +53,19 @@ def demo(
                     conn, email=email, password_hash=password_hash, display_name=name, role=role
                 )
                 await service.update_profile(conn, account.id, {"interests": interests})
-                created += 1
-        return created
+                people[email] = Actor(id=account.id, role=role, banned=False)
+        if len(people) < len(DEMO_PEOPLE):
+            return len(people), []  # groups and events need the whole cast, new
+        async with database(cfg) as db:
+            return len(people), await create_demo_content(db, people)
 
-    created = run(work)
+    created, content = run(work)
     if created:
         console.print(
             f"seeded {created} people; sign in as ann@example.com with "
             f"password [bold]{DEMO_PASSWORD}[/]"
         )
+        for line in content:
+            console.print(line)
     else:
         console.print("nothing to seed: the site already has accounts")

@@ -128,6 +128,26 @@ async def test_seed_demo_is_idempotent_with_if_empty(settings) -> None:
     assert "nothing to seed" in again.output
 
 
+async def test_full_demo_has_groups_events_and_a_waitlist(client, settings) -> None:
+    seeded = await admin_cli(settings, "seed", "demo")
+    assert seeded.exit_code == 0, seeded.output
+    near = await (await client.get("/api/v1/events?near=52.52,13.405&radius_km=50")).json()
+    listed = {e["title"]: e for e in near["items"]}
+    assert set(listed) == {"Bouldering night"}  # the ride is private; the crag is far away
+    night = listed["Bouldering night"]
+    assert (night["going_count"], night["waitlist_count"]) == (3, 1)
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "ann@example.com", "password": "crewup-demo"}
+    )
+    token = (await login.json())["access_token"]
+    mine = await client.get(
+        "/api/v1/events?near=52.52,13.405&radius_km=50",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    titles = {e["title"] for e in (await mine.json())["items"]}
+    assert titles == {"Bouldering night", "Sunday ride to Potsdam"}  # Ann rides with Dina
+
+
 async def test_keys_rotate_keeps_old_tokens_valid_and_signs_with_the_new_key(
     client, api: Api, settings
 ) -> None:
