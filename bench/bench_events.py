@@ -174,11 +174,14 @@ def run(label: str, env: dict[str, str]) -> None:
         rows = [
             ("GET /healthz", healthz),
             ("near=, one place for everyone", shared),
-            ("  same, paced at 70% of that", wrk(near, "", rate=0.7 * shared["rps"])),
+            (
+                "  same, paced at 70% of that",
+                wrk(near, rate=0.7 * shared["rps"], seconds=args.seconds),
+            ),
             ("near=, a new place every request", distinct),
             (
                 "  same, paced at 70% of that",
-                wrk(base, "", rate=0.7 * distinct["rps"], env={"REQUESTS": NEAR_POINTS}),
+                wrk(base, NEAR_POINTS, rate=0.7 * distinct["rps"], seconds=args.seconds),
             ),
         ]
     print_table(f"nearby events, {args.events} events, {label}, one process", rows, "GET /healthz")

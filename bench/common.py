@@ -103,7 +103,7 @@ def crewup_server(
 
 def wrk(
     url: str,
-    script: str,
+    script: str = "bench/plain.lua",
     *,
     seconds: int = 10,
     connections: int = 32,
@@ -111,10 +111,11 @@ def wrk(
     env: dict[str, str] | None = None,
     rate: float | None = None,
 ) -> dict[str, float]:
-    """wrk flat out, or with `rate` held at that many requests per second (paced.lua)."""
+    """wrk sending `script`'s requests flat out, or with `rate` held at that many
+    requests per second (paced.lua, which sends the same requests)."""
     if rate is not None:
+        env = {**(env or {}), "RATE": str(rate), "THREADS": str(threads), "REQUESTS": script}
         script = "bench/paced.lua"
-        env = {**(env or {}), "RATE": str(rate), "THREADS": str(threads)}
     out = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
         env={**os.environ, **(env or {})},

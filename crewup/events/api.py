@@ -62,14 +62,7 @@ async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
     query = parse_query(request, EventQuery)
     if query.near is None and "radius_km" in request.query:
         raise Invalid("radius_km needs near=lat,lon")
-    filters = service.EventFilter(
-        near=query.near,
-        radius_km=query.radius_km,
-        starts_from=query.starts_from,
-        starts_to=query.starts_to,
-        q=query.q,
-        group_id=query.group_id,
-    )
+    filters = query.filters()
     async with request.app[DB].reading() as conn:
         found, next_cursor = await service.list_events(
             conn, actor, filters, limit=query.limit, cursor=query.cursor

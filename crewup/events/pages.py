@@ -6,12 +6,13 @@ from typing import Any
 
 from aiohttp import web
 
+from crewup.db import Database
 from crewup.errors import DomainError
 from crewup.events import rsvp, service
 from crewup.events.access import RsvpStatus, load_event
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
-from crewup.users.service import get_account
+from crewup.users.service import Actor, get_account
 from crewup.web.appkeys import DB
 from crewup.web.forms import parse_form
 from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
@@ -55,14 +56,7 @@ async def events_near(request: web.Request) -> web.Response:
     except ValueError:
         errors["form"] = "some filters are not valid; showing all upcoming events"
         query = EventQuery()
-    filters = service.EventFilter(
-        near=query.near,
-        radius_km=query.radius_km,
-        starts_from=query.starts_from,
-        starts_to=query.starts_to,
-        q=query.q,
-        group_id=query.group_id,
-    )
+    filters = query.filters()
     found, next_cursor = [], None
     async with request.app[DB].reading() as conn:
         try:
@@ -187,13 +181,14 @@ async def edit_event(request: web.Request) -> web.Response:
 
 
 async def _act(request: web.Request, work: Any) -> web.Response:
+    """A button on the event page: `work(db, event_id, actor, form)` returns the message
+    to flash. Refusals are flashed too; a hidden event stays a 404."""
     actor = await require_page_actor(request)
     form = await request.post()
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     try:
-        async with request.app[DB].transaction() as conn:
-            message = await work(conn, event_id, actor, form)
+        message = await work(request.app[DB], event_id, actor, form)
     except DomainError as exc:
         if exc.status == 404:
             raise
@@ -204,43 +199,29 @@ async def _act(request: web.Request, work: Any) -> web.Response:
 
 @routes.post(r"/events/{event_id:\d+}/rsvp")
 async def rsvp_button(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
-    form = await request.post()
-    await check_csrf(request, form)
-    event_id = path_id(request, "event_id")
-    db = request.app[DB]
-    try:
+    async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
         if form.get("status") == "withdraw":
             async with db.transaction() as conn:
                 await rsvp.cancel_rsvp(conn, event_id, actor)
-            message = "Your RSVP is withdrawn."
-        else:
-            wanted = (
-                RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
+            return "Your RSVP is withdrawn."
+        wanted = RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
+        result = await rsvp.rsvp(db, event_id, actor, wanted)
+        if result.status is RsvpStatus.waitlisted:
+            return (
+                f"The event is full: you are number {result.waitlist_position} "
+                "on the waitlist and move up automatically."
             )
-            result = await rsvp.rsvp(db, event_id, actor, wanted)
-            if result.status is RsvpStatus.waitlisted:
-                message = (
-                    f"The event is full: you are number {result.waitlist_position} "
-                    "on the waitlist and move up automatically."
-                )
-            elif result.status is RsvpStatus.going:
-                message = "You're going!"
-            else:
-                message = "Noted: interested."
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
-        message = exc.detail
-    await flash(request, message)
-    raise web.HTTPSeeOther(f"/events/{event_id}")
+        return "You're going!" if result.status is RsvpStatus.going else "Noted: interested."
+
+    return await _act(request, work)
 
 
 @routes.post(r"/events/{event_id:\d+}/cancel")
 async def cancel_button(request: web.Request) -> web.Response:
-    async def work(conn: Any, event_id: int, actor: Any, form: Any) -> str:
+    async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
         reason = str(form.get("reason", "")).strip() or "cancelled by the organisers"
-        await service.cancel_event(conn, event_id, actor, reason[:2000])
+        async with db.transaction() as conn:
+            await service.cancel_event(conn, event_id, actor, reason[:2000])
         return "The event is cancelled."
 
     return await _act(request, work)

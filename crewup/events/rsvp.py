@@ -214,38 +214,16 @@ async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> lis
     return await _withdraw(conn, event_id, actor.id)
 
 
-async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
-    """Before an account is erased: give back its seats, as if it withdrew each RSVP."""
-    event_ids = (
-        (
-            await conn.execute(
-                select(event_participants.c.event_id)
-                .where(event_participants.c.user_id == user_id)
-                .order_by(event_participants.c.event_id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for event_id in event_ids:  # in id order, so concurrent erasures lock events alike
-        await _withdraw(conn, event_id, user_id)
-
-
-async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user_id: int) -> None:
-    """Someone who leaves a private group can no longer see its events, so their places
-    at the ones still ahead go to the next in line. Past events keep their record."""
+async def _withdraw_each(conn: AsyncConnection, user_id: int, *conditions: Any) -> None:
+    """Withdraw the person's RSVPs to the events matching `conditions`, in event id
+    order, so concurrent releases lock events alike."""
     event_ids = (
         (
             await conn.execute(
                 select(event_participants.c.event_id)
                 .join(events, events.c.id == event_participants.c.event_id)
                 .join(groups, groups.c.id == events.c.group_id)
-                .where(
-                    event_participants.c.user_id == user_id,
-                    events.c.group_id == group_id,
-                    groups.c.visibility == "private",
-                    events.c.ends_at > clock.now(),
-                )
+                .where(event_participants.c.user_id == user_id, *conditions)
                 .order_by(event_participants.c.event_id)
             )
         )
@@ -254,6 +232,23 @@ async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user
     )
     for event_id in event_ids:
         await _withdraw(conn, event_id, user_id)
+
+
+async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
+    """Before an account is erased: give back its seats, as if it withdrew each RSVP."""
+    await _withdraw_each(conn, user_id)
+
+
+async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user_id: int) -> None:
+    """Someone who leaves a private group can no longer see its events, so their places
+    at the ones still ahead go to the next in line. Past events keep their record."""
+    await _withdraw_each(
+        conn,
+        user_id,
+        events.c.group_id == group_id,
+        groups.c.visibility == "private",
+        events.c.ends_at > clock.now(),
+    )
 
 
 async def my_result(conn: AsyncConnection, event_id: int, actor: Actor) -> RsvpResult:

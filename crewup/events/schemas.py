@@ -7,6 +7,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from crewup.events.access import Event
 from crewup.events.rsvp import Participant, RsvpResult
+from crewup.events.service import EventFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.pagination import Limit
 from crewup.web.schemas import InputModel, UtcTimestamp
@@ -85,6 +86,16 @@ class EventQuery(BaseModel):
     group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
     limit: Limit = 20
     cursor: str | None = Field(None, max_length=500)
+
+    def filters(self) -> EventFilter:
+        return EventFilter(
+            near=self.near,
+            radius_km=self.radius_km,
+            starts_from=self.starts_from,
+            starts_to=self.starts_to,
+            q=self.q,
+            group_id=self.group_id,
+        )
 
 
 class CalendarQuery(BaseModel):
