@@ -29,14 +29,14 @@ NEAR_POINTS = "bench/near_points.lua"
 
 
 async def _seed(database_url: str, people: int, events_n: int) -> None:
-    from crewup import clock
-    from crewup.db import Database
+    from crewup.core import clock
+    from crewup.core.settings import Settings
     from crewup.events.tables import events
     from crewup.groups.tables import group_members, groups
-    from crewup.settings import Settings
     from crewup.users.tables import users
+    from crewup.wiring import open_database
 
-    db = Database(Settings(database_url=database_url).effective_database_url)
+    db = open_database(Settings(database_url=database_url))
     now = clock.now()
     rng = random.Random(11)
     async with db.transaction() as conn:
@@ -119,7 +119,7 @@ def tokens(data_dir: Path, base: str, people: int) -> list[str]:
     """Access tokens minted with the server's own keyring (no 2,000 argon2 logins)."""
     from crewup.app import keyring_for
     from crewup.auth.tokens import TokenIssuer
-    from crewup.settings import Settings
+    from crewup.core.settings import Settings
 
     settings = Settings(data_dir=data_dir)
     keyring = keyring_for(settings)

@@ -21,15 +21,14 @@ args, _ = parser.parse_known_args()
 
 
 def seed(database_url: str) -> None:
-    from crewup import clock
-    from crewup.db import Database
+    from crewup.core import clock
+    from crewup.core.settings import Settings
     from crewup.groups.tables import group_members, groups
-    from crewup.settings import Settings
     from crewup.users.tables import users
+    from crewup.wiring import open_database
 
     async def fill() -> None:
-        url = Settings(database_url=database_url).effective_database_url
-        db = Database(url)
+        db = open_database(Settings(database_url=database_url))
         rng = random.Random(7)
         now = clock.now()
         async with db.transaction() as conn:

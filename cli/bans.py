@@ -8,7 +8,7 @@ import typer
 
 from cli.common import console, run, settings, transaction
 from cli.users import account_table, resolve_account
-from crewup import clock
+from crewup.core import clock
 from crewup.users import service
 from crewup.users.service import Account
 

@@ -12,9 +12,10 @@ from rich.console import Console
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.db import Database
-from crewup.errors import DomainError, Invalid
-from crewup.settings import Settings, SettingsError, load_settings
+from crewup.core.db import Database
+from crewup.core.errors import DomainError, Invalid
+from crewup.core.settings import Settings, SettingsError, load_settings
+from crewup.wiring import open_database
 
 T = TypeVar("T")
 console = Console()
@@ -50,7 +51,7 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
 
 @asynccontextmanager
 async def database(cfg: Settings) -> AsyncIterator[Database]:
-    db = Database(cfg.effective_database_url, pool_size=2)
+    db = open_database(cfg, pool_size=2)
     try:
         yield db
     finally:

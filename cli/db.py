@@ -4,7 +4,7 @@ import typer
 from alembic.util import CommandError
 
 from cli.common import console, fail, settings
-from crewup import migrate
+from crewup.core import migrate
 
 app = typer.Typer(help="Database schema migrations (Alembic).", no_args_is_help=True)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from crewup import clock
-from crewup.db import Database
-from crewup.events import rsvp
+from crewup.core import clock
+from crewup.core.db import Database
+from crewup.core.identity import Actor
 from crewup.events import service as events
 from crewup.events.access import RsvpStatus
+from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.groups import membership
 from crewup.groups import service as groups
 from crewup.posts import service as posts
-from crewup.users.service import Actor
 
 
 def _evening(days_ahead: int, hour: int = 18) -> datetime:
@@ -109,7 +109,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
         )
     # One at a time and in this order, so the fourth person is first on the waitlist.
     for person in (ann, bea, carl, mo):
-        await rsvp.rsvp(db, night.id, person, RsvpStatus.going)
+        await rsvp_with_fast_path(db, night.id, person, RsvpStatus.going)
     return [
         "groups: Berlin Boulderers (public), Sunday Riders (private)",
         "events: Bouldering night (3 seats, 1 waiting), a crag day, a private ride",

@@ -6,8 +6,8 @@ import typer
 from rich.table import Table
 
 from cli.common import console, run, settings, transaction
-from crewup import clock
-from crewup.errors import Conflict
+from crewup.core import clock
+from crewup.core.errors import Conflict
 from crewup.events import service
 from crewup.events.access import Event
 

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from cli.common import console, fail, run, settings, transaction
-from crewup import clock
+from crewup.core import clock
 from crewup.groups import membership, service
 from crewup.groups.access import Group
 

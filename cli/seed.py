@@ -8,8 +8,8 @@ from rich.progress import track
 from cli.common import console, database, run, settings, transaction
 from cli.demo_content import create_demo_content
 from crewup.auth.passwords import PasswordHasher
+from crewup.core.identity import Actor, Role
 from crewup.users import service
-from crewup.users.service import Actor, Role
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
 

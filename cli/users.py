@@ -8,13 +8,13 @@ from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cli.common import EXIT_USAGE, console, fail, run, settings, transaction
-from crewup import clock
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.schemas import RegisterIn
-from crewup.errors import NotFound
+from crewup.core import clock
+from crewup.core.errors import NotFound, invalid_from
+from crewup.core.identity import Role
 from crewup.users import service
-from crewup.users.service import Account, Role
-from crewup.web.problems import invalid_from
+from crewup.users.service import Account
 
 app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 

@@ -8,7 +8,7 @@ import sys
 import typer
 from aiohttp import web
 
-from crewup.settings import SettingsError, load_settings
+from crewup.core.settings import SettingsError, load_settings
 
 cli = typer.Typer(
     add_completion=False,

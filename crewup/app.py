@@ -14,15 +14,15 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, events, groups, migrate, posts, users
+from crewup import auth, events, groups, posts, users
 from crewup.auth.keyring import Keyring
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.service import AuthDeps
 from crewup.auth.tokens import TokenIssuer
-from crewup.db import Database
-from crewup.mailer import FolderMailer
-from crewup.ratelimit import RateLimiter
-from crewup.settings import Settings
+from crewup.core import migrate
+from crewup.core.mail import FolderMailer
+from crewup.core.ratelimit import RateLimiter
+from crewup.core.settings import Settings
 from crewup.web import home, ops
 from crewup.web.answer_cache import AnswerCache
 from crewup.web.appkeys import (
@@ -39,6 +39,7 @@ from crewup.web.metrics import HttpMetrics, metrics_middleware
 from crewup.web.observability import request_id_middleware, stamp_request_id
 from crewup.web.pages import setup_sessions, setup_templates
 from crewup.web.problems import problem_middleware
+from crewup.wiring import open_database
 
 log = logging.getLogger("crewup")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -114,7 +115,7 @@ def create_app(settings: Settings) -> web.Application:
     app[METRICS_REGISTRY] = registry
     app[HTTP_METRICS] = HttpMetrics(registry)
     # Clients are built here without I/O; connections open in the cleanup contexts.
-    app[DB] = Database(settings.effective_database_url, pool_size=settings.database_pool_size)
+    app[DB] = open_database(settings)
     app[ANSWER_CACHE] = AnswerCache(app[DB], settings.public_answer_cache_seconds)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     app[REDIS] = redis

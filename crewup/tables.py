@@ -1,7 +1,7 @@
 """Imports every domain's tables so the shared MetaData is complete (Alembic, tests)."""
 
 from crewup.auth import tables as auth_tables
-from crewup.db import metadata
+from crewup.core.db import metadata
 from crewup.events import tables as events_tables
 from crewup.groups import tables as groups_tables
 from crewup.posts import tables as posts_tables

@@ -7,7 +7,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from crewup.migrate import include_name
+from crewup.core.migrate import include_name
 from crewup.tables import metadata
 
 config = context.config

@@ -27,10 +27,10 @@ import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 
-from crewup import migrate
 from crewup.app import create_app
 from crewup.auth.keyring import Keyring
-from crewup.settings import Settings
+from crewup.core import migrate
+from crewup.core.settings import Settings
 
 PG_ADMIN_URL = os.environ.get(
     "CREWUP_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -8,8 +8,8 @@ import sys
 
 import jwt
 
-from crewup import migrate
 from crewup.app import create_app
+from crewup.core import migrate
 from tests.conftest import Api, admin_cli, cli_env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from crewup import clock
+from crewup.core import clock
 from tests.conftest import Api, future, make_event, make_group
 
 

@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from crewup.migrate import include_name
-from crewup.settings import Settings
+from crewup.core.migrate import include_name
+from crewup.core.settings import Settings
 from crewup.tables import metadata
 from tests.conftest import _pg_admin, _pg_url, admin_cli
 

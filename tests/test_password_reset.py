@@ -6,7 +6,7 @@ import email
 import re
 from datetime import timedelta
 
-from crewup import clock
+from crewup.core import clock
 from tests.conftest import Api
 
 

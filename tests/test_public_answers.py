@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from crewup.app import create_app
-from crewup.db import Database
+from crewup.core.db import Database
+from crewup.core.dispatch import Dispatcher
 from crewup.web.answer_cache import AnswerCache
 from tests.conftest import Api, admin_cli, make_event, make_group
 
@@ -85,7 +86,7 @@ async def test_reuse_can_be_turned_off(aiohttp_client, make_settings) -> None:
 
 async def test_stored_answers_stay_within_their_byte_budget(tmp_path) -> None:
     """Anyone can ask for many different pages; memory must not follow them."""
-    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'budget.sqlite3'}")
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'budget.sqlite3'}", Dispatcher())
     cache = AnswerCache(db, ttl_seconds=60, max_bytes=100)
     computed: list[str] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crewup.settings import Settings, SettingsError, load_settings
+from crewup.core.settings import Settings, SettingsError, load_settings
 
 
 def test_defaults_are_the_embedded_setup(tmp_path) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from crewup import clock
+from crewup.core import clock
 
 
 class KeyringError(Exception):

@@ -4,7 +4,7 @@ from aiohttp import web
 
 from crewup.auth import service
 from crewup.auth.schemas import LoginIn, PasswordResetConfirmIn, PasswordResetIn, RegisterIn
-from crewup.errors import DomainError
+from crewup.core.errors import DomainError
 from crewup.web.appkeys import AUTH
 from crewup.web.forms import parse_form, safe_next
 from crewup.web.pages import check_csrf, flash, render_page, sign_in, sign_out

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock, ids
 from crewup.auth.tables import refresh_tokens
+from crewup.core import clock, ids
 
 
 @dataclass(frozen=True)

@@ -8,16 +8,16 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock, ids
 from crewup.auth import refresh
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tables import password_reset_tokens
 from crewup.auth.tokens import TokenIssuer
-from crewup.db import Database
-from crewup.errors import BadRequest, Forbidden, RateLimited, Unauthorized
-from crewup.mailer import FolderMailer
-from crewup.ratelimit import RateLimiter
-from crewup.settings import Settings
+from crewup.core import clock, ids
+from crewup.core.db import Database
+from crewup.core.errors import BadRequest, Forbidden, RateLimited, Unauthorized
+from crewup.core.mail import FolderMailer
+from crewup.core.ratelimit import RateLimiter
+from crewup.core.settings import Settings
 from crewup.users import service as users
 from crewup.users.service import Account
 

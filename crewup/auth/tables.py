@@ -1,6 +1,6 @@
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table
 
-from crewup.db import UtcDateTime, metadata
+from crewup.core.db import UtcDateTime, metadata
 
 refresh_tokens = Table(
     "refresh_tokens",

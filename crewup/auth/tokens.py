@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import jwt
 
-from crewup import clock, ids
 from crewup.auth.keyring import Keyring
-from crewup.errors import Unauthorized
+from crewup.core import clock, ids
+from crewup.core.errors import Unauthorized
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
-from crewup.errors import NotFound
+from crewup.core import clock
+from crewup.core.errors import NotFound
+from crewup.core.identity import Actor
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
-from crewup.users.service import Actor
 
 
 class EventStatus(enum.StrEnum):

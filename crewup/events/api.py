@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from crewup import clock
-from crewup.errors import Invalid, NotFound
+from crewup.core import clock
+from crewup.core.errors import Invalid, NotFound
+from crewup.core.identity import Actor
 from crewup.events import ics, rsvp, service
 from crewup.events.access import RsvpStatus, load_event
+from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import (
     CalendarQuery,
     CancelIn,
@@ -27,7 +29,7 @@ from crewup.events.schemas import (
     RsvpIn,
     RsvpOut,
 )
-from crewup.users.service import Actor, load_actor
+from crewup.users.service import load_actor
 from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
 from crewup.web.auth import api_actor, optional_api_actor
 from crewup.web.openapi import ApiRoutes
@@ -152,7 +154,7 @@ async def cancel_event(request: web.Request) -> web.Response:
 async def post_rsvp(request: web.Request) -> web.Response:
     actor = await api_actor(request)
     body = await parse_body(request, RsvpIn)
-    result = await rsvp.rsvp(
+    result = await rsvp_with_fast_path(
         request.app[DB], path_id(request, "event_id"), actor, RsvpStatus(body.status)
     )
     return json_response(RsvpOut.of(result))

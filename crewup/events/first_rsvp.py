@@ -10,8 +10,12 @@ newest row version, so `going` still never passes capacity (and a CHECK constrai
 stands behind that).
 
 Anything else (an RSVP already there, a closed or hidden event, a seat freed between the
-two tries, the person racing themselves) answers None, and the caller takes the general
-path, which explains itself with the right error.
+two tries, the person racing themselves) answers None, and the general path decides,
+explaining itself with the right error.
+
+This is the one named exception to the transaction rule (handlers own the unit of work,
+services take a connection): `rsvp_with_fast_path` takes the Database, because the fast
+path must commit statement by statement, outside any transaction the handler could open.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from sqlalchemy import Integer, and_, bindparam, insert, literal, null, or_, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
+from crewup.core import clock
+from crewup.core.db import Database
+from crewup.core.identity import Actor
 from crewup.events.access import EventStatus, RsvpStatus
+from crewup.events.rsvp import RsvpResult, rsvp
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
 
@@ -119,3 +126,17 @@ async def first_rsvp(
             # Joining the waitlist means joining its tail: the new count is my position.
             return status, waitlist_count if status is RsvpStatus.waitlisted else None
     return None
+
+
+async def rsvp_with_fast_path(
+    db: Database, event_id: int, actor: Actor, wanted: RsvpStatus
+) -> RsvpResult:
+    """The RSVP button of every face: the one-statement path first on PostgreSQL, then the
+    general path in a transaction of its own."""
+    if not db.is_sqlite:
+        async with db.statement_at_a_time() as conn:
+            taken = await first_rsvp(conn, event_id, actor.id, wanted)
+        if taken is not None:
+            return RsvpResult(*taken)
+    async with db.transaction() as conn:
+        return await rsvp(conn, event_id, actor, wanted)

@@ -7,7 +7,7 @@ from icalendar import Event as VEvent
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock, ids
+from crewup.core import clock, ids
 from crewup.events.access import Event, EventStatus
 from crewup.events.tables import calendar_feeds
 

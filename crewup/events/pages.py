@@ -6,13 +6,15 @@ from typing import Any
 
 from aiohttp import web
 
-from crewup.db import Database
-from crewup.errors import DomainError
+from crewup.core.db import Database
+from crewup.core.errors import DomainError
+from crewup.core.identity import Actor
 from crewup.events import rsvp, service
 from crewup.events.access import RsvpStatus, load_event
+from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
-from crewup.users.service import Actor, get_account
+from crewup.users.service import get_account
 from crewup.web.appkeys import DB
 from crewup.web.forms import parse_form
 from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
@@ -205,7 +207,7 @@ async def rsvp_button(request: web.Request) -> web.Response:
                 await rsvp.cancel_rsvp(conn, event_id, actor)
             return "Your RSVP is withdrawn."
         wanted = RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
-        result = await rsvp.rsvp(db, event_id, actor, wanted)
+        result = await rsvp_with_fast_path(db, event_id, actor, wanted)
         if result.status is RsvpStatus.waitlisted:
             return (
                 f"The event is full: you are number {result.waitlist_position} "

@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
-from crewup.db import Database
-from crewup.errors import Conflict
-from crewup.events import hooks
+from crewup.core import clock
+from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict
+from crewup.core.identity import Actor
 from crewup.events.access import (
     EventStatus,
     RsvpStatus,
@@ -28,10 +28,9 @@ from crewup.events.access import (
     lock_event,
     visible_state,
 )
-from crewup.events.first_rsvp import first_rsvp
+from crewup.events.domain_events import RsvpPromoted
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import groups
-from crewup.users.service import Actor
 from crewup.users.tables import users
 
 COUNTER = {
@@ -142,27 +141,21 @@ async def promote_waitlisted(conn: AsyncConnection, event_id: int) -> list[int]:
         await _set(conn, event_id, head, RsvpStatus.going, RsvpStatus.waitlisted)
         promoted.append(head)
     if promoted:
-        await hooks.participants_promoted(conn, event_id, promoted)
+        await announce(conn, RsvpPromoted(event_id, tuple(promoted)))
     return promoted
 
 
-async def rsvp(db: Database, event_id: int, actor: Actor, wanted: RsvpStatus) -> RsvpResult:
-    """A first RSVP on PostgreSQL is one statement (first_rsvp.py). Everything else:
-    see the event (404 if hidden), change seats under its lock, then read my place."""
-    if not db.is_sqlite:
-        async with db.statement_at_a_time() as conn:
-            taken = await first_rsvp(conn, event_id, actor.id, wanted)
-        if taken is not None:
-            return RsvpResult(*taken)
-    async with db.reading() as conn:
-        state = await visible_state(conn, event_id, actor)
+async def rsvp(
+    conn: AsyncConnection, event_id: int, actor: Actor, wanted: RsvpStatus
+) -> RsvpResult:
+    """See the event (404 if hidden), change seats under its lock, then read my place.
+    (A first RSVP on PostgreSQL usually takes the one-statement path in first_rsvp.py.)"""
+    state = await visible_state(conn, event_id, actor)
     ensure_open(state.status, state.ends_at)
-    async with db.transaction() as conn:
-        result = await _rsvp_locked(conn, event_id, actor.id, wanted)
+    result = await _rsvp_locked(conn, event_id, actor.id, wanted)
     if result is not None:
         return result
-    async with db.reading() as conn:  # nothing changed: report my standing as it is
-        return await my_result(conn, event_id, actor)
+    return await my_result(conn, event_id, actor)  # nothing changed: my standing as it is
 
 
 async def _rsvp_locked(
@@ -235,7 +228,7 @@ async def _withdraw_each(conn: AsyncConnection, user_id: int, *conditions: Any) 
 
 
 async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
-    """Before an account is erased: give back its seats, as if it withdrew each RSVP."""
+    """An account is being erased: give back its seats, as if it withdrew each RSVP."""
     await _withdraw_each(conn, user_id)
 
 

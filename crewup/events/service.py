@@ -10,9 +10,10 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock, geo
-from crewup.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from crewup.events import hooks
+from crewup.core import clock, geo
+from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from crewup.core.identity import Actor
 from crewup.events.access import (
     VISIBLE,
     Event,
@@ -25,10 +26,10 @@ from crewup.events.access import (
     viewer_params,
     viewer_rsvp,
 )
+from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.tables import event_participants, events
 from crewup.groups.access import load_group_for_managers
-from crewup.users.service import Actor
 from crewup.web.pagination import decode_cursor, encode_cursor
 
 EDITABLE = (
@@ -116,10 +117,13 @@ async def update_event(
             f"{event.going_count} people are going; capacity cannot be lower",
             [FieldError("capacity", f"must be at least {event.going_count}")],
         )
+    changed = tuple(k for k, v in values.items() if v != getattr(event, k))
     if values:
         await conn.execute(
             update(events).where(events.c.id == event_id).values(**values, updated_at=clock.now())
         )
+    if changed:
+        await announce(conn, EventChanged(event_id, changed))
     if "capacity" in values:
         await promote_waitlisted(conn, event_id)  # a larger room seats the waitlist
     return await load_event(conn, event_id, actor)
@@ -128,7 +132,7 @@ async def update_event(
 async def cancel_event(
     conn: AsyncConnection, event_id: int, actor: Actor | None, reason: str
 ) -> Event:
-    """Managers cancel (actor None: the operator's CLI). Participants are told via hooks."""
+    """Managers cancel (actor None: the operator's CLI). `event.cancelled` tells people."""
     await lock_event(conn, event_id)
     if actor is not None:
         event = await _load_for_managers(conn, event_id, actor)
@@ -139,7 +143,7 @@ async def cancel_event(
         .where(events.c.id == event_id)
         .values(status=EventStatus.cancelled.value, cancel_reason=reason, updated_at=clock.now())
     )
-    await hooks.event_cancelled(conn, event_id, reason)
+    await announce(conn, EventCancelled(event_id, reason))
     return (
         await load_event(conn, event_id, actor) if actor else await operator_event(conn, event_id)
     )

@@ -11,7 +11,7 @@ from sqlalchemy import (
     Text,
 )
 
-from crewup.db import UtcDateTime, metadata
+from crewup.core.db import UtcDateTime, metadata
 
 events = Table(
     "events",

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.errors import Forbidden, NotFound
+from crewup.core.errors import Forbidden, NotFound
+from crewup.core.identity import Actor
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
-from crewup.users.service import Actor
 
 
 class Visibility(enum.StrEnum):

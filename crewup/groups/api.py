@@ -4,8 +4,9 @@ from typing import Any
 
 from aiohttp import web
 
-from crewup.errors import Invalid
-from crewup.geo import Point
+from crewup.core.errors import Invalid
+from crewup.core.geo import Point
+from crewup.core.identity import Actor
 from crewup.groups import membership, service
 from crewup.groups.access import MemberRole
 from crewup.groups.schemas import (
@@ -23,7 +24,7 @@ from crewup.groups.schemas import (
     RoleIn,
     UserRef,
 )
-from crewup.users.service import Actor, get_account
+from crewup.users.service import get_account
 from crewup.web.appkeys import DB
 from crewup.web.auth import api_actor, optional_api_actor
 from crewup.web.openapi import ApiRoutes

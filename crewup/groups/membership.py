@@ -10,9 +10,10 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
-from crewup.errors import Conflict, Forbidden, Invalid, NotFound
-from crewup.events.rsvp import release_private_group_rsvps
+from crewup.core import clock
+from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound
+from crewup.core.identity import Actor, Role
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -28,8 +29,14 @@ from crewup.groups.access import (
     lock_group,
     viewer_params,
 )
+from crewup.groups.domain_events import (
+    InviteCreated,
+    JoinDecided,
+    JoinRequested,
+    MemberJoined,
+    MemberLeft,
+)
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
-from crewup.users.service import Actor, Role
 from crewup.users.tables import users
 
 
@@ -79,6 +86,7 @@ async def _add_member(
             group_invites.c.group_id == group_id, group_invites.c.user_id == user_id
         )
     )
+    await announce(conn, MemberJoined(group_id, user_id))
 
 
 async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> JoinOutcome:
@@ -96,6 +104,7 @@ async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Join
                     group_id=group_id, user_id=actor.id, created_at=clock.now()
                 )
             )
+            await announce(conn, JoinRequested(group_id, actor.id))
         return JoinOutcome.pending
     if group.is_full:
         raise _full_error(group)
@@ -118,23 +127,27 @@ async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Non
         raise Conflict("you are not a member of this group")
     if group.my_role == MemberRole.owner:
         raise Conflict("the owner cannot leave: hand ownership to another member first")
-    await _remove(conn, group_id, actor.id)
+    await _remove(conn, group, actor.id)
 
 
-async def _remove(conn: AsyncConnection, group_id: int, user_id: int) -> None:
-    """Under the group's lock; event locks come after it, as everywhere."""
-    await release_private_group_rsvps(conn, group_id, user_id)
+async def _remove(
+    conn: AsyncConnection, group: Group, user_id: int, removed_by: int | None = None
+) -> None:
+    """Under the group's lock. Subscribers of `member.left` take event locks after it (as
+    everywhere: group before event), e.g. to give back seats at a private group's events."""
     gone = await conn.execute(
         delete(group_members).where(
-            group_members.c.group_id == group_id, group_members.c.user_id == user_id
+            group_members.c.group_id == group.id, group_members.c.user_id == user_id
         )
     )
     if gone.rowcount:
         await conn.execute(
             update(groups)
-            .where(groups.c.id == group_id)
+            .where(groups.c.id == group.id)
             .values(member_count=groups.c.member_count - 1)
         )
+        private = group.visibility is Visibility.private
+        await announce(conn, MemberLeft(group.id, user_id, private, removed_by))
 
 
 async def _role_of(conn: AsyncConnection, group_id: int, user_id: int) -> MemberRole | None:
@@ -158,7 +171,7 @@ async def remove_member(conn: AsyncConnection, group_id: int, actor: Actor, user
         raise Conflict("nobody can remove the owner")
     if target is MemberRole.admin and group.my_role != MemberRole.owner:
         raise Forbidden("only the owner may remove an admin")
-    await _remove(conn, group_id, user_id)
+    await _remove(conn, group, user_id, removed_by=actor.id)
 
 
 async def change_role(
@@ -232,6 +245,7 @@ async def decide_request(
         if group.is_full:
             raise _full_error(group)
         await _add_member(conn, group_id, user_id)
+    await announce(conn, JoinDecided(group_id, user_id, approve, actor.id))
 
 
 async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
@@ -258,6 +272,7 @@ async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: in
                 group_id=group_id, user_id=user_id, invited_by=actor.id, created_at=clock.now()
             )
         )
+        await announce(conn, InviteCreated(group_id, user_id, actor.id))
 
 
 async def withdraw_invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
@@ -346,7 +361,7 @@ async def my_invites(conn: AsyncConnection, actor: Actor) -> list[Group]:
 
 
 async def release_all_memberships(conn: AsyncConnection, user_id: int) -> None:
-    """Before an account is erased: free its seats; an owner must hand groups over first."""
+    """An account is being erased: leave every group; an owner must hand groups over first."""
     owned = (
         await conn.execute(
             select(groups.c.id, groups.c.name).where(groups.c.owner_id == user_id).limit(3)
@@ -368,6 +383,6 @@ async def release_all_memberships(conn: AsyncConnection, user_id: int) -> None:
     )
     for group_id in group_ids:  # in id order, so concurrent erasures lock groups alike
         await lock_group(conn, group_id)
-        await _remove(conn, group_id, user_id)
+        await _remove(conn, await fetch_group(conn, group_id, None), user_id)
     for table in (group_join_requests, group_invites):
         await conn.execute(delete(table).where(table.c.user_id == user_id))

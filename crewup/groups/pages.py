@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from crewup.errors import DomainError
+from crewup.core.errors import DomainError
 from crewup.events import service as event_service
 from crewup.groups import membership, service
 from crewup.groups.access import load_group

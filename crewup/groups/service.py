@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock, geo
-from crewup.errors import Conflict, FieldError, Forbidden, Invalid
+from crewup.core import clock, geo
+from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid
+from crewup.core.identity import Actor
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -26,8 +28,8 @@ from crewup.groups.access import (
     lock_group,
     viewer_params,
 )
+from crewup.groups.domain_events import GroupMadePrivate
 from crewup.groups.tables import group_members, group_text, groups
-from crewup.users.service import Actor
 from crewup.web.pagination import decode_cursor, encode_cursor
 
 # A fixed list, so the directory filters mean something; documented in API.md's changelog.
@@ -98,6 +100,8 @@ async def update_group(
         await conn.execute(
             update(groups).where(groups.c.id == group_id).values(**values, updated_at=clock.now())
         )
+    if values.get("visibility") == Visibility.private and group.visibility is Visibility.public:
+        await announce(conn, GroupMadePrivate(group_id))
     return await load_group(conn, group_id, actor)
 
 

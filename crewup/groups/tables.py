@@ -13,7 +13,7 @@ from sqlalchemy import (
     literal_column,
 )
 
-from crewup.db import UtcDateTime, metadata
+from crewup.core.db import UtcDateTime, metadata
 
 groups = Table(
     "groups",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crewup.errors import DomainError
+from crewup.core.errors import DomainError
 from crewup.posts import service
 from crewup.posts.schemas import CommentIn, PostIn
 from crewup.web.appkeys import AUTH, DB, SETTINGS

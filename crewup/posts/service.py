@@ -9,12 +9,14 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
-from crewup.errors import Forbidden, NotFound
+from crewup.core import clock
+from crewup.core.dispatch import announce
+from crewup.core.errors import Forbidden, NotFound
+from crewup.core.identity import Actor
+from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
+from crewup.posts.domain_events import CommentCreated, PostCreated
 from crewup.posts.tables import comments, posts
-from crewup.ratelimit import RateLimiter
-from crewup.users.service import Actor
 from crewup.users.tables import users
 
 
@@ -133,6 +135,7 @@ async def create_post(
             .returning(posts.c.id)
         )
     ).scalar_one()
+    await announce(conn, PostCreated(post_id, group_id, actor.id))
     return await _fetch_post(conn, post_id)  # type: ignore[return-value]
 
 
@@ -185,7 +188,7 @@ _COMMENT_COLUMNS = (
 
 
 async def add_comment(conn: AsyncConnection, post_id: int, actor: Actor, body: str) -> Comment:
-    _, group = await load_post(conn, post_id, actor)
+    post, group = await load_post(conn, post_id, actor)
     if not group.is_member:
         raise Forbidden("join the group to comment")
     comment_id = (
@@ -198,6 +201,7 @@ async def add_comment(conn: AsyncConnection, post_id: int, actor: Actor, body: s
     await conn.execute(
         update(posts).where(posts.c.id == post_id).values(comment_count=posts.c.comment_count + 1)
     )
+    await announce(conn, CommentCreated(comment_id, post_id, group.id, actor.id, post.author.id))
     row = (
         await conn.execute(
             select(*_COMMENT_COLUMNS)

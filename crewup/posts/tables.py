@@ -1,6 +1,6 @@
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
-from crewup.db import UtcDateTime, metadata
+from crewup.core.db import UtcDateTime, metadata
 
 posts = Table(
     "posts",

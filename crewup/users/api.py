@@ -2,8 +2,6 @@
 
 from aiohttp import web
 
-from crewup.events.rsvp import release_all_rsvps
-from crewup.groups.membership import release_all_memberships
 from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserMe, UserPublic
 from crewup.web.appkeys import DB
@@ -41,8 +39,6 @@ async def patch_me(request: web.Request) -> web.Response:
 async def delete_me(request: web.Request) -> web.Response:
     actor = await api_actor(request)
     async with request.app[DB].transaction() as conn:
-        await release_all_memberships(conn, actor.id)
-        await release_all_rsvps(conn, actor.id)
         await service.erase_account(conn, actor.id)
     return web.Response(status=204)
 

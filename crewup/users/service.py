@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup import clock
-from crewup.auth.refresh import revoke_all_sessions
-from crewup.errors import Conflict, FieldError, NotFound
+from crewup.core import clock
+from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict, FieldError, NotFound
+from crewup.core.identity import Actor, Role
+from crewup.users.domain_events import UserBanned, UserDeleted, UserRoleChanged, UserUnbanned
 from crewup.users.tables import users
 
 DELETED_NAME = "deleted user"
-
-
-class Role(enum.StrEnum):
-    user = "user"
-    moderator = "moderator"
-    admin = "admin"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who is asking, read fresh for each request so a ban or role change applies at once."""
-
-    id: int
-    role: Role
-    banned: bool
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.role in (Role.moderator, Role.admin)
 
 
 @dataclass(frozen=True)
@@ -84,18 +66,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+_LOAD_ACTOR = select(
+    users.c.role, users.c.banned_at, users.c.ban_expires_at, users.c.display_name
+).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
+
+
 async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
-    row = (
-        await conn.execute(
-            select(users.c.role, users.c.banned_at, users.c.ban_expires_at).where(
-                users.c.id == user_id, users.c.deleted_at.is_(None)
-            )
-        )
-    ).first()
+    """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
+    row = (await conn.execute(_LOAD_ACTOR, {"user_id": user_id})).first()
     if row is None:
         return None
     return Actor(
-        id=user_id, role=Role(row.role), banned=_is_banned(row.banned_at, row.ban_expires_at)
+        id=user_id,
+        role=Role(row.role),
+        banned=_is_banned(row.banned_at, row.ban_expires_at),
+        display_name=row.display_name,
     )
 
 
@@ -174,7 +159,9 @@ async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) 
 
 
 async def erase_account(conn: AsyncConnection, user_id: int) -> None:
-    """Personal data goes; the row stays so content keeps an author shown as 'deleted user'."""
+    """Personal data goes; the row stays so content keeps an author shown as 'deleted user'.
+    Subscribers of `user.deleted` give back seats, memberships and sessions in the same
+    transaction, or refuse (an owner must hand their groups over first)."""
     await get_account(conn, user_id)
     now = clock.now()
     await conn.execute(
@@ -192,7 +179,7 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
             updated_at=now,
         )
     )
-    await revoke_all_sessions(conn, user_id)
+    await announce(conn, UserDeleted(user_id))
 
 
 async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:
@@ -200,6 +187,7 @@ async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:
     await conn.execute(
         update(users).where(users.c.id == user_id).values(role=role.value, updated_at=clock.now())
     )
+    await announce(conn, UserRoleChanged(user_id, role.value))
     return await get_account(conn, user_id)
 
 
@@ -212,7 +200,7 @@ async def ban_account(
         .where(users.c.id == user_id)
         .values(banned_at=clock.now(), ban_expires_at=expires_at, ban_reason=reason)
     )
-    await revoke_all_sessions(conn, user_id)
+    await announce(conn, UserBanned(user_id, reason, expires_at))
     return await get_account(conn, user_id)
 
 
@@ -225,6 +213,7 @@ async def unban_account(conn: AsyncConnection, user_id: int) -> Account:
         .where(users.c.id == user_id)
         .values(banned_at=None, ban_expires_at=None, ban_reason=None)
     )
+    await announce(conn, UserUnbanned(user_id))
     return await get_account(conn, user_id)
 
 

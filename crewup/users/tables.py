@@ -1,6 +1,6 @@
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, func
 
-from crewup.db import UtcDateTime, metadata
+from crewup.core.db import UtcDateTime, metadata
 
 users = Table(
     "users",

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 
-from crewup.db import Database
+from crewup.core.db import Database
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crewup.errors import Forbidden, Unauthorized
-from crewup.users.service import Actor, load_actor
+from crewup.core.errors import Forbidden, Unauthorized
+from crewup.core.identity import Actor
+from crewup.users.service import load_actor
 from crewup.web.appkeys import API_ACTOR, AUTH, DB
 
 

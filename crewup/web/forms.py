@@ -8,9 +8,8 @@ from typing import Any, Generic, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from crewup.errors import DomainError
+from crewup.core.errors import DomainError, field_errors
 from crewup.web.pages import check_csrf
-from crewup.web.problems import field_errors
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field
 
-from crewup.geo import Point
+from crewup.core.geo import Point
 
 MAX_RADIUS_KM = 500.0
 

@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
 
-from crewup import clock
+from crewup.core import clock
 from crewup.web.appkeys import REQUEST_ID
 
 REQUEST_ID_HEADER = "X-Request-ID"

@@ -10,7 +10,7 @@ import aio_pika
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from crewup.errors import Forbidden
+from crewup.core.errors import Forbidden
 from crewup.web.appkeys import DB, KEYRING, METRICS_REGISTRY, REDIS, SETTINGS
 from crewup.web.openapi import build_openapi
 from crewup.web.pages import render_page

@@ -16,10 +16,11 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from aiohttp_session.redis_storage import RedisStorage
 from redis.asyncio import Redis
 
-from crewup import clock
-from crewup.errors import Forbidden
-from crewup.settings import Settings
-from crewup.users.service import Actor, get_account, load_actor
+from crewup.core import clock
+from crewup.core.errors import Forbidden
+from crewup.core.identity import Actor
+from crewup.core.settings import Settings
+from crewup.users.service import get_account, load_actor
 from crewup.web.appkeys import DB, PAGE_ACTOR, SETTINGS
 from crewup.web.times import time_element
 

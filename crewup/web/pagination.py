@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field
 
-from crewup.errors import BadRequest
+from crewup.core.errors import BadRequest
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 20

@@ -10,26 +10,11 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
-from crewup.errors import DomainError, FieldError, Invalid, RateLimited
+from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
 
-log = logging.getLogger("crewup.errors")
+log = logging.getLogger("crewup.core.errors")
 
 PROBLEM_TYPE = "application/problem+json"
-
-
-def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
-    found = []
-    for error in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in error["loc"]) or "body"
-        message = error["msg"].removeprefix("Value error, ")
-        found.append(FieldError(f"{prefix}{loc}", message))
-    return found
-
-
-def invalid_from(exc: ValidationError, prefix: str = "") -> Invalid:
-    errors = field_errors(exc, prefix)
-    summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:3])
-    return Invalid(f"the request has invalid fields: {summary}", errors)
 
 
 def problem_response(

@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from crewup.errors import BadRequest, NotFound
+from crewup.core.errors import BadRequest, NotFound, invalid_from
 from crewup.web.appkeys import SETTINGS
-from crewup.web.problems import invalid_from
 
 M = TypeVar("M", bound=BaseModel)
 

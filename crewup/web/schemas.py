@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, PlainSerializer, model_validator
 
-from crewup import clock
+from crewup.core import clock
 
 UtcTimestamp = Annotated[datetime, PlainSerializer(clock.isoformat, return_type=str)]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crewup.db
+import crewup.core.db
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -31,18 +31,18 @@ def upgrade() -> None:
         sa.Column("home_lat", sa.Float(), nullable=True),
         sa.Column("home_lon", sa.Float(), nullable=True),
         sa.Column("role", sa.String(length=16), server_default="user", nullable=False),
-        sa.Column("banned_at", crewup.db.UtcDateTime(), nullable=True),
-        sa.Column("ban_expires_at", crewup.db.UtcDateTime(), nullable=True),
+        sa.Column("banned_at", crewup.core.db.UtcDateTime(), nullable=True),
+        sa.Column("ban_expires_at", crewup.core.db.UtcDateTime(), nullable=True),
         sa.Column("ban_reason", sa.Text(), nullable=True),
         sa.Column("rating_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("rating_sum", sa.Integer(), server_default="0", nullable=False),
         sa.Column(
-            "created_at", crewup.db.UtcDateTime(), server_default=sa.func.now(), nullable=False
+            "created_at", crewup.core.db.UtcDateTime(), server_default=sa.func.now(), nullable=False
         ),
         sa.Column(
-            "updated_at", crewup.db.UtcDateTime(), server_default=sa.func.now(), nullable=False
+            "updated_at", crewup.core.db.UtcDateTime(), server_default=sa.func.now(), nullable=False
         ),
-        sa.Column("deleted_at", crewup.db.UtcDateTime(), nullable=True),
+        sa.Column("deleted_at", crewup.core.db.UtcDateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("email", name=op.f("uq_users_email")),
     )
@@ -51,9 +51,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("expires_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("used_at", crewup.db.UtcDateTime(), nullable=True),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("expires_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("used_at", crewup.core.db.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -72,10 +72,10 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("family_id", sa.String(length=32), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("issued_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("expires_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("used_at", crewup.db.UtcDateTime(), nullable=True),
-        sa.Column("revoked_at", crewup.db.UtcDateTime(), nullable=True),
+        sa.Column("issued_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("expires_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("used_at", crewup.core.db.UtcDateTime(), nullable=True),
+        sa.Column("revoked_at", crewup.core.db.UtcDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],

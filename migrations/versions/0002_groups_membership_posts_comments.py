@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crewup.db
-from crewup.geo import DISTANCE_FUNCTION, POSTGRES_DISTANCE_SQL
+import crewup.core.db
+from crewup.core.geo import DISTANCE_FUNCTION, POSTGRES_DISTANCE_SQL
 
 revision: str = "0002"
 down_revision: str | None = "0001"
@@ -21,7 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        # SQLite registers the same function from Python on each connection (crewup.db).
+        # SQLite registers the same function from Python on each connection (crewup.core.db).
         op.execute(POSTGRES_DISTANCE_SQL)
     op.create_table(
         "groups",
@@ -35,8 +35,8 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("lat", sa.Float(), nullable=True),
         sa.Column("lon", sa.Float(), nullable=True),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("updated_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("updated_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.CheckConstraint(
             "visibility IN ('public', 'private')", name=op.f("ck_groups_visibility")
         ),
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("invited_by", sa.Integer(), nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["groups.id"],
@@ -84,7 +84,7 @@ def upgrade() -> None:
         "group_join_requests",
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["group_id"],
             ["groups.id"],
@@ -107,7 +107,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("joined_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("joined_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.CheckConstraint(
             "role IN ('owner', 'admin', 'member')", name=op.f("ck_group_members_role")
         ),
@@ -136,8 +136,8 @@ def upgrade() -> None:
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("comment_count", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("updated_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("updated_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["author_id"], ["users.id"], name=op.f("fk_posts_author_id_users")),
         sa.ForeignKeyConstraint(
             ["group_id"], ["groups.id"], name=op.f("fk_posts_group_id_groups"), ondelete="CASCADE"
@@ -153,7 +153,7 @@ def upgrade() -> None:
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"], ["users.id"], name=op.f("fk_comments_author_id_users")
         ),

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import crewup.db
+import crewup.core.db
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -23,7 +23,7 @@ def upgrade() -> None:
         "calendar_feeds",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -43,8 +43,8 @@ def upgrade() -> None:
         sa.Column("location_name", sa.String(length=200), nullable=False),
         sa.Column("lat", sa.Float(), nullable=False),
         sa.Column("lon", sa.Float(), nullable=False),
-        sa.Column("starts_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("ends_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("starts_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("ends_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), server_default="scheduled", nullable=False),
         sa.Column("cancel_reason", sa.Text(), nullable=True),
@@ -52,8 +52,8 @@ def upgrade() -> None:
         sa.Column("waitlist_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("interested_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("waitlist_seq", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("updated_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("updated_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.CheckConstraint("status IN ('scheduled', 'cancelled')", name=op.f("ck_events_status")),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 1", name=op.f("ck_events_capacity")),
         sa.CheckConstraint(
@@ -81,8 +81,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("waitlist_seq", sa.Integer(), nullable=True),
-        sa.Column("created_at", crewup.db.UtcDateTime(), nullable=False),
-        sa.Column("updated_at", crewup.db.UtcDateTime(), nullable=False),
+        sa.Column("created_at", crewup.core.db.UtcDateTime(), nullable=False),
+        sa.Column("updated_at", crewup.core.db.UtcDateTime(), nullable=False),
         sa.CheckConstraint(
             "status IN ('going', 'waitlisted', 'interested')",
             name=op.f("ck_event_participants_status"),

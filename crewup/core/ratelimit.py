@@ -8,7 +8,7 @@ from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
-from crewup.errors import RateLimited
+from crewup.core.errors import RateLimited
 
 
 class RateLimiter:

@@ -7,7 +7,7 @@ import asyncio
 from email.message import EmailMessage
 from pathlib import Path
 
-from crewup import clock, ids
+from crewup.core import clock, ids
 
 
 class FolderMailer:

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from crewup.geo import DISTANCE_FUNCTION, distance_km
+from crewup.core.dispatch import Dispatcher, UnitOfWork
+from crewup.core.geo import DISTANCE_FUNCTION, distance_km
 
 metadata = MetaData(
     naming_convention={
@@ -71,8 +72,11 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """The engine plus what it takes to use it safely on either dialect."""
 
-    def __init__(self, url: str, *, pool_size: int = 20, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, dispatcher: Dispatcher, *, pool_size: int = 20, echo: bool = False
+    ) -> None:
         self.url = url
+        self.dispatcher = dispatcher
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
             self.engine = create_async_engine(
@@ -96,7 +100,22 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        """A read-write transaction, committed on success and rolled back on error."""
+        """A read-write unit of work, committed on success and rolled back on error.
+
+        Domain events announced on the connection reach their subscribers inside it; the
+        after-commit callbacks run once it has committed."""
+        unit = UnitOfWork(self.dispatcher)
+        async with self._begin() as conn:
+            unit.bind(conn)
+            try:
+                yield conn
+            finally:
+                unit.unbind(conn)
+        self.write_generation += 1
+        await unit.after_commit()
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[AsyncConnection]:
         if self._write_lock is None:
             async with self.engine.begin() as conn:
                 yield conn
@@ -105,7 +124,6 @@ class Database:
                 conn = await conn.execution_options(crewup_write=True)
                 async with conn.begin():
                     yield conn
-        self.write_generation += 1
 
     @asynccontextmanager
     async def statement_at_a_time(self) -> AsyncIterator[AsyncConnection]:

@@ -1,0 +1,126 @@
+"""Domain events inside the transaction that caused them.
+
+A service announces what happened (`await announce(conn, MemberLeft(...))`); the
+subscribers declared in one place (crewup.wiring) react on the same connection, in the
+same transaction, so their changes commit or roll back with the change itself. A
+subscriber that raises a domain error refuses the whole change (an owner cannot delete
+their account while they own groups).
+
+This is how one domain reacts to another without importing it: groups announces
+`member.left`, events subscribes and releases the seats. The outbox is one more
+subscriber of every event; after-commit callbacks (live updates, cache invalidation)
+run only once the transaction has committed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+log = logging.getLogger("crewup.dispatch")
+
+MAX_DEPTH = 8
+_UNIT_KEY = "crewup.unit_of_work"
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    """Something that happened; subclasses are frozen dataclasses with a dotted `name`."""
+
+    name: ClassVar[str] = "domain.event"
+
+    def payload(self) -> dict[str, Any]:
+        """JSON-ready fields (instants as ISO-8601 UTC strings)."""
+        return {
+            key: value.isoformat() if isinstance(value, datetime) else value
+            for key, value in dataclasses.asdict(self).items()
+        }
+
+
+E = TypeVar("E", bound=DomainEvent)
+Subscriber = Callable[[AsyncConnection, Any], Awaitable[None]]
+Callback = Callable[[Any], Awaitable[None]]
+
+
+class Dispatcher:
+    """Who reacts to what. Built once by the composition root, shared by every face."""
+
+    def __init__(self) -> None:
+        self._subscribers: dict[type[DomainEvent], list[Subscriber]] = defaultdict(list)
+        self._every: list[Subscriber] = []
+        self._callbacks: dict[type[DomainEvent], list[Callback]] = defaultdict(list)
+        self._every_callback: list[Callback] = []
+
+    def subscribe(
+        self, kind: type[E], subscriber: Callable[[AsyncConnection, E], Awaitable[None]]
+    ) -> None:
+        """React inside the announcing transaction."""
+        self._subscribers[kind].append(subscriber)
+
+    def subscribe_every(self, subscriber: Subscriber) -> None:
+        """React to every event inside its transaction (the outbox)."""
+        self._every.append(subscriber)
+
+    def after_commit(self, kind: type[E], callback: Callable[[E], Awaitable[None]]) -> None:
+        """Run once the announcing transaction has committed; never on rollback."""
+        self._callbacks[kind].append(callback)
+
+    def after_commit_every(self, callback: Callback) -> None:
+        self._every_callback.append(callback)
+
+    def subscribers_of(self, kind: type[DomainEvent]) -> list[Subscriber]:
+        return [*self._subscribers.get(kind, ()), *self._every]
+
+    async def dispatch(self, conn: AsyncConnection, event: DomainEvent, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise RuntimeError(f"domain events nest deeper than {MAX_DEPTH}: {event.name}")
+        for subscriber in self.subscribers_of(type(event)):
+            await subscriber(conn, event)
+
+    async def committed(self, events: list[DomainEvent]) -> None:
+        """After commit: a failing callback is logged, never undoes what was committed."""
+        for event in events:
+            for callback in (*self._callbacks.get(type(event), ()), *self._every_callback):
+                try:
+                    await callback(event)
+                except Exception:
+                    log.exception("after-commit callback failed", extra={"event": event.name})
+
+
+class UnitOfWork:
+    """The events announced in one transaction, kept for the after-commit callbacks."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self.announced: list[DomainEvent] = []
+        self.depth = 0
+
+    def bind(self, conn: AsyncConnection) -> None:
+        conn.info[_UNIT_KEY] = self
+
+    @staticmethod
+    def unbind(conn: AsyncConnection) -> None:
+        conn.info.pop(_UNIT_KEY, None)
+
+    async def after_commit(self) -> None:
+        await self.dispatcher.committed(self.announced)
+
+
+async def announce(conn: AsyncConnection, event: DomainEvent) -> None:
+    """Tell the subscribers, inside this transaction. Only connections opened by
+    `Database.transaction()` carry a unit of work; anything else is a programming error."""
+    unit = conn.info.get(_UNIT_KEY)
+    if not isinstance(unit, UnitOfWork):
+        raise RuntimeError(f"announce({event.name}) needs a connection from Database.transaction()")
+    unit.announced.append(event)
+    unit.depth += 1
+    try:
+        await unit.dispatcher.dispatch(conn, event, unit.depth)
+    finally:
+        unit.depth -= 1

@@ -1,0 +1,52 @@
+"""Who is asking: the caller of a request, a CLI operator's stand-in, a worker's subject.
+
+The web layer resolves the caller once per request (see crewup.web.caller) with a loader
+the composition root provides; services receive the `Actor` and never read the request.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, bindparam
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+class Role(enum.StrEnum):
+    user = "user"
+    moderator = "moderator"
+    admin = "admin"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Read fresh for each request, so a ban or a role change applies at once."""
+
+    id: int
+    role: Role
+    banned: bool
+    display_name: str = ""
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.moderator, Role.admin)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+
+# How the web layer turns a user id into an Actor (None: no such live account); the users
+# domain provides it, so the web layer needs no domain import.
+ActorLoader = Callable[[AsyncConnection, int], Awaitable[Actor | None]]
+
+# Lists that show "my role", "my RSVP" and the like join on this one bound parameter, so
+# the statement is the same for every viewer and SQLAlchemy caches it once.
+VIEWER_ID = bindparam("viewer_id", type_=Integer)
+NOBODY = -1
+
+
+def viewer_params(actor: Actor | None) -> dict[str, int]:
+    return {"viewer_id": actor.id if actor is not None else NOBODY}

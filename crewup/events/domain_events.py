@@ -1,0 +1,33 @@
+"""What happens to events and their seats, for notifications and live updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from crewup.core.dispatch import DomainEvent
+
+
+@dataclass(frozen=True)
+class RsvpPromoted(DomainEvent):
+    """People moved from the waitlist to `going`, in arrival order."""
+
+    name: ClassVar[str] = "rsvp.promoted"
+    event_id: int
+    user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class EventCancelled(DomainEvent):
+    name: ClassVar[str] = "event.cancelled"
+    event_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventChanged(DomainEvent):
+    """Managers edited the event; `fields` names what changed (time and place matter)."""
+
+    name: ClassVar[str] = "event.changed"
+    event_id: int
+    fields: tuple[str, ...]
