@@ -57,6 +57,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
         await membership.join_group(conn, riders.id, ann)
         await posts.create_post(
             conn,
+            posts.UNLIMITED,
             climbers.id,
             ann,
             "Welcome!",

@@ -3,8 +3,7 @@
 import typer
 
 from cli.common import console, fail, settings
-from crewup.app import keyring_for
-from crewup.auth.keyring import KeyringError
+from crewup.auth.keyring import KeyringError, keyring_for
 
 app = typer.Typer(help="Access-token signing keys.", no_args_is_help=True)
 

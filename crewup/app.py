@@ -1,47 +1,56 @@
-"""create_app(settings): every resource, middleware and route of one CrewUp web process."""
+"""create_app(settings): the composition root of one CrewUp web process.
+
+Every resource is built here without I/O and opened or closed in a cleanup context; every
+domain mounts its routes; the web layer receives what it needs from the domains (token
+verification, the actor loader) as plain callables, so it imports none of them.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, events, groups, posts, users
-from crewup.auth.keyring import Keyring
+from crewup import auth, events, groups, posts, site, users
+from crewup.auth.keyring import keyring_for
+from crewup.auth.kit import AUTH, KEYRING, AuthKit
 from crewup.auth.passwords import PasswordHasher
-from crewup.auth.service import AuthDeps
 from crewup.auth.tokens import TokenIssuer
 from crewup.core import migrate
 from crewup.core.mail import FolderMailer
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
-from crewup.web import home, ops
+from crewup.posts.appkeys import POSTING_LIMIT
+from crewup.posts.service import PostingLimit
+from crewup.users.service import load_actor
+from crewup.web import ops
 from crewup.web.answer_cache import AnswerCache
 from crewup.web.appkeys import (
+    ACTOR_LOADER,
     ANSWER_CACHE,
-    AUTH,
     DB,
-    HTTP_METRICS,
-    KEYRING,
+    LIMITER,
     METRICS_REGISTRY,
     REDIS,
     SETTINGS,
+    TOKEN_SUBJECT,
 )
-from crewup.web.metrics import HttpMetrics, metrics_middleware
+from crewup.web.caller import caller_middleware
+from crewup.web.metrics import HTTP_METRICS, HttpMetrics, metrics_middleware
 from crewup.web.observability import request_id_middleware, stamp_request_id
-from crewup.web.pages import setup_sessions, setup_templates
+from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
+from crewup.web.sessions import setup_sessions
 from crewup.wiring import open_database
 
-log = logging.getLogger("crewup")
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
@@ -62,14 +71,6 @@ def ensure_secret_key(settings: Settings) -> str:
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
     return key
-
-
-def keyring_for(settings: Settings) -> Keyring:
-    return Keyring(
-        settings.data_dir / "keys",
-        timedelta(seconds=settings.access_token_ttl_seconds),
-        fixed_key_file=settings.jwt_private_key_file,
-    )
 
 
 async def _database(app: web.Application) -> AsyncIterator[None]:
@@ -105,6 +106,17 @@ async def _keys(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
+def _auth_kit(settings: Settings, limiter: RateLimiter, issuer: TokenIssuer) -> AuthKit:
+    host = urlsplit(settings.effective_public_url).hostname or "localhost"
+    return AuthKit(
+        hasher=PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
+        issuer=issuer,
+        limiter=limiter,
+        mailer=FolderMailer(settings.data_dir / "outbox" / "mail", f"CrewUp <no-reply@{host}>"),
+        settings=settings,
+    )
+
+
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
         client_max_size=settings.max_body_bytes,
@@ -119,42 +131,30 @@ def create_app(settings: Settings) -> web.Application:
     app[ANSWER_CACHE] = AnswerCache(app[DB], settings.public_answer_cache_seconds)
     redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
     app[REDIS] = redis
+    limiter = RateLimiter(settings.redis_url, settings.redis_prefix)
+    app[LIMITER] = limiter
     keyring = keyring_for(settings)
     app[KEYRING] = keyring
-    app[AUTH] = AuthDeps(
-        db=app[DB],
-        hasher=PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
-        issuer=TokenIssuer(
-            keyring,
-            settings.effective_public_url,
-            settings.jwt_audience,
-            timedelta(seconds=settings.access_token_ttl_seconds),
-        ),
-        limiter=RateLimiter(settings.redis_url, settings.redis_prefix),
-        mailer=FolderMailer(
-            settings.data_dir / "outbox" / "mail", f"CrewUp <no-reply@{_host_of(settings)}>"
-        ),
-        settings=settings,
+    issuer = TokenIssuer(
+        keyring,
+        settings.effective_public_url,
+        settings.jwt_audience,
+        timedelta(seconds=settings.access_token_ttl_seconds),
     )
+    kit = _auth_kit(settings, limiter, issuer)
+    app[AUTH] = kit
+    app[POSTING_LIMIT] = PostingLimit(limiter, settings.rate_limit_posting)
+    app[TOKEN_SUBJECT] = kit.access_token_subject
+    app[ACTOR_LOADER] = load_actor
     app.cleanup_ctx.extend([_database, _redis, _keys])
 
     setup_sessions(app, settings, ensure_secret_key(settings), redis)
-    app.middlewares.append(problem_middleware)
+    app.middlewares.extend([problem_middleware, caller_middleware])
     app.on_response_prepare.append(stamp_request_id)
     setup_templates(app)
 
     app.router.add_routes(ops.routes)
-    app.router.add_routes(home.routes)
-    auth.setup(app)
-    users.setup(app)
-    groups.setup(app)
-    posts.setup(app)
-    events.setup(app)
+    for domain in (auth, users, groups, posts, events, site):
+        domain.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app
-
-
-def _host_of(settings: Settings) -> str:
-    from urllib.parse import urlsplit
-
-    return urlsplit(settings.effective_public_url).hostname or "localhost"

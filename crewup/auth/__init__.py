@@ -5,4 +5,5 @@ def setup(app: web.Application) -> None:
     from crewup.auth import api, pages
 
     app.router.add_routes(api.api.table)
-    app.router.add_routes(pages.routes)
+    app.router.add_routes(api.well_known)
+    app.router.add_routes(pages.routes.table)

@@ -2,7 +2,8 @@
 
 from aiohttp import web
 
-from crewup.auth import service
+from crewup.auth import web_flows
+from crewup.auth.kit import KEYRING
 from crewup.auth.schemas import (
     AcceptedOut,
     LoginIn,
@@ -12,9 +13,8 @@ from crewup.auth.schemas import (
     RegisterIn,
     TokenPairOut,
 )
-from crewup.web.appkeys import AUTH
-from crewup.web.openapi import ApiRoutes
-from crewup.web.requests import client_address, json_response, parse_body
+from crewup.web.requests import json_response, parse_body
+from crewup.web.routes import Access, ApiRoutes
 
 api = ApiRoutes("auth")
 
@@ -25,18 +25,12 @@ api = ApiRoutes("auth")
     body=RegisterIn,
     response=TokenPairOut,
     status=201,
-    auth=False,
+    access=Access.public,
     errors=(409, 429),
 )
 async def register(request: web.Request) -> web.Response:
     body = await parse_body(request, RegisterIn)
-    issued = await service.register(
-        request.app[AUTH],
-        email=body.email,
-        password=body.password,
-        display_name=body.display_name,
-        client=client_address(request),
-    )
+    issued = await web_flows.register(request, body.email, body.password, body.display_name)
     return json_response(TokenPairOut.of(issued), status=201)
 
 
@@ -45,14 +39,12 @@ async def register(request: web.Request) -> web.Response:
     "Sign in with email and password",
     body=LoginIn,
     response=TokenPairOut,
-    auth=False,
+    access=Access.public,
     errors=(401, 403, 429),
 )
 async def login(request: web.Request) -> web.Response:
     body = await parse_body(request, LoginIn)
-    issued = await service.login(
-        request.app[AUTH], email=body.email, password=body.password, client=client_address(request)
-    )
+    issued = await web_flows.login(request, body.email, body.password)
     return json_response(TokenPairOut.of(issued))
 
 
@@ -61,12 +53,12 @@ async def login(request: web.Request) -> web.Response:
     "Trade a refresh token for a new pair (rotation)",
     body=RefreshIn,
     response=TokenPairOut,
-    auth=False,
+    access=Access.public,
     errors=(401, 403),
 )
 async def refresh(request: web.Request) -> web.Response:
     body = await parse_body(request, RefreshIn)
-    issued = await service.rotate(request.app[AUTH], body.refresh_token)
+    issued = await web_flows.rotate(request, body.refresh_token)
     return json_response(TokenPairOut.of(issued))
 
 
@@ -75,11 +67,11 @@ async def refresh(request: web.Request) -> web.Response:
     "Sign out the login this refresh token belongs to",
     body=RefreshIn,
     status=204,
-    auth=False,
+    access=Access.public,
 )
 async def logout(request: web.Request) -> web.Response:
     body = await parse_body(request, RefreshIn)
-    await service.logout(request.app[AUTH], body.refresh_token)
+    await web_flows.logout(request, body.refresh_token)
     return web.Response(status=204)
 
 
@@ -89,14 +81,12 @@ async def logout(request: web.Request) -> web.Response:
     body=PasswordResetIn,
     response=AcceptedOut,
     status=202,
-    auth=False,
+    access=Access.public,
     errors=(429,),
 )
 async def password_reset(request: web.Request) -> web.Response:
     body = await parse_body(request, PasswordResetIn)
-    await service.request_password_reset(
-        request.app[AUTH], email=body.email, client=client_address(request)
-    )
+    await web_flows.request_password_reset(request, body.email)
     return json_response(
         AcceptedOut(detail="if that address has an account, a reset link is on its way"), status=202
     )
@@ -107,11 +97,20 @@ async def password_reset(request: web.Request) -> web.Response:
     "Set a new password with a reset token",
     body=PasswordResetConfirmIn,
     status=204,
-    auth=False,
+    access=Access.public,
 )
 async def password_reset_confirm(request: web.Request) -> web.Response:
     body = await parse_body(request, PasswordResetConfirmIn)
-    await service.confirm_password_reset(
-        request.app[AUTH], token=body.token, new_password=body.new_password
-    )
+    await web_flows.confirm_password_reset(request, body.token, body.new_password)
     return web.Response(status=204)
+
+
+# Not an /api route, so not in the OpenAPI document: a plain, public route.
+well_known = web.RouteTableDef()
+
+
+@well_known.get("/.well-known/jwks.json")
+async def jwks(request: web.Request) -> web.Response:
+    return web.json_response(
+        request.app[KEYRING].jwks(), headers={"Cache-Control": "public, max-age=300"}
+    )

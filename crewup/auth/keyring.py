@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from crewup.core import clock
+from crewup.core.settings import Settings
 
 
 class KeyringError(Exception):
@@ -208,3 +209,12 @@ class Keyring:
                 (self.key_dir / f"{kid}.pem").unlink(missing_ok=True)
         self._reload()
         return new, pruned
+
+
+def keyring_for(settings: Settings) -> Keyring:
+    """The keyring a server or the CLI uses: keys in `<data_dir>/keys`, or one fixed key."""
+    return Keyring(
+        settings.data_dir / "keys",
+        timedelta(seconds=settings.access_token_ttl_seconds),
+        fixed_key_file=settings.jwt_private_key_file,
+    )

@@ -2,15 +2,15 @@
 
 from aiohttp import web
 
-from crewup.auth import service
+from crewup.auth import web_flows
 from crewup.auth.schemas import LoginIn, PasswordResetConfirmIn, PasswordResetIn, RegisterIn
-from crewup.core.errors import DomainError
-from crewup.web.appkeys import AUTH
+from crewup.core.errors import Refusal, Unauthorized
 from crewup.web.forms import parse_form, safe_next
-from crewup.web.pages import check_csrf, flash, render_page, sign_in, sign_out
-from crewup.web.requests import client_address
+from crewup.web.pages import redirect, render_page
+from crewup.web.routes import Access, PageRoutes
+from crewup.web.sessions import check_csrf, flash, sign_in, sign_out
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 
 
 async def _form_page(
@@ -21,24 +21,19 @@ async def _form_page(
     return await render_page(request, template, context, status)
 
 
-@routes.get("/login")
+@routes.get("/login", name="login")
 async def login_form(request: web.Request) -> web.Response:
     return await _form_page(request, "auth/login.html", next=safe_next(request.query.get("next")))
 
 
-@routes.post("/login")
+@routes.post("/login", name="login_submit", access=Access.optional)
 async def login_submit(request: web.Request) -> web.Response:
     form = await parse_form(request, LoginIn)
     target = safe_next(request.query.get("next"))
     if form.data is not None:
         try:
-            account = await service.authenticate(
-                request.app[AUTH],
-                email=form.data.email,
-                password=form.data.password,
-                client=client_address(request),
-            )
-        except DomainError as exc:
+            account = await web_flows.authenticate(request, form.data.email, form.data.password)
+        except (Refusal, Unauthorized) as exc:
             form.fail(exc)
             return await _form_page(
                 request,
@@ -60,48 +55,44 @@ async def login_submit(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/register")
+@routes.get("/register", name="register")
 async def register_form(request: web.Request) -> web.Response:
     return await _form_page(request, "auth/register.html")
 
 
-@routes.post("/register")
+@routes.post("/register", name="register_submit", access=Access.optional)
 async def register_submit(request: web.Request) -> web.Response:
     form = await parse_form(request, RegisterIn)
     values = {k: v for k, v in form.values.items() if k != "password"}
     if form.data is not None:
         try:
-            account = await service.enroll(
-                request.app[AUTH],
-                email=form.data.email,
-                password=form.data.password,
-                display_name=form.data.display_name,
-                client=client_address(request),
+            account = await web_flows.enroll(
+                request, form.data.email, form.data.password, form.data.display_name
             )
-        except DomainError as exc:
+        except Refusal as exc:
             form.fail(exc)
             return await _form_page(
                 request, "auth/register.html", exc.status, values=values, errors=form.errors
             )
         await sign_in(request, account.id)
         await flash(request, f"Welcome to CrewUp, {account.display_name}!")
-        raise web.HTTPSeeOther("/profile")
+        redirect(request, "my_profile")
     return await _form_page(request, "auth/register.html", 422, values=values, errors=form.errors)
 
 
-@routes.post("/logout")
+@routes.post("/logout", name="logout", access=Access.optional)
 async def logout(request: web.Request) -> web.Response:
     await check_csrf(request, await request.post())
     await sign_out(request)
-    raise web.HTTPSeeOther("/")
+    redirect(request, "home")
 
 
-@routes.get("/password-reset")
+@routes.get("/password-reset", name="password_reset")
 async def reset_form(request: web.Request) -> web.Response:
     return await _form_page(request, "auth/reset_request.html", sent=False)
 
 
-@routes.post("/password-reset")
+@routes.post("/password-reset", name="password_reset_submit", access=Access.optional)
 async def reset_submit(request: web.Request) -> web.Response:
     form = await parse_form(request, PasswordResetIn)
     if form.data is None:
@@ -114,10 +105,8 @@ async def reset_submit(request: web.Request) -> web.Response:
             errors=form.errors,
         )
     try:
-        await service.request_password_reset(
-            request.app[AUTH], email=form.data.email, client=client_address(request)
-        )
-    except DomainError as exc:
+        await web_flows.request_password_reset(request, form.data.email)
+    except Refusal as exc:
         form.fail(exc)
         return await _form_page(
             request,
@@ -130,29 +119,29 @@ async def reset_submit(request: web.Request) -> web.Response:
     return await _form_page(request, "auth/reset_request.html", 202, sent=True)
 
 
-@routes.get("/password-reset/confirm")
+@routes.get("/password-reset/confirm", name="password_reset_confirm")
 async def reset_confirm_form(request: web.Request) -> web.Response:
     return await _form_page(
         request, "auth/reset_confirm.html", values={"token": request.query.get("token", "")}
     )
 
 
-@routes.post("/password-reset/confirm")
+@routes.post(
+    "/password-reset/confirm", name="password_reset_confirm_submit", access=Access.optional
+)
 async def reset_confirm_submit(request: web.Request) -> web.Response:
     form = await parse_form(request, PasswordResetConfirmIn)
     values = {"token": form.values.get("token", "")}
     if form.data is not None:
         try:
-            await service.confirm_password_reset(
-                request.app[AUTH], token=form.data.token, new_password=form.data.new_password
-            )
-        except DomainError as exc:
+            await web_flows.confirm_password_reset(request, form.data.token, form.data.new_password)
+        except Refusal as exc:
             form.fail(exc)
             return await _form_page(
                 request, "auth/reset_confirm.html", exc.status, values=values, errors=form.errors
             )
         await flash(request, "Your password is changed. Sign in with the new one.")
-        raise web.HTTPSeeOther("/login")
+        redirect(request, "login")
     return await _form_page(
         request, "auth/reset_confirm.html", 422, values=values, errors=form.errors
     )

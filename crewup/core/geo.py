@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
 
+from crewup.core.paging import NearCursor
+
 EARTH_RADIUS_KM = 6371.0088
 DISTANCE_FUNCTION = "crewup_distance_km"
 
@@ -82,18 +84,16 @@ def nearest_first(
     id_col: ColumnElement[int],
     origin: Point,
     radius_km: float,
-    after: dict[str, Any] | None,
+    after: NearCursor | None,
 ) -> Any:
     """Rows within `radius_km` of `origin`, nearest first (ties by id), each with a
-    `distance_km` column; `after` is the last row of the previous page ({"d", "id"})."""
+    `distance_km` column; `after` is the last row of the previous page."""
     distance = distance_expr(lat_col, lon_col, origin)
     query = (
         query.add_columns(distance.label("distance_km"))
         .where(within_box(lat_col, lon_col, origin, radius_km), distance <= radius_km)
         .order_by(distance, id_col)
     )
-    if after:
-        query = query.where(
-            or_(distance > after["d"], and_(distance == after["d"], id_col > after["id"]))
-        )
+    if after is not None:
+        query = query.where(or_(distance > after.d, and_(distance == after.d, id_col > after.id)))
     return query

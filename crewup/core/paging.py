@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -43,9 +44,11 @@ class UserCursor(Cursor):
     user_id: RowId
 
 
-class PositionCursor(Cursor):
-    """A place in line (the waitlist)."""
+class LineCursor(Cursor):
+    """A place in line (the waitlist): the arrival number to continue after, and the
+    position it had, so the next page goes on counting."""
 
+    seq: RowId
     position: RowId
 
 
@@ -91,11 +94,17 @@ def decode_cursor(cursor: str | None, shape: type[C]) -> C | None:
         raise BadRequest(_MALFORMED) from None
 
 
-def cut_page(
-    rows: Sequence[T], limit: int, position_of: Callable[[T], Cursor]
-) -> tuple[list[T], str | None]:
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list and where the next one starts (None: this is the last)."""
+
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def cut_page(rows: Sequence[T], limit: int, position_of: Callable[[T], Cursor]) -> Page[T]:
     """Lists fetch `limit + 1` rows; the extra one only says that another page exists."""
     if len(rows) <= limit:
-        return list(rows), None
+        return Page(list(rows))
     kept = list(rows[:limit])
-    return kept, encode_cursor(position_of(kept[-1]))
+    return Page(kept, encode_cursor(position_of(kept[-1])))

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.errors import NotFound
-from crewup.core.identity import Actor
+from crewup.core.identity import VIEWER_ID, Actor, viewer_params
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
 
@@ -71,7 +71,6 @@ class Event:
         return None if self.capacity is None else max(0, self.capacity - self.going_count)
 
 
-_VIEWER = bindparam("viewer_id", type_=Integer)
 _member = group_members.alias("viewer_member")
 _mine = event_participants.alias("viewer_rsvp")
 _ahead = event_participants.alias("waitlist_ahead")
@@ -117,16 +116,14 @@ MY_POSITION = _POSITION.label("my_position")
 
 EVENTS_WITH_VIEWER = (
     events.join(groups, groups.c.id == events.c.group_id)
-    .outerjoin(_member, and_(_member.c.group_id == events.c.group_id, _member.c.user_id == _VIEWER))
-    .outerjoin(_mine, and_(_mine.c.event_id == events.c.id, _mine.c.user_id == _VIEWER))
+    .outerjoin(
+        _member, and_(_member.c.group_id == events.c.group_id, _member.c.user_id == VIEWER_ID)
+    )
+    .outerjoin(_mine, and_(_mine.c.event_id == events.c.id, _mine.c.user_id == VIEWER_ID))
 )
 
 viewer_rsvp = _mine  # for "my events" queries
 VISIBLE = or_(groups.c.visibility == "public", _member.c.user_id.is_not(None))
-
-
-def viewer_params(actor: Actor | None) -> dict[str, int]:
-    return {"viewer_id": actor.id if actor is not None else -1}
 
 
 def event_from_row(row: Any) -> Event:
@@ -161,7 +158,7 @@ async def visible_state(conn: AsyncConnection, event_id: int, actor: Actor | Non
             .select_from(
                 events.join(groups, groups.c.id == events.c.group_id).outerjoin(
                     _member,
-                    and_(_member.c.group_id == events.c.group_id, _member.c.user_id == _VIEWER),
+                    and_(_member.c.group_id == events.c.group_id, _member.c.user_id == VIEWER_ID),
                 )
             )
             .where(events.c.id == event_id, VISIBLE),

@@ -31,10 +31,9 @@ from crewup.events.schemas import (
 )
 from crewup.users.service import load_actor
 from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
-from crewup.web.auth import api_actor, optional_api_actor
-from crewup.web.openapi import ApiRoutes
-from crewup.web.pagination import cursor_value, encode_cursor
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
+from crewup.web.routes import Access, ApiRoutes
 
 api = ApiRoutes("events")
 EVENT = r"/api/v1/events/{event_id:\d+}"
@@ -46,10 +45,10 @@ FEED_WINDOW_DAYS = (30, 400)
     "Upcoming events I can see: nearest first with near=, otherwise soonest first",
     query=EventQuery,
     response=EventPage,
-    auth=False,
+    access=Access.optional,
 )
 async def list_events(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     if actor is None:
         # Everyone asking anonymously gets the same answer, so a recent one may be reused.
         body = await request.app[ANSWER_CACHE].answer(
@@ -66,11 +65,11 @@ async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
         raise Invalid("radius_km needs near=lat,lon")
     filters = query.filters()
     async with request.app[DB].reading() as conn:
-        found, next_cursor = await service.list_events(
+        page = await service.list_events(
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )
-    page = EventPage(items=[EventOut.of(e) for e in found], next_cursor=next_cursor)
-    return page.model_dump_json().encode()
+    out = EventPage(items=[EventOut.of(e) for e in page.items], next_cursor=page.next_cursor)
+    return out.model_dump_json().encode()
 
 
 @api.post(
@@ -82,7 +81,7 @@ async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
     errors=(403, 404),
 )
 async def create_event(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, EventIn)
     async with request.app[DB].transaction() as conn:
         event = await service.create_event(
@@ -91,9 +90,9 @@ async def create_event(request: web.Request) -> web.Response:
     return json_response(EventOut.of(event), status=201)
 
 
-@api.get(EVENT, "One event, with my RSVP", response=EventOut, auth=False, errors=(404,))
+@api.get(EVENT, "One event, with my RSVP", response=EventOut, access=Access.optional, errors=(404,))
 async def get_event(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, path_id(request, "event_id"), actor)
     return json_response(EventOut.of(event))
@@ -107,7 +106,7 @@ async def get_event(request: web.Request) -> web.Response:
     errors=(403, 404, 409),
 )
 async def patch_event(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, EventPatch)
     async with request.app[DB].transaction() as conn:
         event = await service.update_event(
@@ -123,7 +122,7 @@ async def patch_event(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def delete_event(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await service.delete_event(conn, path_id(request, "event_id"), actor)
     return web.Response(status=204)
@@ -137,7 +136,7 @@ async def delete_event(request: web.Request) -> web.Response:
     errors=(403, 404, 409),
 )
 async def cancel_event(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, CancelIn)
     async with request.app[DB].transaction() as conn:
         event = await service.cancel_event(conn, path_id(request, "event_id"), actor, body.reason)
@@ -152,7 +151,7 @@ async def cancel_event(request: web.Request) -> web.Response:
     errors=(404, 409),
 )
 async def post_rsvp(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, RsvpIn)
     result = await rsvp_with_fast_path(
         request.app[DB], path_id(request, "event_id"), actor, RsvpStatus(body.status)
@@ -167,7 +166,7 @@ async def post_rsvp(request: web.Request) -> web.Response:
     errors=(404,),
 )
 async def delete_rsvp(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await rsvp.cancel_rsvp(conn, path_id(request, "event_id"), actor)
     return web.Response(status=204)
@@ -178,11 +177,11 @@ async def delete_rsvp(request: web.Request) -> web.Response:
     "Going, waitlisted (in order) and interested",
     query=ParticipantQuery,
     response=ParticipantsOut,
-    auth=False,
+    access=Access.optional,
     errors=(404,),
 )
 async def participants(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     query = parse_query(request, ParticipantQuery)
     wanted = [RsvpStatus(query.status)] if query.status else list(RsvpStatus)
     if query.cursor and not query.status:
@@ -190,25 +189,16 @@ async def participants(request: web.Request) -> web.Response:
     pages = {s.value: ParticipantPage(items=[], next_cursor=None) for s in RsvpStatus}
     async with request.app[DB].reading() as conn:
         for status in wanted:
-            key = "position" if status is RsvpStatus.waitlisted else "user_id"
-            after = cursor_value(query.cursor, key) or 0
-            found = await rsvp.list_participants(
+            page = await rsvp.list_participants(
                 conn,
                 path_id(request, "event_id"),
                 actor,
                 status=status,
-                limit=query.limit + 1,
-                after=after,
+                limit=query.limit,
+                cursor=query.cursor,
             )
-            items = found[: query.limit]
-            more = None
-            if len(found) > query.limit:
-                last = items[-1]
-                more = encode_cursor(
-                    {key: last.waitlist_position if key == "position" else last.user_id}
-                )
             pages[status.value] = ParticipantPage(
-                items=[ParticipantOut.of(p) for p in items], next_cursor=more
+                items=[ParticipantOut.of(p) for p in page.items], next_cursor=page.next_cursor
             )
     return json_response(ParticipantsOut(**pages))
 
@@ -220,7 +210,7 @@ async def participants(request: web.Request) -> web.Response:
     response=EventList,
 )
 async def my_calendar(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     query = parse_query(request, CalendarQuery)
     async with request.app[DB].reading() as conn:
         found = await service.my_calendar(conn, actor, query.starts_from, query.starts_to)
@@ -237,12 +227,12 @@ def _calendar_response(body: bytes, filename: str | None = None) -> web.Response
 @api.get(
     EVENT + "/ics",
     "The event as an iCalendar file",
-    auth=False,
+    access=Access.optional,
     errors=(404,),
     content_type="text/calendar",
 )
 async def event_ics(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, path_id(request, "event_id"), actor)
     body = ics.render([event], request.app[SETTINGS].effective_public_url, event.title)
@@ -252,7 +242,7 @@ async def event_ics(request: web.Request) -> web.Response:
 @api.get(
     "/api/v1/calendar.ics",
     "My subscribable feed; authenticated by its token",
-    auth=False,
+    access=Access.public,
     errors=(404,),
     content_type="text/calendar",
 )
@@ -278,7 +268,7 @@ async def calendar_feed(request: web.Request) -> web.Response:
     status=201,
 )
 async def create_feed(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         token = await ics.issue_feed_token(conn, actor.id)
     url = f"{request.app[SETTINGS].effective_public_url}/api/v1/calendar.ics?token={token}"
@@ -287,7 +277,7 @@ async def create_feed(request: web.Request) -> web.Response:
 
 @api.delete("/api/v1/calendar/feed", "Revoke my calendar feed link", status=204)
 async def revoke_feed(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await ics.revoke_feed_token(conn, actor.id)
     return web.Response(status=204)

@@ -7,20 +7,23 @@ from typing import Any
 from aiohttp import web
 
 from crewup.core.db import Database
-from crewup.core.errors import DomainError
+from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
 from crewup.events import rsvp, service
-from crewup.events.access import RsvpStatus, load_event
+from crewup.events.access import Event, RsvpStatus, load_event
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
 from crewup.users.service import get_account
 from crewup.web.appkeys import DB
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
-from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
+from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
+from crewup.web.routes import Access, PageRoutes
+from crewup.web.sessions import check_csrf, flash
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 FIELDS = ("title", "description", "location_name", "lat", "lon", "starts_at", "ends_at", "capacity")
 
 
@@ -43,9 +46,9 @@ def _form_values(event: Any) -> dict[str, str]:
     return values
 
 
-@routes.get("/events")
+@routes.get("/events", name="events")
 async def events_near(request: web.Request) -> web.Response:
-    actor = await page_actor(request)
+    actor = maybe_caller(request)
     raw = {k: v for k, v in request.query.items() if v.strip()}
     errors: dict[str, str] = {}
     if "near" not in raw and actor is not None:
@@ -58,16 +61,19 @@ async def events_near(request: web.Request) -> web.Response:
     except ValueError:
         errors["form"] = "some filters are not valid; showing all upcoming events"
         query = EventQuery()
-    filters = query.filters()
-    found, next_cursor = [], None
+    found: list[Event] = []
+    more = None
     async with request.app[DB].reading() as conn:
         try:
-            found, next_cursor = await service.list_events(
-                conn, actor, filters, limit=query.limit, cursor=query.cursor
+            page = await service.list_events(
+                conn, actor, query.filters(), limit=query.limit, cursor=query.cursor
             )
-        except DomainError as exc:
+        except Refusal as exc:
             errors["form"] = exc.detail
-    more = request.rel_url.update_query(cursor=next_cursor) if next_cursor else None
+        else:
+            found = page.items
+            if page.next_cursor:
+                more = request.rel_url.update_query(cursor=page.next_cursor)
     return await render_page(
         request,
         "events/list.html",
@@ -75,26 +81,28 @@ async def events_near(request: web.Request) -> web.Response:
     )
 
 
-@routes.get(r"/events/{event_id:\d+}")
+@routes.get(r"/events/{event_id:\d+}", name="event_page")
 async def event_page(request: web.Request) -> web.Response:
-    actor = await page_actor(request)
+    actor = maybe_caller(request)
     event_id = path_id(request, "event_id")
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, event_id, actor)
         going = await rsvp.list_participants(
-            conn, event_id, actor, status=RsvpStatus.going, limit=200, after=0
+            conn, event_id, actor, status=RsvpStatus.going, limit=200
         )
         waiting = await rsvp.list_participants(
-            conn, event_id, actor, status=RsvpStatus.waitlisted, limit=200, after=0
+            conn, event_id, actor, status=RsvpStatus.waitlisted, limit=200
         )
     return await render_page(
-        request, "events/page.html", {"event": event, "going": going, "waiting": waiting}
+        request,
+        "events/page.html",
+        {"event": event, "going": going.items, "waiting": waiting.items},
     )
 
 
-@routes.get(r"/groups/{group_id:\d+}/events/new")
+@routes.get(r"/groups/{group_id:\d+}/events/new", name="new_event", access=Access.signed_in)
 async def new_event_form(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         group = await load_group_for_managers(conn, path_id(request, "group_id"), actor)
     return await render_page(
@@ -102,9 +110,9 @@ async def new_event_form(request: web.Request) -> web.Response:
     )
 
 
-@routes.post(r"/groups/{group_id:\d+}/events/new")
+@routes.post(r"/groups/{group_id:\d+}/events/new", name="create_event")
 async def create_event(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     group_id = path_id(request, "group_id")
 
     def shape(values: dict[str, str]) -> dict[str, Any]:
@@ -117,12 +125,10 @@ async def create_event(request: web.Request) -> web.Response:
                 event = await service.create_event(
                     conn, actor, group_id, form.data.model_dump(exclude={"group_id"})
                 )
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
+        except Refusal as exc:
             form.fail(exc)
         else:
-            raise web.HTTPSeeOther(f"/events/{event.id}")
+            redirect(request, "event_page", event_id=event.id)
     async with request.app[DB].reading() as conn:
         group = await load_group_for_managers(conn, group_id, actor)
     return await render_page(
@@ -133,13 +139,13 @@ async def create_event(request: web.Request) -> web.Response:
     )
 
 
-@routes.get(r"/events/{event_id:\d+}/edit")
+@routes.get(r"/events/{event_id:\d+}/edit", name="edit_event", access=Access.signed_in)
 async def edit_event_form(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, path_id(request, "event_id"), actor)
     if not event.may_manage:
-        raise web.HTTPSeeOther(f"/events/{event.id}")
+        redirect(request, "event_page", event_id=event.id)
     return await render_page(
         request,
         "events/form.html",
@@ -147,9 +153,9 @@ async def edit_event_form(request: web.Request) -> web.Response:
     )
 
 
-@routes.post(r"/events/{event_id:\d+}/edit")
+@routes.post(r"/events/{event_id:\d+}/edit", name="save_event")
 async def edit_event(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     event_id = path_id(request, "event_id")
     form = await parse_form(request, EventPatch, _shape)
     if form.data is not None:
@@ -165,13 +171,11 @@ async def edit_event(request: web.Request) -> web.Response:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.update_event(conn, event_id, actor, changes)
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
+        except Refusal as exc:
             form.fail(exc)
         else:
             await flash(request, "Event saved.")
-            raise web.HTTPSeeOther(f"/events/{event_id}")
+            redirect(request, "event_page", event_id=event_id)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, event_id, actor)
     return await render_page(
@@ -185,21 +189,19 @@ async def edit_event(request: web.Request) -> web.Response:
 async def _act(request: web.Request, work: Any) -> web.Response:
     """A button on the event page: `work(db, event_id, actor, form)` returns the message
     to flash. Refusals are flashed too; a hidden event stays a 404."""
-    actor = await require_page_actor(request)
+    actor = caller(request)
     form = await request.post()
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     try:
         message = await work(request.app[DB], event_id, actor, form)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+    except Refusal as exc:
         message = exc.detail
     await flash(request, message)
-    raise web.HTTPSeeOther(f"/events/{event_id}")
+    redirect(request, "event_page", event_id=event_id)
 
 
-@routes.post(r"/events/{event_id:\d+}/rsvp")
+@routes.post(r"/events/{event_id:\d+}/rsvp", name="rsvp_button")
 async def rsvp_button(request: web.Request) -> web.Response:
     async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
         if form.get("status") == "withdraw":
@@ -218,7 +220,7 @@ async def rsvp_button(request: web.Request) -> web.Response:
     return await _act(request, work)
 
 
-@routes.post(r"/events/{event_id:\d+}/cancel")
+@routes.post(r"/events/{event_id:\d+}/cancel", name="cancel_event")
 async def cancel_button(request: web.Request) -> web.Response:
     async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
         reason = str(form.get("reason", "")).strip() or "cancelled by the organisers"

@@ -21,6 +21,7 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict
 from crewup.core.identity import Actor
+from crewup.core.paging import LineCursor, Page, UserCursor, cut_page, decode_cursor
 from crewup.events.access import (
     EventStatus,
     RsvpStatus,
@@ -52,6 +53,7 @@ class Participant:
     display_name: str
     status: str
     waitlist_position: int | None
+    waitlist_seq: int | None
     created_at: datetime
 
 
@@ -256,10 +258,10 @@ async def list_participants(
     *,
     status: RsvpStatus,
     limit: int,
-    after: int,
-) -> list[Participant]:
-    """One status at a time: going and interested by user id, the waitlist in its order
-    (its position is the keyset: positions have no gaps)."""
+    cursor: str | None = None,
+) -> Page[Participant]:
+    """One status at a time: going and interested by user id, the waitlist in arrival
+    order with positions 1..n."""
     await visible_state(conn, event_id, actor)  # 404 for hidden events; a light query
     query = (
         select(
@@ -273,18 +275,29 @@ async def list_participants(
         .where(
             event_participants.c.event_id == event_id, event_participants.c.status == status.value
         )
+        .limit(limit + 1)
     )
     if status is RsvpStatus.waitlisted:
-        rows = await conn.execute(
-            query.order_by(event_participants.c.waitlist_seq).offset(after).limit(limit)
-        )
-        return [_participant(row, after + i + 1) for i, row in enumerate(rows)]
-    rows = await conn.execute(
-        query.where(event_participants.c.user_id > after)
-        .order_by(event_participants.c.user_id)
-        .limit(limit)
-    )
-    return [_participant(row, None) for row in rows]
+        line = decode_cursor(cursor, LineCursor)
+        start = line.position if line is not None else 0
+        if line is not None:
+            query = query.where(event_participants.c.waitlist_seq > line.seq)
+        rows = await conn.execute(query.order_by(event_participants.c.waitlist_seq))
+        found = [_participant(row, start + i + 1) for i, row in enumerate(rows)]
+        return cut_page(found, limit, _line_position)
+    after = decode_cursor(cursor, UserCursor)
+    if after is not None:
+        query = query.where(event_participants.c.user_id > after.user_id)
+    rows = await conn.execute(query.order_by(event_participants.c.user_id))
+    return cut_page([_participant(row, None) for row in rows], limit, _user_position)
+
+
+def _line_position(p: Participant) -> LineCursor:
+    return LineCursor(seq=p.waitlist_seq or 0, position=p.waitlist_position or 0)
+
+
+def _user_position(p: Participant) -> UserCursor:
+    return UserCursor(user_id=p.user_id)
 
 
 def _participant(row: Any, position: int | None) -> Participant:
@@ -293,5 +306,6 @@ def _participant(row: Any, position: int | None) -> Participant:
         display_name=row.display_name,
         status=row.status,
         waitlist_position=position,
+        waitlist_seq=row.waitlist_seq,
         created_at=row.created_at,
     )

@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crewup.core.paging import Limit
 from crewup.events.access import Event
 from crewup.events.rsvp import Participant, RsvpResult
 from crewup.events.service import EventFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.pagination import Limit
 from crewup.web.schemas import InputModel, UtcTimestamp
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from crewup.core.identity import Actor
+from crewup.core.identity import NOBODY, Actor, viewer_params
+from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
+from crewup.core.text import matches_words
 from crewup.events.access import (
     VISIBLE,
     Event,
@@ -23,14 +25,12 @@ from crewup.events.access import (
     event_query,
     load_event,
     lock_event,
-    viewer_params,
     viewer_rsvp,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.tables import event_participants, events
 from crewup.groups.access import load_group_for_managers
-from crewup.web.pagination import decode_cursor, encode_cursor
 
 EDITABLE = (
     "title",
@@ -154,29 +154,14 @@ async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> No
     await conn.execute(delete(events).where(events.c.id == event_id))
 
 
-def _text_match(q: str) -> Any:
-    words = re.findall(r"\w+", q.lower())
-    if not words:
-        raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
-    return and_(
-        *(
-            or_(
-                func.lower(events.c.title).like(f"%{w}%"),
-                func.lower(events.c.location_name).like(f"%{w}%"),
-            )
-            for w in words
-        )
-    )
-
-
 async def list_events(
     conn: AsyncConnection,
     actor: Actor | None,
     filters: EventFilter,
     *,
     limit: int,
-    cursor: str | None,
-) -> tuple[list[Event], str | None]:
+    cursor: str | None = None,
+) -> Page[Event]:
     """Upcoming visible events: nearest first with `near`, otherwise soonest first."""
     query = event_query().where(
         VISIBLE, events.c.status == EventStatus.scheduled.value, events.c.ends_at > clock.now()
@@ -188,7 +173,10 @@ async def list_events(
     if filters.group_id is not None:
         query = query.where(events.c.group_id == filters.group_id)
     if filters.q:
-        query = query.where(_text_match(filters.q))
+        query = query.where(
+            matches_words(conn.dialect.name, filters.q, events.c.title, events.c.location_name)
+        )
+    position_of: Callable[[Event], Cursor]
     if filters.near is not None:
         query = geo.nearest_first(
             query,
@@ -197,30 +185,30 @@ async def list_events(
             events.c.id,
             filters.near,
             filters.radius_km,
-            decode_cursor(cursor, "d", "id"),
+            decode_cursor(cursor, NearCursor),
         )
+        position_of = _near_position
     else:
         query = query.order_by(events.c.starts_at, events.c.id)
-        position = decode_cursor(cursor, "t", "id")
-        if position:
-            after = datetime.fromisoformat(position["t"])
+        position = decode_cursor(cursor, TimeCursor)
+        if position is not None:
             query = query.where(
                 or_(
-                    events.c.starts_at > after,
-                    and_(events.c.starts_at == after, events.c.id > position["id"]),
+                    events.c.starts_at > position.t,
+                    and_(events.c.starts_at == position.t, events.c.id > position.id),
                 )
             )
+        position_of = _time_position
     rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
-    found = [event_from_row(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = found[-1]
-        next_cursor = encode_cursor(
-            {"d": last.distance_km, "id": last.id}
-            if filters.near
-            else {"t": last.starts_at.isoformat(), "id": last.id}
-        )
-    return found, next_cursor
+    return cut_page([event_from_row(row) for row in rows], limit, position_of)
+
+
+def _near_position(event: Event) -> Cursor:
+    return NearCursor(d=event.distance_km or 0.0, id=event.id)
+
+
+def _time_position(event: Event) -> Cursor:
+    return TimeCursor(t=event.starts_at, id=event.id)
 
 
 async def my_calendar(
@@ -249,7 +237,7 @@ async def my_calendar(
 async def operator_event(conn: AsyncConnection, event_id: int) -> Event:
     """Any event, visibility aside: for the operator's CLI."""
     row = (
-        await conn.execute(event_query().where(events.c.id == event_id), {"viewer_id": -1})
+        await conn.execute(event_query().where(events.c.id == event_id), {"viewer_id": NOBODY})
     ).first()
     if row is None:
         raise NotFound(f"event {event_id} not found")
@@ -259,7 +247,7 @@ async def operator_event(conn: AsyncConnection, event_id: int) -> Event:
 async def operator_events(conn: AsyncConnection, *, limit: int, after_id: int = 0) -> list[Event]:
     rows = await conn.execute(
         event_query().where(events.c.id > after_id).order_by(events.c.id).limit(limit),
-        {"viewer_id": -1},
+        {"viewer_id": NOBODY},
     )
     return [event_from_row(row) for row in rows]
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, literal, select
+from sqlalchemy import and_, case, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden, NotFound
-from crewup.core.identity import Actor
+from crewup.core.identity import VIEWER_ID, Actor, viewer_params
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
 
 
@@ -81,7 +81,6 @@ GROUP_COLUMNS = [
 
 # my_role and invited for one viewer, as outer joins, so a list of any length is one
 # query. Built once: constructing these expressions per request cost more than the query.
-_VIEWER = bindparam("viewer_id", type_=Integer)
 _member = group_members.alias("viewer_member")
 _request = group_join_requests.alias("viewer_request")
 _invite = group_invites.alias("viewer_invite")
@@ -92,14 +91,12 @@ VIEWER_ROLE = case(
 ).label("my_role")
 VIEWER_COLUMNS = (VIEWER_ROLE, _invite.c.user_id.is_not(None).label("invited"))
 GROUPS_WITH_VIEWER = (
-    groups.outerjoin(_member, and_(_member.c.group_id == groups.c.id, _member.c.user_id == _VIEWER))
-    .outerjoin(_request, and_(_request.c.group_id == groups.c.id, _request.c.user_id == _VIEWER))
-    .outerjoin(_invite, and_(_invite.c.group_id == groups.c.id, _invite.c.user_id == _VIEWER))
+    groups.outerjoin(
+        _member, and_(_member.c.group_id == groups.c.id, _member.c.user_id == VIEWER_ID)
+    )
+    .outerjoin(_request, and_(_request.c.group_id == groups.c.id, _request.c.user_id == VIEWER_ID))
+    .outerjoin(_invite, and_(_invite.c.group_id == groups.c.id, _invite.c.user_id == VIEWER_ID))
 )
-
-
-def viewer_params(actor: Actor | None) -> dict[str, int]:
-    return {"viewer_id": actor.id if actor is not None else -1}
 
 
 def group_from_row(row: Any) -> Group:

@@ -6,7 +6,6 @@ from aiohttp import web
 
 from crewup.core.errors import Invalid
 from crewup.core.geo import Point
-from crewup.core.identity import Actor
 from crewup.groups import membership, service
 from crewup.groups.access import MemberRole
 from crewup.groups.schemas import (
@@ -26,10 +25,9 @@ from crewup.groups.schemas import (
 )
 from crewup.users.service import get_account
 from crewup.web.appkeys import DB
-from crewup.web.auth import api_actor, optional_api_actor
-from crewup.web.openapi import ApiRoutes
-from crewup.web.pagination import cursor_value, keyset_page
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
+from crewup.web.routes import Access, ApiRoutes
 
 api = ApiRoutes("groups")
 GROUP = r"/api/v1/groups/{group_id:\d+}"
@@ -40,21 +38,21 @@ GROUP = r"/api/v1/groups/{group_id:\d+}"
     "Groups I can see: public ones and mine; filter by text, category or distance",
     query=GroupQuery,
     response=GroupPage,
-    auth=False,
+    access=Access.optional,
 )
 async def list_groups(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     query = parse_query(request, GroupQuery)
     if query.near is None and "radius_km" in request.query:
         raise Invalid("radius_km needs near=lat,lon")
-    filters = service.GroupFilter(
-        q=query.q, category=query.category, near=query.near, radius_km=query.radius_km
-    )
+    filters = query.filters()
     async with request.app[DB].reading() as conn:
-        found, next_cursor = await service.list_groups(
+        page = await service.list_groups(
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )
-    return json_response(GroupPage(items=[GroupOut.of(g) for g in found], next_cursor=next_cursor))
+    return json_response(
+        GroupPage(items=[GroupOut.of(g) for g in page.items], next_cursor=page.next_cursor)
+    )
 
 
 @api.get(
@@ -63,7 +61,7 @@ async def list_groups(request: web.Request) -> web.Response:
     response=GroupList,
 )
 async def recommended_groups(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         me = await get_account(conn, actor.id)
         home = Point(me.home_lat, me.home_lon) if me.home_lat is not None else None
@@ -79,16 +77,22 @@ async def recommended_groups(request: web.Request) -> web.Response:
     status=201,
 )
 async def create_group(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, GroupIn)
     async with request.app[DB].transaction() as conn:
         group = await service.create_group(conn, actor, body.model_dump())
     return json_response(GroupOut.of(group), status=201)
 
 
-@api.get(GROUP, "One group (private: members only)", response=GroupOut, auth=False, errors=(404,))
+@api.get(
+    GROUP,
+    "One group (private: members only)",
+    response=GroupOut,
+    access=Access.optional,
+    errors=(404,),
+)
 async def get_group(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         group = await service.load_group(conn, path_id(request, "group_id"), actor)
     return json_response(GroupOut.of(group))
@@ -102,7 +106,7 @@ async def get_group(request: web.Request) -> web.Response:
     errors=(403, 404, 409),
 )
 async def patch_group(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, GroupPatch)
     async with request.app[DB].transaction() as conn:
         group = await service.update_group(
@@ -113,7 +117,7 @@ async def patch_group(request: web.Request) -> web.Response:
 
 @api.delete(GROUP, "Delete a group with its posts (owner only)", status=204, errors=(403, 404))
 async def delete_group(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await service.delete_group(conn, path_id(request, "group_id"), actor)
     return web.Response(status=204)
@@ -126,7 +130,7 @@ async def delete_group(request: web.Request) -> web.Response:
     errors=(404, 409),
 )
 async def join_group(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         outcome = await membership.join_group(conn, path_id(request, "group_id"), actor)
     status = 200 if outcome is membership.JoinOutcome.member else 202
@@ -137,7 +141,7 @@ async def join_group(request: web.Request) -> web.Response:
     GROUP + "/leave", "Leave the group, or withdraw my join request", status=204, errors=(404, 409)
 )
 async def leave_group(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.leave_group(conn, path_id(request, "group_id"), actor)
     return web.Response(status=204)
@@ -148,27 +152,26 @@ async def leave_group(request: web.Request) -> web.Response:
     "Members with their roles",
     query=MemberQuery,
     response=MemberPage,
-    auth=False,
+    access=Access.optional,
     errors=(404,),
 )
 async def list_members(request: web.Request) -> web.Response:
-    return await _member_page(request, await optional_api_actor(request), membership.list_members)
+    return await _member_page(request, membership.list_members)
 
 
-async def _member_page(request: web.Request, actor: Actor | None, lister: Any) -> web.Response:
+async def _member_page(request: web.Request, lister: Any) -> web.Response:
     """One keyset page of people in a group (members or requests), by user id."""
     query = parse_query(request, MemberQuery)
     async with request.app[DB].reading() as conn:
-        found = await lister(
+        page = await lister(
             conn,
             path_id(request, "group_id"),
-            actor,
-            limit=query.limit + 1,
-            after_user_id=cursor_value(query.cursor, "user_id") or 0,
+            maybe_caller(request),
+            limit=query.limit,
+            cursor=query.cursor,
         )
-    items, next_cursor = keyset_page(found, query.limit, "user_id")
     return json_response(
-        MemberPage(items=[MemberOut.of(m) for m in items], next_cursor=next_cursor)
+        MemberPage(items=[MemberOut.of(m) for m in page.items], next_cursor=page.next_cursor)
     )
 
 
@@ -180,7 +183,7 @@ async def _member_page(request: web.Request, actor: Actor | None, lister: Any) -
     errors=(403, 404, 409),
 )
 async def change_role(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, RoleIn)
     async with request.app[DB].transaction() as conn:
         member = await membership.change_role(
@@ -197,7 +200,7 @@ async def change_role(request: web.Request) -> web.Response:
     GROUP + r"/members/{user_id:\d+}", "Remove a member", status=204, errors=(403, 404, 409)
 )
 async def remove_member(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.remove_member(
             conn, path_id(request, "group_id"), actor, path_id(request, "user_id")
@@ -213,7 +216,7 @@ async def remove_member(request: web.Request) -> web.Response:
     errors=(403, 404, 409),
 )
 async def transfer_ownership(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, UserRef)
     async with request.app[DB].transaction() as conn:
         group = await membership.transfer_ownership(
@@ -230,11 +233,11 @@ async def transfer_ownership(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def list_requests(request: web.Request) -> web.Response:
-    return await _member_page(request, await api_actor(request), membership.list_requests)
+    return await _member_page(request, membership.list_requests)
 
 
 async def _decide(request: web.Request, approve: bool) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.decide_request(
             conn, path_id(request, "group_id"), actor, path_id(request, "user_id"), approve
@@ -271,7 +274,7 @@ async def decline_request(request: web.Request) -> web.Response:
     errors=(403, 404, 409),
 )
 async def invite(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, UserRef)
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
@@ -286,7 +289,7 @@ async def invite(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def withdraw_invite(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.withdraw_invite(
             conn, path_id(request, "group_id"), actor, path_id(request, "user_id")
@@ -296,7 +299,7 @@ async def withdraw_invite(request: web.Request) -> web.Response:
 
 @api.get("/api/v1/users/me/invites", "Groups that invited me", response=GroupList)
 async def my_invites(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         found = await membership.my_invites(conn, actor)
     return json_response(GroupList(items=[GroupOut.of(g) for g in found]))

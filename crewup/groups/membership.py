@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound
-from crewup.core.identity import Actor, Role
+from crewup.core.identity import Actor, Role, viewer_params
+from crewup.core.paging import Page, UserCursor, cut_page, decode_cursor
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -27,7 +28,6 @@ from crewup.groups.access import (
     load_group_content,
     load_group_for_managers,
     lock_group,
-    viewer_params,
 )
 from crewup.groups.domain_events import (
     InviteCreated,
@@ -309,23 +309,45 @@ async def get_member(conn: AsyncConnection, group_id: int, user_id: int) -> Memb
     return Member(**row._mapping)
 
 
+def _member_position(member: Member) -> UserCursor:
+    return UserCursor(user_id=member.user_id)
+
+
+def _after_user(cursor: str | None) -> int:
+    position = decode_cursor(cursor, UserCursor)
+    return position.user_id if position is not None else 0
+
+
 async def list_members(
-    conn: AsyncConnection, group_id: int, actor: Actor | None, *, limit: int, after_user_id: int = 0
-) -> list[Member]:
+    conn: AsyncConnection,
+    group_id: int,
+    actor: Actor | None,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Member]:
     await load_group_content(conn, group_id, actor)
     rows = await conn.execute(
         select(*MEMBER_COLUMNS)
         .join(users, users.c.id == group_members.c.user_id)
-        .where(group_members.c.group_id == group_id, group_members.c.user_id > after_user_id)
+        .where(group_members.c.group_id == group_id, group_members.c.user_id > _after_user(cursor))
         .order_by(group_members.c.user_id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return [Member(**row._mapping) for row in rows]
+    return cut_page([Member(**row._mapping) for row in rows], limit, _member_position)
 
 
 async def list_requests(
-    conn: AsyncConnection, group_id: int, actor: Actor, *, limit: int, after_user_id: int = 0
-) -> list[Member]:
+    conn: AsyncConnection,
+    group_id: int,
+    actor: Actor | None,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Member]:
+    """Pending join requests, for the group's owner and admins."""
+    if actor is None:
+        raise Forbidden("only the group's owner and admins may do this")
     await load_group_for_managers(conn, group_id, actor)
     rows = await conn.execute(
         select(
@@ -336,12 +358,13 @@ async def list_requests(
         .join(users, users.c.id == group_join_requests.c.user_id)
         .where(
             group_join_requests.c.group_id == group_id,
-            group_join_requests.c.user_id > after_user_id,
+            group_join_requests.c.user_id > _after_user(cursor),
         )
         .order_by(group_join_requests.c.user_id)
-        .limit(limit)
+        .limit(limit + 1)
     )
-    return [Member(role="pending", **row._mapping) for row in rows]
+    found = [Member(role="pending", **row._mapping) for row in rows]
+    return cut_page(found, limit, _member_position)
 
 
 async def my_invites(conn: AsyncConnection, actor: Actor) -> list[Group]:

@@ -1,23 +1,28 @@
-"""Browser face of groups: directory, group page, create and edit, membership buttons."""
+"""Browser face of groups: directory, create and edit, membership buttons. (A group's own
+page shows its posts and events too, so it lives in crewup.site.)"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.core.errors import DomainError
-from crewup.events import service as event_service
+from crewup.core.errors import Refusal
+from crewup.core.identity import Actor
 from crewup.groups import membership, service
-from crewup.groups.access import load_group
+from crewup.groups.access import Group, load_group
 from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
-from crewup.posts import service as posts
 from crewup.web.appkeys import DB
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
-from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
+from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
+from crewup.web.routes import Access, PageRoutes
+from crewup.web.sessions import check_csrf, flash
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 FORM_FIELDS = ("name", "description", "category", "visibility", "max_members", "lat", "lon")
 
 
@@ -30,30 +35,28 @@ def _shape(values: dict[str, str]) -> dict[str, Any]:
     return shaped
 
 
-@routes.get("/groups")
+@routes.get("/groups", name="groups")
 async def directory(request: web.Request) -> web.Response:
-    actor = await page_actor(request)
     raw = {k: v for k, v in request.query.items() if v.strip()}
     errors: dict[str, str] = {}
-    found, next_cursor = [], None
+    found: list[Group] = []
+    more = None
     try:
         query = GroupQuery.model_validate(raw)
     except ValueError:
         errors["form"] = "some filters are not valid; showing all groups"
         query = GroupQuery()
-    filters = service.GroupFilter(
-        q=query.q, category=query.category, near=query.near, radius_km=query.radius_km
-    )
     async with request.app[DB].reading() as conn:
         try:
-            found, next_cursor = await service.list_groups(
-                conn, actor, filters, limit=query.limit, cursor=query.cursor
+            page = await service.list_groups(
+                conn, maybe_caller(request), query.filters(), limit=query.limit, cursor=query.cursor
             )
-        except DomainError as exc:
+        except Refusal as exc:
             errors["form"] = exc.detail
-    more = None
-    if next_cursor:
-        more = request.rel_url.update_query(cursor=next_cursor)
+        else:
+            found = page.items
+            if page.next_cursor:
+                more = request.rel_url.update_query(cursor=page.next_cursor)
     return await render_page(
         request,
         "groups/directory.html",
@@ -67,173 +70,113 @@ async def directory(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/groups/new")
+def _group_form(
+    request: web.Request,
+    group: Group | None,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Awaitable[web.Response]:
+    context = {
+        "group": group,
+        "values": values,
+        "errors": errors,
+        "categories": service.CATEGORIES,
+    }
+    return render_page(request, "groups/form.html", context, status)
+
+
+@routes.get("/groups/new", name="new_group", access=Access.signed_in)
 async def new_group_form(request: web.Request) -> web.Response:
-    await require_page_actor(request)
-    return await render_page(
-        request,
-        "groups/form.html",
-        {
-            "group": None,
-            "values": {"visibility": "public"},
-            "errors": {},
-            "categories": service.CATEGORIES,
-        },
-    )
+    return await _group_form(request, None, {"visibility": "public"}, {})
 
 
-@routes.post("/groups/new")
+@routes.post("/groups/new", name="create_group")
 async def create_group(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     form = await parse_form(request, GroupIn, _shape)
     if form.data is None:
-        return await render_page(
-            request,
-            "groups/form.html",
-            {
-                "group": None,
-                "values": form.values,
-                "errors": form.errors,
-                "categories": service.CATEGORIES,
-            },
-            422,
-        )
+        return await _group_form(request, None, form.values, form.errors, 422)
     async with request.app[DB].transaction() as conn:
-        group = await service.create_group(conn, actor, form.data.model_dump())
+        group = await service.create_group(conn, caller(request), form.data.model_dump())
     await flash(request, f"{group.name} is ready. Invite people or share its page.")
-    raise web.HTTPSeeOther(f"/groups/{group.id}")
+    redirect(request, "group_page", group_id=group.id)
 
 
-@routes.get(r"/groups/{group_id:\d+}")
-async def group_page(request: web.Request) -> web.Response:
-    actor = await page_actor(request)
-    group_id = path_id(request, "group_id")
-    async with request.app[DB].reading() as conn:
-        group = await load_group(conn, group_id, actor)
-        shows_content = group.visibility.value == "public" or group.is_member
-        members = (
-            await membership.list_members(conn, group_id, actor, limit=50) if shows_content else []
-        )
-        recent = (
-            await posts.list_posts(conn, group_id, actor, limit=20, before_id=None)
-            if shows_content
-            else []
-        )
-        upcoming = (
-            (
-                await event_service.list_events(
-                    conn, actor, event_service.EventFilter(group_id=group_id), limit=10, cursor=None
-                )
-            )[0]
-            if shows_content
-            else []
-        )
-        requests = (
-            await membership.list_requests(conn, group_id, actor, limit=50)
-            if actor and group.is_manager
-            else []
-        )
-    return await render_page(
-        request,
-        "groups/page.html",
-        {
-            "group": group,
-            "members": members,
-            "posts": recent,
-            "events": upcoming,
-            "requests": requests,
-            "values": {},
-            "errors": {},
-        },
-    )
-
-
-@routes.get(r"/groups/{group_id:\d+}/edit")
+@routes.get(r"/groups/{group_id:\d+}/edit", name="edit_group", access=Access.signed_in)
 async def edit_group_form(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     async with request.app[DB].reading() as conn:
-        group = await load_group(conn, path_id(request, "group_id"), actor)
+        group = await load_group(conn, path_id(request, "group_id"), caller(request))
     if not group.is_manager:
-        raise web.HTTPSeeOther(f"/groups/{group.id}")
+        redirect(request, "group_page", group_id=group.id)
     values = {k: "" if getattr(group, k) is None else str(getattr(group, k)) for k in FORM_FIELDS}
     values["visibility"] = group.visibility.value
-    return await render_page(
-        request,
-        "groups/form.html",
-        {"group": group, "values": values, "errors": {}, "categories": service.CATEGORIES},
-    )
+    return await _group_form(request, group, values, {})
 
 
-@routes.post(r"/groups/{group_id:\d+}/edit")
+@routes.post(r"/groups/{group_id:\d+}/edit", name="save_group")
 async def edit_group(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     group_id = path_id(request, "group_id")
     form = await parse_form(request, GroupPatch, _shape)
     if form.data is not None:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.update_group(conn, group_id, actor, form.data.changes())
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
+        except Refusal as exc:
             form.fail(exc)
         else:
             await flash(request, "Group saved.")
-            raise web.HTTPSeeOther(f"/groups/{group_id}")
+            redirect(request, "group_page", group_id=group_id)
     async with request.app[DB].reading() as conn:
         group = await load_group(conn, group_id, actor)
-    return await render_page(
-        request,
-        "groups/form.html",
-        {
-            "group": group,
-            "values": form.values,
-            "errors": form.errors,
-            "categories": service.CATEGORIES,
-        },
-        422,
-    )
+    return await _group_form(request, group, form.values, form.errors, 422)
 
 
-async def _act(request: web.Request, work: Any, done: str) -> web.Response:
-    """A membership button: do it, say what happened, go back to the group page."""
-    actor = await require_page_actor(request)
+MembershipStep = Callable[[AsyncConnection, int, Actor], Awaitable[str | None]]
+
+
+async def _act(request: web.Request, step: MembershipStep, done: str) -> web.Response:
+    """A membership button: do it, say what happened, go back to the group page. A refusal
+    is said too; a hidden group stays a 404."""
     await check_csrf(request, await request.post())
     group_id = path_id(request, "group_id")
     try:
         async with request.app[DB].transaction() as conn:
-            message = await work(conn, group_id, actor) or done
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+            message = await step(conn, group_id, caller(request)) or done
+    except Refusal as exc:
         message = exc.detail
     await flash(request, message)
-    raise web.HTTPSeeOther(f"/groups/{group_id}")
+    redirect(request, "group_page", group_id=group_id)
 
 
-@routes.post(r"/groups/{group_id:\d+}/join")
+@routes.post(r"/groups/{group_id:\d+}/join", name="join_group")
 async def join(request: web.Request) -> web.Response:
-    async def work(conn: Any, group_id: int, actor: Any) -> str:
+    async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> str:
         outcome = await membership.join_group(conn, group_id, actor)
-        return (
-            "Welcome aboard!"
-            if outcome is membership.JoinOutcome.member
-            else "Request sent; an admin will answer it."
-        )
+        if outcome is membership.JoinOutcome.member:
+            return "Welcome aboard!"
+        return "Request sent; an admin will answer it."
 
-    return await _act(request, work, "")
+    return await _act(request, step, "")
 
 
-@routes.post(r"/groups/{group_id:\d+}/leave")
+@routes.post(r"/groups/{group_id:\d+}/leave", name="leave_group")
 async def leave(request: web.Request) -> web.Response:
-    return await _act(request, membership.leave_group, "You left the group.")
+    async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+        await membership.leave_group(conn, group_id, actor)
+
+    return await _act(request, step, "You left the group.")
 
 
-@routes.post(r"/groups/{group_id:\d+}/requests/{user_id:\d+}/{decision:approve|decline}")
+@routes.post(
+    r"/groups/{group_id:\d+}/requests/{user_id:\d+}/{decision:approve|decline}",
+    name="decide_request",
+)
 async def decide(request: web.Request) -> web.Response:
     approve = request.match_info["decision"] == "approve"
+    user_id = path_id(request, "user_id")
 
-    async def work(conn: Any, group_id: int, actor: Any) -> None:
-        await membership.decide_request(conn, group_id, actor, path_id(request, "user_id"), approve)
+    async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+        await membership.decide_request(conn, group_id, actor, user_id, approve)
 
-    return await _act(request, work, "Request approved." if approve else "Request declined.")
+    return await _act(request, step, "Request approved." if approve else "Request declined.")

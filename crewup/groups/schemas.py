@@ -4,11 +4,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crewup.core.paging import Limit
 from crewup.groups.access import Group
 from crewup.groups.membership import Member
-from crewup.groups.service import CATEGORIES
+from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.pagination import Limit
 from crewup.web.schemas import InputModel, UtcTimestamp
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
@@ -71,6 +71,11 @@ class GroupQuery(BaseModel):
     radius_km: RadiusKm = 25.0
     limit: Limit = 20
     cursor: str | None = Field(None, max_length=500)
+
+    def filters(self) -> GroupFilter:
+        return GroupFilter(
+            q=self.q, category=self.category, near=self.near, radius_km=self.radius_km
+        )
 
 
 class GroupOut(BaseModel):

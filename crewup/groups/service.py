@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid
-from crewup.core.identity import Actor
+from crewup.core.errors import Conflict, FieldError, Forbidden
+from crewup.core.identity import Actor, viewer_params
+from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
+from crewup.core.text import matches_words
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -26,11 +28,9 @@ from crewup.groups.access import (
     load_group,
     load_group_for_managers,
     lock_group,
-    viewer_params,
 )
 from crewup.groups.domain_events import GroupMadePrivate
-from crewup.groups.tables import group_members, group_text, groups
-from crewup.web.pagination import decode_cursor, encode_cursor
+from crewup.groups.tables import group_members, groups
 
 # A fixed list, so the directory filters mean something; documented in API.md's changelog.
 CATEGORIES = (
@@ -112,34 +112,14 @@ async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> No
     await conn.execute(delete(groups).where(groups.c.id == group_id))
 
 
-def _text_match(dialect: str, q: str) -> Any:
-    """Word-prefix search over name and description (the one dialect switch for text)."""
-    words = re.findall(r"\w+", q.lower())
-    if not words:
-        raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
-    if dialect == "postgresql":
-        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{w}:*" for w in words))
-        return group_text.op("@@")(query)
-    clauses = []
-    for word in words:
-        pattern = f"%{word}%"
-        clauses.append(
-            or_(
-                func.lower(groups.c.name).like(pattern),
-                func.lower(groups.c.description).like(pattern),
-            )
-        )
-    return and_(*clauses)
-
-
 async def list_groups(
     conn: AsyncConnection,
     actor: Actor | None,
     filters: GroupFilter,
     *,
     limit: int,
-    cursor: str | None,
-) -> tuple[list[Group], str | None]:
+    cursor: str | None = None,
+) -> Page[Group]:
     """Public groups plus the private ones I belong to; newest first, or nearest first."""
     query = (
         select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
@@ -154,7 +134,10 @@ async def list_groups(
     if filters.category:
         query = query.where(groups.c.category == filters.category)
     if filters.q:
-        query = query.where(_text_match(conn.dialect.name, filters.q))
+        query = query.where(
+            matches_words(conn.dialect.name, filters.q, groups.c.name, groups.c.description)
+        )
+    position_of: Callable[[Group], Cursor]
     if filters.near is not None:
         query = geo.nearest_first(
             query,
@@ -163,22 +146,25 @@ async def list_groups(
             groups.c.id,
             filters.near,
             filters.radius_km,
-            decode_cursor(cursor, "d", "id"),
+            decode_cursor(cursor, NearCursor),
         )
+        position_of = _near_position
     else:
         query = query.order_by(groups.c.id.desc())
-        position = decode_cursor(cursor, "id")
-        if position:
-            query = query.where(groups.c.id < position["id"])
+        position = decode_cursor(cursor, IdCursor)
+        if position is not None:
+            query = query.where(groups.c.id < position.id)
+        position_of = _id_position
     rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
-    found = [group_from_row(row) for row in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = found[-1]
-        next_cursor = encode_cursor(
-            {"d": last.distance_km, "id": last.id} if filters.near else {"id": last.id}
-        )
-    return found, next_cursor
+    return cut_page([group_from_row(row) for row in rows], limit, position_of)
+
+
+def _near_position(group: Group) -> Cursor:
+    return NearCursor(d=group.distance_km or 0.0, id=group.id)
+
+
+def _id_position(group: Group) -> Cursor:
+    return IdCursor(id=group.id)
 
 
 async def get_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:

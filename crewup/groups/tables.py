@@ -9,11 +9,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    func,
-    literal_column,
 )
 
 from crewup.core.db import UtcDateTime, metadata
+from crewup.core.text import text_vector
 
 groups = Table(
     "groups",
@@ -72,10 +71,8 @@ group_invites = Table(
 )
 
 
-# Word search over name and description on PostgreSQL; the query in groups.service uses
-# exactly this expression. SQLite does without (LIKE over a small embedded directory).
-group_text = func.to_tsvector(
-    literal_column("'simple'"),
-    groups.c.name.op("||")(literal_column("' '")).op("||")(groups.c.description),
-)
-Index("ix_groups_text", group_text, postgresql_using="gin").ddl_if(dialect="postgresql")
+# Word search over name and description on PostgreSQL: core.text builds exactly this
+# expression for `q=`, so the index serves it. SQLite does without (see core.text).
+Index(
+    "ix_groups_text", text_vector(groups.c.name, groups.c.description), postgresql_using="gin"
+).ddl_if(dialect="postgresql")

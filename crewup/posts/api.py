@@ -3,6 +3,7 @@
 from aiohttp import web
 
 from crewup.posts import service
+from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.schemas import (
     CommentIn,
     CommentOut,
@@ -13,20 +14,13 @@ from crewup.posts.schemas import (
     PostPage,
     PostPatch,
 )
-from crewup.web.appkeys import AUTH, DB, SETTINGS
-from crewup.web.auth import api_actor, optional_api_actor
-from crewup.web.openapi import ApiRoutes
-from crewup.web.pagination import cursor_value, keyset_page
+from crewup.web.appkeys import DB
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
+from crewup.web.routes import Access, ApiRoutes
 
 api = ApiRoutes("posts")
 POST = r"/api/v1/posts/{post_id:\d+}"
-
-
-async def _posting_allowed(request: web.Request, actor: object) -> None:
-    await service.check_posting_rate(
-        request.app[AUTH].limiter, request.app[SETTINGS].rate_limit_posting, actor
-    )
 
 
 @api.get(
@@ -34,22 +28,19 @@ async def _posting_allowed(request: web.Request, actor: object) -> None:
     "A group's posts, newest first",
     query=PageQuery,
     response=PostPage,
-    auth=False,
+    access=Access.optional,
     errors=(404,),
 )
 async def list_posts(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     query = parse_query(request, PageQuery)
     async with request.app[DB].reading() as conn:
-        found = await service.list_posts(
-            conn,
-            path_id(request, "group_id"),
-            actor,
-            limit=query.limit + 1,
-            before_id=cursor_value(query.cursor, "id"),
+        page = await service.list_posts(
+            conn, path_id(request, "group_id"), actor, limit=query.limit, cursor=query.cursor
         )
-    items, next_cursor = keyset_page(found, query.limit, "id")
-    return json_response(PostPage(items=[PostOut.of(p) for p in items], next_cursor=next_cursor))
+    return json_response(
+        PostPage(items=[PostOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+    )
 
 
 @api.post(
@@ -61,19 +52,23 @@ async def list_posts(request: web.Request) -> web.Response:
     errors=(403, 404, 413, 429),
 )
 async def create_post(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, PostIn)
-    await _posting_allowed(request, actor)
     async with request.app[DB].transaction() as conn:
         post = await service.create_post(
-            conn, path_id(request, "group_id"), actor, body.title, body.body
+            conn,
+            request.app[POSTING_LIMIT],
+            path_id(request, "group_id"),
+            actor,
+            body.title,
+            body.body,
         )
     return json_response(PostOut.of(post), status=201)
 
 
-@api.get(POST, "One post", response=PostOut, auth=False, errors=(404,))
+@api.get(POST, "One post", response=PostOut, access=Access.optional, errors=(404,))
 async def get_post(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         post, _ = await service.load_post(conn, path_id(request, "post_id"), actor)
     return json_response(PostOut.of(post))
@@ -81,7 +76,7 @@ async def get_post(request: web.Request) -> web.Response:
 
 @api.patch(POST, "Edit my post", body=PostPatch, response=PostOut, errors=(403, 404, 413))
 async def patch_post(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, PostPatch)
     async with request.app[DB].transaction() as conn:
         post = await service.update_post(conn, path_id(request, "post_id"), actor, body.changes())
@@ -90,7 +85,7 @@ async def patch_post(request: web.Request) -> web.Response:
 
 @api.delete(POST, "Delete a post (author, group admin or moderator)", status=204, errors=(403, 404))
 async def delete_post(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await service.delete_post(conn, path_id(request, "post_id"), actor)
     return web.Response(status=204)
@@ -101,23 +96,18 @@ async def delete_post(request: web.Request) -> web.Response:
     "A post's comments, newest first",
     query=PageQuery,
     response=CommentPage,
-    auth=False,
+    access=Access.optional,
     errors=(404,),
 )
 async def list_comments(request: web.Request) -> web.Response:
-    actor = await optional_api_actor(request)
+    actor = maybe_caller(request)
     query = parse_query(request, PageQuery)
     async with request.app[DB].reading() as conn:
-        found = await service.list_comments(
-            conn,
-            path_id(request, "post_id"),
-            actor,
-            limit=query.limit + 1,
-            before_id=cursor_value(query.cursor, "id"),
+        page = await service.list_comments(
+            conn, path_id(request, "post_id"), actor, limit=query.limit, cursor=query.cursor
         )
-    items, next_cursor = keyset_page(found, query.limit, "id")
     return json_response(
-        CommentPage(items=[CommentOut.of(c) for c in items], next_cursor=next_cursor)
+        CommentPage(items=[CommentOut.of(c) for c in page.items], next_cursor=page.next_cursor)
     )
 
 
@@ -130,11 +120,12 @@ async def list_comments(request: web.Request) -> web.Response:
     errors=(403, 404, 429),
 )
 async def add_comment(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     body = await parse_body(request, CommentIn)
-    await _posting_allowed(request, actor)
     async with request.app[DB].transaction() as conn:
-        comment = await service.add_comment(conn, path_id(request, "post_id"), actor, body.body)
+        comment = await service.add_comment(
+            conn, request.app[POSTING_LIMIT], path_id(request, "post_id"), actor, body.body
+        )
     return json_response(CommentOut.of(comment), status=201)
 
 
@@ -145,7 +136,7 @@ async def add_comment(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def delete_comment(request: web.Request) -> web.Response:
-    actor = await api_actor(request)
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await service.delete_comment(conn, path_id(request, "comment_id"), actor)
     return web.Response(status=204)

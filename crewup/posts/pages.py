@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crewup.core.errors import DomainError
+from crewup.core.errors import Refusal
 from crewup.posts import service
+from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.schemas import CommentIn, PostIn
-from crewup.web.appkeys import AUTH, DB, SETTINGS
+from crewup.web.appkeys import DB
+from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
-from crewup.web.pages import check_csrf, flash, page_actor, render_page, require_page_actor
+from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
+from crewup.web.routes import PageRoutes
+from crewup.web.sessions import check_csrf, flash
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 
 
-@routes.post(r"/groups/{group_id:\d+}/posts")
+@routes.post(r"/groups/{group_id:\d+}/posts", name="create_post")
 async def create_post(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     group_id = path_id(request, "group_id")
     form = await parse_form(request, PostIn)
     if form.data is None:
@@ -26,28 +29,30 @@ async def create_post(request: web.Request) -> web.Response:
             "The post needs a title and a text: "
             + "; ".join(f"{k}: {v}" for k, v in form.errors.items()),
         )
-        raise web.HTTPSeeOther(f"/groups/{group_id}")
+        redirect(request, "group_page", group_id=group_id)
     try:
-        await service.check_posting_rate(
-            request.app[AUTH].limiter, request.app[SETTINGS].rate_limit_posting, actor
-        )
         async with request.app[DB].transaction() as conn:
-            post = await service.create_post(conn, group_id, actor, form.data.title, form.data.body)
-    except DomainError as exc:
-        if exc.status == 404:
-            raise
+            post = await service.create_post(
+                conn,
+                request.app[POSTING_LIMIT],
+                group_id,
+                caller(request),
+                form.data.title,
+                form.data.body,
+            )
+    except Refusal as exc:
         await flash(request, exc.detail)
-        raise web.HTTPSeeOther(f"/groups/{group_id}") from None
-    raise web.HTTPSeeOther(f"/posts/{post.id}")
+        redirect(request, "group_page", group_id=group_id)
+    redirect(request, "post_page", post_id=post.id)
 
 
-@routes.get(r"/posts/{post_id:\d+}")
+@routes.get(r"/posts/{post_id:\d+}", name="post_page")
 async def post_page(request: web.Request) -> web.Response:
-    actor = await page_actor(request)
+    actor = maybe_caller(request)
     post_id = path_id(request, "post_id")
     async with request.app[DB].reading() as conn:
         post, group = await service.load_post(conn, post_id, actor)
-        thread = await service.list_comments(conn, post_id, actor, limit=100, before_id=None)
+        thread = await service.list_comments(conn, post_id, actor, limit=100)
     may_moderate = actor is not None and (group.is_manager or actor.is_moderator)
     return await render_page(
         request,
@@ -55,7 +60,7 @@ async def post_page(request: web.Request) -> web.Response:
         {
             "post": post,
             "group": group,
-            "comments": thread,
+            "comments": thread.items,
             "may_moderate": may_moderate,
             "values": {},
             "errors": {},
@@ -63,45 +68,41 @@ async def post_page(request: web.Request) -> web.Response:
     )
 
 
-@routes.post(r"/posts/{post_id:\d+}/comments")
+@routes.post(r"/posts/{post_id:\d+}/comments", name="add_comment")
 async def add_comment(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     post_id = path_id(request, "post_id")
     form = await parse_form(request, CommentIn)
     if form.data is None:
         await flash(request, f"Comment not saved: {form.errors.get('body', 'invalid')}")
     else:
         try:
-            await service.check_posting_rate(
-                request.app[AUTH].limiter, request.app[SETTINGS].rate_limit_posting, actor
-            )
             async with request.app[DB].transaction() as conn:
-                await service.add_comment(conn, post_id, actor, form.data.body)
-        except DomainError as exc:
-            if exc.status == 404:
-                raise
+                await service.add_comment(
+                    conn, request.app[POSTING_LIMIT], post_id, caller(request), form.data.body
+                )
+        except Refusal as exc:
             await flash(request, exc.detail)
-    raise web.HTTPSeeOther(f"/posts/{post_id}")
+    redirect(request, "post_page", post_id=post_id)
 
 
-@routes.post(r"/posts/{post_id:\d+}/delete")
+@routes.post(r"/posts/{post_id:\d+}/delete", name="delete_post")
 async def delete_post(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     await check_csrf(request, await request.post())
+    actor = caller(request)
     async with request.app[DB].transaction() as conn:
         post, _ = await service.load_post(conn, path_id(request, "post_id"), actor)
         await service.delete_post(conn, post.id, actor)
     await flash(request, "Post deleted.")
-    raise web.HTTPSeeOther(f"/groups/{post.group_id}")
+    redirect(request, "group_page", group_id=post.group_id)
 
 
-@routes.post(r"/comments/{comment_id:\d+}/delete")
+@routes.post(r"/comments/{comment_id:\d+}/delete", name="delete_comment")
 async def delete_comment(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
     form = await request.post()
     await check_csrf(request, form)
     async with request.app[DB].transaction() as conn:
-        await service.delete_comment(conn, path_id(request, "comment_id"), actor)
+        post_id = await service.delete_comment(
+            conn, path_id(request, "comment_id"), caller(request)
+        )
     await flash(request, "Comment deleted.")
-    back = str(form.get("post_id", ""))
-    raise web.HTTPSeeOther(f"/posts/{int(back)}" if back.isdigit() else "/groups")
+    redirect(request, "post_page", post_id=post_id)

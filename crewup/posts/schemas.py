@@ -4,8 +4,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crewup.core.paging import Limit
 from crewup.posts.service import Comment, Post
-from crewup.web.pagination import Limit
 from crewup.web.schemas import InputModel, UtcTimestamp
 
 MAX_POST_CHARS = 20_000

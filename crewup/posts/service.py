@@ -13,6 +13,7 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import Actor
+from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
 from crewup.posts.domain_events import CommentCreated, PostCreated
@@ -47,9 +48,20 @@ class Comment:
     created_at: datetime
 
 
-async def check_posting_rate(limiter: RateLimiter, rule: str, actor: Actor) -> None:
-    """Posts and comments share one budget per person, so a flood is cut off early."""
-    await limiter.hit(rule, "posting", str(actor.id), what="posts and comments")
+@dataclass(frozen=True)
+class PostingLimit:
+    """Posts and comments share one budget per person, so a flood is cut off early.
+    Operator tools (seeding) write without one: `limiter` None."""
+
+    limiter: RateLimiter | None
+    rule: str = ""
+
+    async def spend(self, actor: Actor) -> None:
+        if self.limiter is not None:
+            await self.limiter.hit(self.rule, "posting", str(actor.id), what="posts and comments")
+
+
+UNLIMITED = PostingLimit(None)
 
 
 _POST_COLUMNS = (
@@ -117,9 +129,10 @@ def _may_moderate(group: Group, actor: Actor) -> bool:
 
 
 async def create_post(
-    conn: AsyncConnection, group_id: int, actor: Actor, title: str, body: str
+    conn: AsyncConnection, limit: PostingLimit, group_id: int, actor: Actor, title: str, body: str
 ) -> Post:
     await load_group_for_members(conn, group_id, actor)
+    await limit.spend(actor)
     now = clock.now()
     post_id = (
         await conn.execute(
@@ -140,20 +153,27 @@ async def create_post(
 
 
 async def list_posts(
-    conn: AsyncConnection, group_id: int, actor: Actor | None, *, limit: int, before_id: int | None
-) -> list[Post]:
-    """Newest first; `before_id` is the keyset cursor (index on group_id, id)."""
+    conn: AsyncConnection,
+    group_id: int,
+    actor: Actor | None,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Post]:
+    """Newest first, by id (index on group_id, id)."""
     await load_group_content(conn, group_id, actor)
     query = (
         select(*_POST_COLUMNS)
         .join(users, users.c.id == posts.c.author_id)
         .where(posts.c.group_id == group_id)
         .order_by(posts.c.id.desc())
-        .limit(limit)
+        .limit(limit + 1)
     )
-    if before_id is not None:
-        query = query.where(posts.c.id < before_id)
-    return [_post(row) for row in await conn.execute(query)]
+    position = decode_cursor(cursor, IdCursor)
+    if position is not None:
+        query = query.where(posts.c.id < position.id)
+    found = [_post(row) for row in await conn.execute(query)]
+    return cut_page(found, limit, lambda post: IdCursor(id=post.id))
 
 
 async def update_post(
@@ -187,10 +207,13 @@ _COMMENT_COLUMNS = (
 )
 
 
-async def add_comment(conn: AsyncConnection, post_id: int, actor: Actor, body: str) -> Comment:
+async def add_comment(
+    conn: AsyncConnection, limit: PostingLimit, post_id: int, actor: Actor, body: str
+) -> Comment:
     post, group = await load_post(conn, post_id, actor)
     if not group.is_member:
         raise Forbidden("join the group to comment")
+    await limit.spend(actor)
     comment_id = (
         await conn.execute(
             insert(comments)
@@ -213,22 +236,31 @@ async def add_comment(conn: AsyncConnection, post_id: int, actor: Actor, body: s
 
 
 async def list_comments(
-    conn: AsyncConnection, post_id: int, actor: Actor | None, *, limit: int, before_id: int | None
-) -> list[Comment]:
+    conn: AsyncConnection,
+    post_id: int,
+    actor: Actor | None,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Comment]:
+    """Newest first, by id (index on post_id, id)."""
     await load_post(conn, post_id, actor)
     query = (
         select(*_COMMENT_COLUMNS)
         .join(users, users.c.id == comments.c.author_id)
         .where(comments.c.post_id == post_id)
         .order_by(comments.c.id.desc())
-        .limit(limit)
+        .limit(limit + 1)
     )
-    if before_id is not None:
-        query = query.where(comments.c.id < before_id)
-    return [_comment(row) for row in await conn.execute(query)]
+    position = decode_cursor(cursor, IdCursor)
+    if position is not None:
+        query = query.where(comments.c.id < position.id)
+    found = [_comment(row) for row in await conn.execute(query)]
+    return cut_page(found, limit, lambda comment: IdCursor(id=comment.id))
 
 
-async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -> None:
+async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -> int:
+    """Returns the post the comment was on."""
     row = (
         await conn.execute(
             select(comments.c.post_id, comments.c.author_id).where(comments.c.id == comment_id)
@@ -248,3 +280,4 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
         .where(posts.c.id == row.post_id)
         .values(comment_count=posts.c.comment_count - 1)
     )
+    return int(row.post_id)

@@ -5,4 +5,4 @@ def setup(app: web.Application) -> None:
     from crewup.users import api, pages
 
     app.router.add_routes(api.api.table)
-    app.router.add_routes(pages.routes)
+    app.router.add_routes(pages.routes.table)

@@ -7,11 +7,14 @@ from aiohttp import web
 from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserPublic
 from crewup.web.appkeys import DB
+from crewup.web.caller import caller
 from crewup.web.forms import parse_form
-from crewup.web.pages import flash, render_page, require_page_actor
+from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
+from crewup.web.routes import Access, PageRoutes
+from crewup.web.sessions import flash
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 
 
 def _profile_values(account: service.Account) -> dict[str, str]:
@@ -35,9 +38,9 @@ def _shape_profile(values: dict[str, str]) -> dict[str, Any]:
     return shaped
 
 
-@routes.get("/profile")
+@routes.get("/profile", name="my_profile", access=Access.signed_in)
 async def my_profile(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         account = await service.get_account(conn, actor.id)
     return await render_page(
@@ -47,9 +50,9 @@ async def my_profile(request: web.Request) -> web.Response:
     )
 
 
-@routes.post("/profile")
+@routes.post("/profile", name="save_profile")
 async def save_profile(request: web.Request) -> web.Response:
-    actor = await require_page_actor(request)
+    actor = caller(request)
     form = await parse_form(request, ProfilePatch, _shape_profile)
     if form.data is None:
         async with request.app[DB].reading() as conn:
@@ -63,12 +66,11 @@ async def save_profile(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
         await service.update_profile(conn, actor.id, form.data.changes())
     await flash(request, "Profile saved.")
-    raise web.HTTPSeeOther("/profile")
+    redirect(request, "my_profile")
 
 
-@routes.get(r"/users/{user_id:\d+}")
+@routes.get(r"/users/{user_id:\d+}", name="user_page", access=Access.signed_in)
 async def user_page(request: web.Request) -> web.Response:
-    await require_page_actor(request)
     async with request.app[DB].reading() as conn:
         account = await service.get_account(conn, path_id(request, "user_id"))
     return await render_page(request, "users/profile.html", {"user": UserPublic.of(account)})

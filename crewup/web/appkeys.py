@@ -1,24 +1,32 @@
-"""Typed keys for every resource the app owns."""
+"""Typed keys for what the web layer owns. Domains keep their own keys (e.g. the auth kit)
+beside their code; the web layer knows no domain, so the two things it needs from them
+(turning a token into a user id, a user id into an Actor) arrive as plain callables."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from aiohttp import web
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
 
-if TYPE_CHECKING:
-    pass
+from crewup.core.db import Database
+from crewup.core.identity import Actor, ActorLoader
+from crewup.core.ratelimit import RateLimiter
+from crewup.core.settings import Settings
+from crewup.web.answer_cache import AnswerCache
 
-SETTINGS = web.AppKey("settings", "Settings")
-DB = web.AppKey("db", "Database")
-ANSWER_CACHE = web.AppKey("answer_cache", "AnswerCache")
-REDIS = web.AppKey("redis", "Redis | None")
-KEYRING = web.AppKey("keyring", "Keyring")
-AUTH = web.AppKey("auth", "AuthDeps")
-METRICS_REGISTRY = web.AppKey("metrics_registry", "CollectorRegistry")
-HTTP_METRICS = web.AppKey("http_metrics", "HttpMetrics")
+SETTINGS = web.AppKey("settings", Settings)
+DB = web.AppKey("db", Database)
+ANSWER_CACHE = web.AppKey("answer_cache", AnswerCache)
+REDIS = web.AppKey[Redis | None]("redis")
+LIMITER = web.AppKey("limiter", RateLimiter)
+METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
+# Verifies an access token and answers its user id; raises Unauthorized (auth provides it).
+TOKEN_SUBJECT = web.AppKey[Callable[[str], int]]("token_subject")
+# Loads the Actor for a user id, None when no live account has it (users provides it).
+ACTOR_LOADER = web.AppKey[ActorLoader]("actor_loader")
 
-# Per-request storage.
+# Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)
-API_ACTOR = web.RequestKey("api_actor", "Actor | None")
-PAGE_ACTOR = web.RequestKey("page_actor", "Actor | None")
+CALLER = web.RequestKey[Actor | None]("caller")

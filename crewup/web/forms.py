@@ -9,7 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from crewup.core.errors import DomainError, field_errors
-from crewup.web.pages import check_csrf
+from crewup.web.sessions import check_csrf
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -8,8 +8,6 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
-from crewup.web.appkeys import HTTP_METRICS
-
 
 class HttpMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -26,6 +24,9 @@ class HttpMetrics:
             registry=registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+
+
+HTTP_METRICS = web.AppKey("http_metrics", HttpMetrics)
 
 
 def _route_label(request: web.Request) -> str:

@@ -11,7 +11,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from crewup.core.errors import Forbidden
-from crewup.web.appkeys import DB, KEYRING, METRICS_REGISTRY, REDIS, SETTINGS
+from crewup.web.appkeys import DB, METRICS_REGISTRY, REDIS, SETTINGS
 from crewup.web.openapi import build_openapi
 from crewup.web.pages import render_page
 
@@ -83,10 +83,3 @@ async def openapi_document(request: web.Request) -> web.Response:
 async def api_docs(request: web.Request) -> web.Response:
     spec = build_openapi(request.app, request.app[SETTINGS].effective_public_url)
     return await render_page(request, "api_docs.html", {"spec": spec})
-
-
-@routes.get("/.well-known/jwks.json")
-async def jwks(request: web.Request) -> web.Response:
-    return web.json_response(
-        request.app[KEYRING].jwks(), headers={"Cache-Control": "public, max-age=300"}
-    )

@@ -11,6 +11,7 @@ from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
 from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
+from crewup.web.pages import render_page
 
 log = logging.getLogger("crewup.core.errors")
 
@@ -54,8 +55,6 @@ async def _render(
     headers: dict[str, str] | None = None,
 ) -> web.Response:
     if _wants_html(request) and status != 500:
-        from crewup.web.pages import render_page
-
         try:
             response = await render_page(
                 request,

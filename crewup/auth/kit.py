@@ -1,0 +1,36 @@
+"""What the auth rules need besides a connection, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from aiohttp import web
+
+from crewup.auth.keyring import Keyring
+from crewup.auth.passwords import PasswordHasher
+from crewup.auth.tokens import TokenIssuer
+from crewup.core.mail import FolderMailer
+from crewup.core.ratelimit import RateLimiter
+from crewup.core.settings import Settings
+
+
+@dataclass(frozen=True)
+class AuthKit:
+    hasher: PasswordHasher
+    issuer: TokenIssuer
+    limiter: RateLimiter
+    mailer: FolderMailer
+    settings: Settings
+
+    @property
+    def refresh_ttl(self) -> timedelta:
+        return timedelta(days=self.settings.refresh_token_ttl_days)
+
+    def access_token_subject(self, token: str) -> int:
+        """The user id an access token speaks for (Unauthorized if it is not valid)."""
+        return self.issuer.verify(token).user_id
+
+
+AUTH = web.AppKey("auth", AuthKit)
+KEYRING = web.AppKey("keyring", Keyring)

@@ -1,0 +1,83 @@
+"""The units of work the API and the pages share for auth.
+
+Handlers own the unit of work; these are the handler steps both faces run, each opening
+its own short transaction around the database part and doing the slow part (argon2) with
+no connection held.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from crewup.auth import service
+from crewup.auth.kit import AUTH
+from crewup.auth.service import IssuedTokens
+from crewup.users.service import Account
+from crewup.web.appkeys import DB
+from crewup.web.requests import client_address
+
+
+async def enroll(request: web.Request, email: str, password: str, display_name: str) -> Account:
+    """A new account (the pages then sign in with a cookie session)."""
+    kit = request.app[AUTH]
+    await service.limit_registrations(kit, client_address(request))
+    password_hash = await kit.hasher.hash(password)
+    async with request.app[DB].transaction() as conn:
+        return await service.create_account(
+            conn, email=email, password_hash=password_hash, display_name=display_name
+        )
+
+
+async def register(
+    request: web.Request, email: str, password: str, display_name: str
+) -> IssuedTokens:
+    kit = request.app[AUTH]
+    await service.limit_registrations(kit, client_address(request))
+    password_hash = await kit.hasher.hash(password)
+    async with request.app[DB].transaction() as conn:
+        account = await service.create_account(
+            conn, email=email, password_hash=password_hash, display_name=display_name
+        )
+        return await service.issue_tokens(conn, kit, account)
+
+
+async def authenticate(request: web.Request, email: str, password: str) -> Account:
+    kit = request.app[AUTH]
+    await service.limit_logins(kit, client_address(request), email)
+    async with request.app[DB].reading() as conn:
+        account = await service.find_login(conn, email)
+    return await service.check_password(kit, account, password)
+
+
+async def login(request: web.Request, email: str, password: str) -> IssuedTokens:
+    account = await authenticate(request, email, password)
+    async with request.app[DB].transaction() as conn:
+        return await service.issue_tokens(conn, request.app[AUTH], account)
+
+
+async def rotate(request: web.Request, refresh_token: str) -> IssuedTokens:
+    async with request.app[DB].transaction() as conn:
+        rotation = await service.rotate(conn, request.app[AUTH], refresh_token)
+    return rotation.unwrap()  # after the commit: a revoked family stays revoked
+
+
+async def logout(request: web.Request, refresh_token: str) -> None:
+    async with request.app[DB].transaction() as conn:
+        await service.logout(conn, refresh_token)
+
+
+async def request_password_reset(request: web.Request, email: str) -> None:
+    """Looks the same to the caller whether or not the account exists."""
+    kit = request.app[AUTH]
+    if not await service.limit_password_resets(kit, client_address(request), email):
+        return
+    async with request.app[DB].transaction() as conn:
+        reset = await service.start_password_reset(conn, kit, email)
+    if reset is not None:
+        await service.send_reset_mail(kit, reset)
+
+
+async def confirm_password_reset(request: web.Request, token: str, new_password: str) -> None:
+    password_hash = await request.app[AUTH].hasher.hash(new_password)
+    async with request.app[DB].transaction() as conn:
+        await service.confirm_password_reset(conn, token, password_hash)

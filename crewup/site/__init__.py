@@ -1,0 +1,10 @@
+"""Pages that bring several domains together (the home page, a group's page with its posts
+and events). They sit above the domains, so no domain has to import a sibling."""
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    from crewup.site import pages
+
+    app.router.add_routes(pages.routes.table)

@@ -1,0 +1,57 @@
+"""The home page and a group's page: each shows several domains at once."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from crewup.events import service as events
+from crewup.events.access import Event
+from crewup.groups import membership
+from crewup.groups.access import Visibility, load_group
+from crewup.groups.membership import Member
+from crewup.posts import service as posts
+from crewup.posts.service import Post
+from crewup.web.appkeys import DB
+from crewup.web.caller import maybe_caller
+from crewup.web.pages import render_page
+from crewup.web.requests import path_id
+from crewup.web.routes import PageRoutes
+
+routes = PageRoutes()
+
+
+@routes.get("/", name="home")
+async def home(request: web.Request) -> web.Response:
+    return await render_page(request, "home.html", {})
+
+
+@routes.get(r"/groups/{group_id:\d+}", name="group_page")
+async def group_page(request: web.Request) -> web.Response:
+    actor = maybe_caller(request)
+    group_id = path_id(request, "group_id")
+    members: list[Member] = []
+    recent: list[Post] = []
+    upcoming: list[Event] = []
+    requests: list[Member] = []
+    async with request.app[DB].reading() as conn:
+        group = await load_group(conn, group_id, actor)
+        if group.visibility is Visibility.public or group.is_member:
+            members = (await membership.list_members(conn, group_id, actor, limit=50)).items
+            recent = (await posts.list_posts(conn, group_id, actor, limit=20)).items
+            in_group = events.EventFilter(group_id=group_id)
+            upcoming = (await events.list_events(conn, actor, in_group, limit=10)).items
+        if group.is_manager:
+            requests = (await membership.list_requests(conn, group_id, actor, limit=50)).items
+    return await render_page(
+        request,
+        "groups/page.html",
+        {
+            "group": group,
+            "members": members,
+            "posts": recent,
+            "events": upcoming,
+            "requests": requests,
+            "values": {},
+            "errors": {},
+        },
+    )

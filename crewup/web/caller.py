@@ -1,0 +1,103 @@
+"""Who is calling, resolved once per request by middleware from what the route declared.
+
+API routes read `Authorization: Bearer <access JWT>`; pages read the session cookie. The
+token proves identity only: role and ban come from the database on every request (one
+primary-key read), so a ban or promotion applies to the very next request. Handlers ask
+`caller(request)` (their route requires a signed-in caller) or `maybe_caller(request)`.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from crewup.core.errors import DomainError, Forbidden, Unauthorized
+from crewup.core.identity import Actor
+from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, TOKEN_SUBJECT
+from crewup.web.routes import Access, Face, route_spec
+from crewup.web.sessions import session_user_id, sign_out
+
+
+async def _load(request: web.Request, user_id: int) -> Actor | None:
+    async with request.app[DB].reading() as conn:
+        return await request.app[ACTOR_LOADER](conn, user_id)
+
+
+def bearer_token(request: web.Request) -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization header must be 'Bearer <access token>'")
+    return token.strip()
+
+
+async def caller_from_token(request: web.Request, token: str) -> Actor:
+    """A bad token is a 401 even where signing in is optional: never silently anonymous."""
+    actor = await _load(request, request.app[TOKEN_SUBJECT](token))
+    if actor is None:
+        raise Unauthorized("this account no longer exists")
+    if actor.banned:
+        raise Forbidden("this account is banned")
+    return actor
+
+
+async def caller_from_bearer(request: web.Request) -> Actor | None:
+    token = bearer_token(request)
+    return None if token is None else await caller_from_token(request, token)
+
+
+async def caller_from_session(request: web.Request) -> Actor | None:
+    """The signed-in person of this browser; a session of a deleted or banned account ends."""
+    user_id = await session_user_id(request)
+    if user_id is None:
+        return None
+    actor = await _load(request, user_id)
+    if actor is None or actor.banned:
+        await sign_out(request)
+        return None
+    return actor
+
+
+def sign_in_url(request: web.Request) -> str:
+    return str(request.app.router["login"].url_for().with_query(next=request.rel_url.path))
+
+
+@web.middleware
+async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    spec = route_spec(request.match_info.handler)
+    if spec is not None and spec.access is not Access.public:
+        if spec.face is Face.api:
+            actor = await caller_from_bearer(request)
+        else:
+            actor = await caller_from_session(request)
+        if actor is None and spec.access is Access.signed_in:
+            if spec.face is Face.api:
+                raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
+            raise web.HTTPSeeOther(sign_in_url(request))
+        request[CALLER] = actor
+    return await handler(request)
+
+
+def caller(request: web.Request) -> Actor:
+    """The signed-in caller of a route declared `Access.signed_in`."""
+    actor = request.get(CALLER)
+    if actor is None:
+        raise RuntimeError(f"{request.path}: caller() on a route not declared signed_in")
+    return actor
+
+
+def maybe_caller(request: web.Request) -> Actor | None:
+    return request.get(CALLER)
+
+
+async def page_viewer(request: web.Request) -> Actor | None:
+    """For the page layout: the caller if resolved, else the session's person (error pages
+    render outside a declared route); never fails the page."""
+    if CALLER in request:
+        return request[CALLER]
+    try:
+        return await caller_from_session(request)
+    except DomainError:
+        return None
