@@ -29,6 +29,8 @@ test: $(VENV)/.test
 lint: $(VENV)/.test
 	$(BIN)/ruff check crewup cli tests bench migrations
 	$(BIN)/ruff format --check crewup cli tests bench migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.test
 	bash bench/run.sh

@@ -6,8 +6,11 @@ import typer
 from rich.table import Table
 
 from cli.common import console, run, settings, transaction
-from crewup import repair
+from crewup.core import counters as stored_counters
 from crewup.events import service as event_service
+from crewup.events.tables import COUNTERS as EVENT_COUNTERS
+from crewup.groups.tables import COUNTERS as GROUP_COUNTERS
+from crewup.posts.tables import COUNTERS as POST_COUNTERS
 
 app = typer.Typer(help="Repair derived data: counters, waitlists.", no_args_is_help=True)
 
@@ -17,10 +20,12 @@ def counters() -> None:
     """Recompute member, comment and RSVP counts from the rows; print each change."""
     cfg = settings()
 
-    async def work() -> list[repair.CounterFix]:
+    async def work() -> list[stored_counters.CounterFix]:
         async with transaction(cfg) as conn:
             with console.status("recounting..."):
-                return await repair.recount(conn)
+                return await stored_counters.recount(
+                    conn, (*GROUP_COUNTERS, *POST_COUNTERS, *EVENT_COUNTERS)
+                )
 
     fixes = run(work)
     if not fixes:

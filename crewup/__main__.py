@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 import typer
 from aiohttp import web
@@ -37,7 +38,7 @@ def serve(
     from crewup.app import StartupError, create_app
     from crewup.web.observability import JsonAccessLogger, configure_logging
 
-    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    overrides: dict[str, Any] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     try:
         settings = load_settings(**overrides)
     except SettingsError as exc:

@@ -20,8 +20,9 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from crewup import auth, events, groups, posts, site, users
+from crewup.auth.appkeys import AUTH, KEYRING
 from crewup.auth.keyring import keyring_for
-from crewup.auth.kit import AUTH, KEYRING, AuthKit
+from crewup.auth.kit import AuthKit
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
 from crewup.core import migrate

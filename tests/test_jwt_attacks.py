@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from crewup.auth.kit import KEYRING
+from crewup.auth.appkeys import KEYRING
 from tests.conftest import Api
 
 

@@ -3,7 +3,7 @@
 from aiohttp import web
 
 from crewup.auth import web_flows
-from crewup.auth.kit import KEYRING
+from crewup.auth.appkeys import KEYRING
 from crewup.auth.schemas import (
     AcceptedOut,
     LoginIn,

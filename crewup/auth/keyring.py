@@ -90,6 +90,7 @@ class Keyring:
         self._reload()
 
     def _read_fixed(self) -> SigningKey:
+        assert self.fixed_key_file is not None
         try:
             key = serialization.load_pem_private_key(self.fixed_key_file.read_bytes(), None)
         except (OSError, ValueError) as exc:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from aiohttp import web
-
-from crewup.auth.keyring import Keyring
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
 from crewup.core.mail import FolderMailer
@@ -30,7 +27,3 @@ class AuthKit:
     def access_token_subject(self, token: str) -> int:
         """The user id an access token speaks for (Unauthorized if it is not valid)."""
         return self.issuer.verify(token).user_id
-
-
-AUTH = web.AppKey("auth", AuthKit)
-KEYRING = web.AppKey("keyring", Keyring)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from crewup.auth import service
-from crewup.auth.kit import AUTH
+from crewup.auth.appkeys import AUTH
 from crewup.auth.service import IssuedTokens
 from crewup.users.service import Account
 from crewup.web.appkeys import DB

@@ -52,7 +52,10 @@ class Point:
 def distance_expr(
     lat_col: ColumnElement[float], lon_col: ColumnElement[float], origin: Point
 ) -> ColumnElement[float]:
-    return getattr(func, DISTANCE_FUNCTION)(origin.lat, origin.lon, lat_col, lon_col)
+    distance: ColumnElement[float] = getattr(func, DISTANCE_FUNCTION)(
+        origin.lat, origin.lon, lat_col, lon_col
+    )
+    return distance
 
 
 def within_box(

@@ -17,6 +17,7 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
+from pydantic_core import ErrorDetails
 
 ENV_PREFIX = "CREWUP_"
 
@@ -158,7 +159,7 @@ def _env_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     return found
 
 
-def _describe(error: dict[str, Any], origin: dict[str, str]) -> str:
+def _describe(error: ErrorDetails, origin: dict[str, str]) -> str:
     name = str(error["loc"][0]) if error["loc"] else "settings"
     where = origin.get(name, "setting")
     if error["type"] == "extra_forbidden":

@@ -248,6 +248,8 @@ async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user
 
 async def my_result(conn: AsyncConnection, event_id: int, actor: Actor) -> RsvpResult:
     event = await load_event(conn, event_id, actor)
+    if event.my_status is None:
+        raise Conflict("your RSVP changed while we were saving it; try again")
     return RsvpResult(RsvpStatus(event.my_status), event.my_position)
 
 

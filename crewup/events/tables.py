@@ -11,6 +11,7 @@ from sqlalchemy import (
     Text,
 )
 
+from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
 
 events = Table(
@@ -69,4 +70,14 @@ calendar_feeds = Table(
     # The feed URL carries a secret; we keep only its digest.
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+
+COUNTERS = tuple(
+    Counter(events, column, event_participants, "event_id", event_participants.c.status == status)
+    for column, status in (
+        ("going_count", "going"),
+        ("waitlist_count", "waitlisted"),
+        ("interested_count", "interested"),
+    )
 )

@@ -7,7 +7,7 @@ from aiohttp import web
 from crewup.core.errors import Invalid
 from crewup.core.geo import Point
 from crewup.groups import membership, service
-from crewup.groups.access import MemberRole
+from crewup.groups.access import MemberRole, load_group
 from crewup.groups.schemas import (
     GroupIn,
     GroupList,
@@ -64,7 +64,9 @@ async def recommended_groups(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].reading() as conn:
         me = await get_account(conn, actor.id)
-        home = Point(me.home_lat, me.home_lon) if me.home_lat is not None else None
+        home = None
+        if me.home_lat is not None and me.home_lon is not None:
+            home = Point(me.home_lat, me.home_lon)
         found = await service.recommend_groups(conn, actor, me.interests, home, limit=20)
     return json_response(GroupList(items=[GroupOut.of(g) for g in found]))
 
@@ -94,7 +96,7 @@ async def create_group(request: web.Request) -> web.Response:
 async def get_group(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
-        group = await service.load_group(conn, path_id(request, "group_id"), actor)
+        group = await load_group(conn, path_id(request, "group_id"), actor)
     return json_response(GroupOut.of(group))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, literal_column, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
@@ -195,7 +195,7 @@ async def recommend_groups(
     """Public groups I have not joined whose category is one of my interests or whose home
     is within 50 km of mine; those matching both first, then the nearest, then the newest."""
     wanted = [c for c in CATEGORIES if c in {i.lower() for i in interests}]
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     score: Any = literal_column("0")
     if wanted:
         by_interest = groups.c.category.in_(wanted)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Text,
 )
 
+from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
 from crewup.core.text import text_vector
 
@@ -76,3 +77,7 @@ group_invites = Table(
 Index(
     "ix_groups_text", text_vector(groups.c.name, groups.c.description), postgresql_using="gin"
 ).ddl_if(dialect="postgresql")
+
+
+# Kept exact by SQL increments under the group row lock; `fix counters` checks them.
+COUNTERS = (Counter(groups, "member_count", group_members, "group_id"),)

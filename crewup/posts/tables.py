@@ -1,5 +1,6 @@
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
+from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
 
 posts = Table(
@@ -27,3 +28,6 @@ comments = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Index("ix_comments_post_id_id", "post_id", "id"),
 )
+
+
+COUNTERS = (Counter(posts, "comment_count", comments, "post_id"),)
