@@ -1,0 +1,231 @@
+"""Events: who plans them, lifecycle, validation, visibility, nearby and calendar queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from crewup.core import clock
+from tests.support.api import Api, future, make_event, make_group
+
+
+async def test_managers_plan_events_members_cannot(client, api: Api) -> None:
+    owner, member = await api.register("Owner"), await api.register("Member")
+    group = await make_group(client, owner)
+    await client.post(f"/api/v1/groups/{group['id']}/join", headers=member["headers"])
+    event = await make_event(client, owner, group["id"], capacity=10)
+    assert event["status"] == "scheduled" and event["going_count"] == 0
+    assert event["my_rsvp"] is None and event["capacity"] == 10
+    refused = await client.post(
+        "/api/v1/events",
+        headers=member["headers"],
+        json={
+            "group_id": group["id"],
+            "title": "Mine",
+            "location_name": "x",
+            "lat": 1,
+            "lon": 1,
+            "starts_at": future(5),
+            "ends_at": future(6),
+        },
+    )
+    assert refused.status == 403
+    patched = await client.patch(
+        f"/api/v1/events/{event['id']}", json={"title": "New"}, headers=member["headers"]
+    )
+    assert patched.status == 403
+
+
+async def test_validation_errors_name_fields(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    base = {
+        "group_id": group["id"],
+        "title": "Ok",
+        "location_name": "x",
+        "lat": 1,
+        "lon": 1,
+        "starts_at": future(5),
+        "ends_at": future(6),
+    }
+    cases = [
+        ({"lat": 90.5}, "lat"),
+        ({"lon": -180.5}, "lon"),
+        ({"capacity": 0}, "capacity"),
+        ({"ends_at": future(4)}, "body"),
+        ({"starts_at": "tomorrow"}, "starts_at"),
+        ({"starts_at": "2030-01-01T10:00:00"}, "starts_at"),
+        ({"title": ""}, "title"),
+    ]
+    for change, field in cases:
+        resp = await client.post(
+            "/api/v1/events", json={**base, **change}, headers=owner["headers"]
+        )
+        assert resp.status == 422, change
+        assert field in [e["field"] for e in (await resp.json())["errors"]], change
+    past = await client.post(
+        "/api/v1/events",
+        headers=owner["headers"],
+        json={**base, "starts_at": future(-2), "ends_at": future(-1)},
+    )
+    assert past.status == 422
+    assert (await past.json())["errors"][0]["field"] == "starts_at"
+
+
+async def test_private_group_events_are_hidden(client, api: Api) -> None:
+    owner, outsider = await api.register(), await api.register()
+    group = await make_group(client, owner, visibility="private")
+    event = await make_event(client, owner, group["id"])
+    for method, url in [
+        ("GET", f"/api/v1/events/{event['id']}"),
+        ("POST", f"/api/v1/events/{event['id']}/rsvp"),
+        ("GET", f"/api/v1/events/{event['id']}/participants"),
+        ("GET", f"/api/v1/events/{event['id']}/ics"),
+        ("GET", f"/events/{event['id']}"),
+    ]:
+        resp = await client.request(
+            method, url, json={"status": "going"}, headers=outsider["headers"]
+        )
+        assert resp.status == 404, (method, url)
+    listed = await (await client.get("/api/v1/events", headers=outsider["headers"])).json()
+    assert listed["items"] == []
+    mine = await (await client.get("/api/v1/events", headers=owner["headers"])).json()
+    assert [e["id"] for e in mine["items"]] == [event["id"]]
+
+
+async def test_cancel_and_past_refuse_rsvps(client, api: Api, monkeypatch) -> None:
+    owner, guest = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"])
+    url = f"/api/v1/events/{event['id']}"
+    later = await make_event(client, owner, group["id"], title="Later one")
+    cancelled = await client.post(
+        f"{url}/cancel", json={"reason": "storm warning"}, headers=owner["headers"]
+    )
+    assert cancelled.status == 200
+    assert (await cancelled.json())["status"] == "cancelled"
+    refused = await client.post(f"{url}/rsvp", json={"status": "going"}, headers=guest["headers"])
+    assert refused.status == 409 and "cancelled" in (await refused.json())["detail"]
+    again = await client.post(f"{url}/cancel", json={"reason": "x"}, headers=owner["headers"])
+    assert again.status == 409
+    moment = clock.now() + timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    over = await client.post(
+        f"/api/v1/events/{later['id']}/rsvp", json={"status": "going"}, headers=guest["headers"]
+    )
+    assert over.status == 409 and "over" in (await over.json())["detail"]
+    seen = await (await client.get(f"/api/v1/events/{later['id']}")).json()
+    assert seen["status"] == "past"
+
+
+async def test_nearby_orders_by_distance_with_filters(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    hamburg = await make_event(client, owner, group["id"], title="Hamburg", lat=53.55, lon=9.99)
+    potsdam = await make_event(
+        client,
+        owner,
+        group["id"],
+        title="Potsdam",
+        lat=52.39,
+        lon=13.06,
+        starts_at=future(48),
+        ends_at=future(50),
+    )
+    mitte = await make_event(
+        client,
+        owner,
+        group["id"],
+        title="Mitte",
+        lat=52.52,
+        lon=13.40,
+        starts_at=future(72),
+        ends_at=future(73),
+    )
+    near = await (await client.get("/api/v1/events?near=52.52,13.405&radius_km=50")).json()
+    assert [e["title"] for e in near["items"]] == ["Mitte", "Potsdam"]
+    assert near["items"][0]["distance_km"] < 1 and 25 < near["items"][1]["distance_km"] < 30
+    soonest = await (await client.get("/api/v1/events")).json()
+    assert [e["id"] for e in soonest["items"]] == [hamburg["id"], potsdam["id"], mitte["id"]]
+    page = await (await client.get("/api/v1/events?limit=2")).json()
+    rest = await (await client.get(f"/api/v1/events?limit=2&cursor={page['next_cursor']}")).json()
+    assert [e["id"] for e in page["items"] + rest["items"]] == [e["id"] for e in soonest["items"]]
+    window = await (await client.get(f"/api/v1/events?from={future(40)}&to={future(60)}")).json()
+    assert [e["title"] for e in window["items"]] == ["Potsdam"]
+    by_text = await (await client.get("/api/v1/events?q=hamb")).json()
+    assert [e["title"] for e in by_text["items"]] == ["Hamburg"]
+    by_group = await (await client.get(f"/api/v1/events?group_id={group['id']}")).json()
+    assert len(by_group["items"]) == 3
+
+
+async def test_nearby_is_not_date_first_then_distance(client, api: Api) -> None:
+    """30 soon events far away must not hide one later event close by."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    for i in range(30):
+        await make_event(
+            client,
+            owner,
+            group["id"],
+            title=f"Far {i}",
+            lat=40.0,
+            lon=-3.7,
+            starts_at=future(1 + i),
+            ends_at=future(2 + i),
+        )
+    await make_event(
+        client,
+        owner,
+        group["id"],
+        title="Close",
+        lat=52.52,
+        lon=13.40,
+        starts_at=future(500),
+        ends_at=future(501),
+    )
+    near = await (await client.get("/api/v1/events?near=52.52,13.405&radius_km=10")).json()
+    assert [e["title"] for e in near["items"]] == ["Close"]
+
+
+async def test_bad_query_parameters(client) -> None:
+    for query in (
+        "near=91,0",
+        "near=0,181",
+        "near=x",
+        "near=1,1&radius_km=501",
+        "radius_km=3",
+        "from=yesterday",
+        "limit=500",
+        "group_id=0",
+    ):
+        resp = await client.get(f"/api/v1/events?{query}")
+        assert resp.status == 422, query
+    assert (await client.get("/api/v1/events?cursor=!!")).status == 400
+
+
+async def test_my_calendar(client, api: Api) -> None:
+    owner, me = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    going = await make_event(client, owner, group["id"], title="Going")
+    interested = await make_event(client, owner, group["id"], title="Maybe")
+    await make_event(client, owner, group["id"], title="Not mine")
+    await client.post(
+        f"/api/v1/events/{going['id']}/rsvp", json={"status": "going"}, headers=me["headers"]
+    )
+    await client.post(
+        f"/api/v1/events/{interested['id']}/rsvp",
+        json={"status": "interested"},
+        headers=me["headers"],
+    )
+    cal = await (
+        await client.get(
+            f"/api/v1/calendar?from={future(-1)}&to={future(100)}", headers=me["headers"]
+        )
+    ).json()
+    assert {e["title"]: e["my_rsvp"]["status"] for e in cal["items"]} == {
+        "Going": "going",
+        "Maybe": "interested",
+    }
+    bad = await client.get(
+        f"/api/v1/calendar?from={future(10)}&to={future(1)}", headers=me["headers"]
+    )
+    assert bad.status == 422

@@ -1,0 +1,187 @@
+"""Joining, leaving, requests, invites, roles: who may do what to whom."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support.api import Api, make_group
+
+
+async def test_public_join_is_immediate_and_idempotent(client, api: Api) -> None:
+    ann, bob = await api.register(), await api.register()
+    group = await make_group(client, ann)
+    url = f"/api/v1/groups/{group['id']}"
+    for _ in range(2):
+        resp = await client.post(f"{url}/join", headers=bob["headers"])
+        assert resp.status == 200
+        assert await resp.json() == {"status": "member"}
+    seen = await (await client.get(url, headers=bob["headers"])).json()
+    assert seen["member_count"] == 2 and seen["my_role"] == "member"
+
+
+async def test_private_join_waits_for_approval(client, api: Api) -> None:
+    ann, bob, cat = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, ann, visibility="private")
+    url = f"/api/v1/groups/{group['id']}"
+    resp = await client.post(f"{url}/join", headers=bob["headers"])
+    assert resp.status == 202 and await resp.json() == {"status": "pending"}
+    assert (await (await client.get(url, headers=bob["headers"])).json())["my_role"] == "pending"
+    assert (await client.get(f"{url}/members", headers=bob["headers"])).status == 404
+    await client.post(f"{url}/join", headers=cat["headers"])
+    pending = await (await client.get(f"{url}/requests", headers=ann["headers"])).json()
+    assert {p["user_id"] for p in pending["items"]} == {bob["user"]["id"], cat["user"]["id"]}
+    # Bob knows the group exists (he asked to join): not allowed, rather than hidden.
+    assert (await client.get(f"{url}/requests", headers=bob["headers"])).status == 403
+    ok = await client.post(f"{url}/requests/{bob['user']['id']}/approve", headers=ann["headers"])
+    assert ok.status == 204
+    no = await client.post(f"{url}/requests/{cat['user']['id']}/decline", headers=ann["headers"])
+    assert no.status == 204
+    assert (await (await client.get(url, headers=bob["headers"])).json())["my_role"] == "member"
+    assert (await client.get(url, headers=cat["headers"])).status == 404
+    again = await client.post(f"{url}/requests/{cat['user']['id']}/approve", headers=ann["headers"])
+    assert again.status == 404
+
+
+async def test_invite_lets_the_invitee_into_a_private_group(client, api: Api) -> None:
+    ann, bob, eve = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, ann, visibility="private")
+    url = f"/api/v1/groups/{group['id']}"
+    sent = await client.post(
+        f"{url}/invites", json={"user_id": bob["user"]["id"]}, headers=ann["headers"]
+    )
+    assert sent.status == 201
+    invites = await (await client.get("/api/v1/users/me/invites", headers=bob["headers"])).json()
+    assert [g["id"] for g in invites["items"]] == [group["id"]]
+    assert invites["items"][0]["invited"] is True
+    joined = await client.post(f"{url}/join", headers=bob["headers"])
+    assert joined.status == 200 and (await joined.json())["status"] == "member"
+    assert (await (await client.get("/api/v1/users/me/invites", headers=bob["headers"])).json())[
+        "items"
+    ] == []
+    # A member who is not an admin cannot invite; an outsider cannot even see the group.
+    member_invite = await client.post(
+        f"{url}/invites", json={"user_id": eve["user"]["id"]}, headers=bob["headers"]
+    )
+    assert member_invite.status == 403
+    dup = await client.post(
+        f"{url}/invites", json={"user_id": bob["user"]["id"]}, headers=ann["headers"]
+    )
+    assert dup.status == 409
+    nobody = await client.post(f"{url}/invites", json={"user_id": 999999}, headers=ann["headers"])
+    assert nobody.status == 404
+
+
+async def test_invite_can_be_declined(client, api: Api) -> None:
+    ann, bob = await api.register(), await api.register()
+    group = await make_group(client, ann, visibility="private")
+    url = f"/api/v1/groups/{group['id']}"
+    await client.post(f"{url}/invites", json={"user_id": bob["user"]["id"]}, headers=ann["headers"])
+    declined = await client.delete(f"{url}/invites/{bob['user']['id']}", headers=bob["headers"])
+    assert declined.status == 204
+    assert (await client.post(f"{url}/join", headers=bob["headers"])).status == 202
+
+
+async def test_owner_must_hand_over_before_leaving(client, api: Api) -> None:
+    ann, bob = await api.register(), await api.register()
+    group = await make_group(client, ann)
+    url = f"/api/v1/groups/{group['id']}"
+    resp = await client.post(f"{url}/leave", headers=ann["headers"])
+    assert resp.status == 409
+    assert "hand ownership" in (await resp.json())["detail"]
+    not_member = await client.post(
+        f"{url}/owner", json={"user_id": bob["user"]["id"]}, headers=ann["headers"]
+    )
+    assert not_member.status == 409
+    await client.post(f"{url}/join", headers=bob["headers"])
+    by_bob = await client.post(
+        f"{url}/owner", json={"user_id": bob["user"]["id"]}, headers=bob["headers"]
+    )
+    assert by_bob.status == 403
+    handed = await client.post(
+        f"{url}/owner", json={"user_id": bob["user"]["id"]}, headers=ann["headers"]
+    )
+    assert handed.status == 200
+    assert (await handed.json())["owner_id"] == bob["user"]["id"]
+    assert (await client.post(f"{url}/leave", headers=ann["headers"])).status == 204
+    after = await (await client.get(url)).json()
+    assert after["member_count"] == 1
+
+
+async def test_role_rules(client, api: Api) -> None:
+    owner, adm1, adm2, mem = [await api.register(n) for n in ("O", "A1", "A2", "M")]
+    group = await make_group(client, owner)
+    url = f"/api/v1/groups/{group['id']}"
+    for person in (adm1, adm2, mem):
+        await client.post(f"{url}/join", headers=person["headers"])
+    for admin in (adm1, adm2):
+        r = await client.patch(
+            f"{url}/members/{admin['user']['id']}", json={"role": "admin"}, headers=owner["headers"]
+        )
+        assert r.status == 200 and (await r.json())["role"] == "admin"
+
+    async def patch(actor, target, role):
+        return (
+            await client.patch(
+                f"{url}/members/{target['user']['id']}",
+                json={"role": role},
+                headers=actor["headers"],
+            )
+        ).status
+
+    async def remove(actor, target):
+        return (
+            await client.delete(f"{url}/members/{target['user']['id']}", headers=actor["headers"])
+        ).status
+
+    assert await patch(adm1, owner, "member") == 409  # nobody demotes the owner
+    assert await patch(adm1, adm2, "member") == 403  # an admin cannot demote an admin
+    assert await patch(mem, adm1, "member") == 403  # members manage nobody
+    assert await patch(adm1, mem, "owner") == 422  # ownership is a transfer, not a role
+    assert await remove(adm1, owner) == 409  # nobody removes the owner
+    assert await remove(adm1, adm2) == 403
+    assert await remove(adm1, mem) == 204
+    assert await remove(owner, adm2) == 204
+    assert await remove(owner, mem) == 404  # already gone
+    count = (await (await client.get(url)).json())["member_count"]
+    assert count == 2
+
+
+async def test_a_full_group_answers_409(client, api: Api) -> None:
+    ann, bob, cat = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, ann, max_members=2)
+    url = f"/api/v1/groups/{group['id']}"
+    assert (await client.post(f"{url}/join", headers=bob["headers"])).status == 200
+    full = await client.post(f"{url}/join", headers=cat["headers"])
+    assert full.status == 409
+    assert "full" in (await full.json())["detail"]
+
+
+async def test_fifty_concurrent_joins_into_ten_seats(client, api: Api) -> None:
+    ann = await api.register()
+    group = await make_group(client, ann, max_members=10)
+    people = [await api.register() for _ in range(50)]
+    url = f"/api/v1/groups/{group['id']}/join"
+    answers = await asyncio.gather(*(client.post(url, headers=p["headers"]) for p in people))
+    statuses = [a.status for a in answers]
+    assert statuses.count(200) == 9  # the owner holds the tenth seat
+    assert statuses.count(409) == 41
+    members = await (await client.get(f"/api/v1/groups/{group['id']}/members?limit=100")).json()
+    assert len(members["items"]) == 10
+    assert (await (await client.get(f"/api/v1/groups/{group['id']}")).json())["member_count"] == 10
+
+
+async def test_concurrent_joins_and_leaves_keep_the_counter_exact(client, api: Api) -> None:
+    ann = await api.register()
+    group = await make_group(client, ann)
+    url = f"/api/v1/groups/{group['id']}"
+    stayers = [await api.register() for _ in range(10)]
+    leavers = [await api.register() for _ in range(10)]
+    for person in leavers:
+        await client.post(f"{url}/join", headers=person["headers"])
+    await asyncio.gather(
+        *(client.post(f"{url}/join", headers=p["headers"]) for p in stayers),
+        *(client.post(f"{url}/leave", headers=p["headers"]) for p in leavers),
+    )
+    group_now = await (await client.get(url)).json()
+    members = await (await client.get(f"{url}/members?limit=100")).json()
+    assert group_now["member_count"] == len(members["items"]) == 11

@@ -1,0 +1,215 @@
+"""RSVP: exact capacity under any concurrency, and a waitlist promoted in arrival order."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.support.api import Api, event_state, future, make_event, make_group, participants, rsvp
+
+
+async def test_going_interested_and_waitlist(client, api: Api) -> None:
+    owner = await api.register()
+    a, b, c, d = [await api.register(n) for n in "ABCD"]
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=2)
+    assert await rsvp(client, event, a) == (200, {"status": "going", "waitlist_position": None})
+    assert (await rsvp(client, event, d, "interested"))[1]["status"] == "interested"
+    assert (await rsvp(client, event, b))[1]["status"] == "going"
+    assert await rsvp(client, event, c) == (200, {"status": "waitlisted", "waitlist_position": 1})
+    assert await rsvp(client, event, d) == (200, {"status": "waitlisted", "waitlist_position": 2})
+    # Pressing "going" again changes nothing, and keeps my place.
+    assert await rsvp(client, event, c) == (200, {"status": "waitlisted", "waitlist_position": 1})
+    now = await event_state(client, event)
+    assert (now["going_count"], now["waitlist_count"], now["interested_count"]) == (2, 2, 0)
+    seen = await (await client.get(f"/api/v1/events/{event['id']}", headers=d["headers"])).json()
+    assert seen["my_rsvp"] == {"status": "waitlisted", "waitlist_position": 2}
+    people = await participants(client, event)
+    assert [p["display_name"] for p in people["waitlisted"]["items"]] == ["C", "D"]
+    assert [p["waitlist_position"] for p in people["waitlisted"]["items"]] == [1, 2]
+
+
+async def test_cancellations_promote_in_arrival_order(client, api: Api) -> None:
+    owner = await api.register()
+    people = [await api.register(f"P{i}") for i in range(6)]
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=2)
+    for person in people:
+        await rsvp(client, event, person)
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    assert (await client.delete(url, headers=people[0]["headers"])).status == 204
+    going = [p["display_name"] for p in (await participants(client, event, "going"))["items"]]
+    assert sorted(going) == ["P1", "P2"]
+    # A waitlisted person leaving closes the gap: positions stay 1..n.
+    await client.delete(url, headers=people[4]["headers"])
+    waiting = (await participants(client, event, "waitlisted"))["items"]
+    assert [(p["display_name"], p["waitlist_position"]) for p in waiting] == [("P3", 1), ("P5", 2)]
+    # Switching from going to interested also frees the seat for the head of the line.
+    assert (await rsvp(client, event, people[1], "interested"))[1]["status"] == "interested"
+    going = [p["display_name"] for p in (await participants(client, event, "going"))["items"]]
+    assert sorted(going) == ["P2", "P3"]
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"], final["interested_count"]) == (2, 1, 1)
+
+
+async def test_capacity_changes(client, api: Api) -> None:
+    owner = await api.register()
+    people = [await api.register() for _ in range(5)]
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=2)
+    for person in people:
+        await rsvp(client, event, person)
+    url = f"/api/v1/events/{event['id']}"
+    raised = await client.patch(url, json={"capacity": 4}, headers=owner["headers"])
+    body = await raised.json()
+    assert (body["going_count"], body["waitlist_count"]) == (4, 1)
+    promoted = (await participants(client, event, "going"))["items"]
+    assert {p["user_id"] for p in promoted} == {p["user"]["id"] for p in people[:4]}
+    lowered = await client.patch(url, json={"capacity": 3}, headers=owner["headers"])
+    assert lowered.status == 409
+    assert (await lowered.json())["errors"][0]["field"] == "capacity"
+    unlimited = await client.patch(url, json={"capacity": None}, headers=owner["headers"])
+    assert (await unlimited.json())["waitlist_count"] == 0
+
+
+async def test_three_hundred_concurrent_going_on_twenty_seats(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=20)
+    people = await asyncio.gather(*(api.register() for _ in range(300)))
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"}, headers=p["headers"]
+            )
+            for p in people
+        )
+    )
+    assert [a.status for a in answers].count(200) == 300  # and so no 5xx at all
+    results = [await a.json() for a in answers]
+    going = [r for r in results if r["status"] == "going"]
+    waiting = sorted(r["waitlist_position"] for r in results if r["status"] == "waitlisted")
+    assert len(going) == 20
+    assert waiting == list(range(1, 281))  # no gaps, no duplicates
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (20, 280)
+    listed = await participants(client, event, "going")
+    assert len(listed["items"]) == 20
+
+
+async def test_concurrent_cancellations_promote_exactly(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=10)
+    people = [await api.register() for _ in range(30)]
+    for person in people:
+        await rsvp(client, event, person)
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    await asyncio.gather(*(client.delete(url, headers=p["headers"]) for p in people[:10]))
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (10, 10)
+    going = {p["user_id"] for p in (await participants(client, event, "going"))["items"]}
+    assert going == {p["user"]["id"] for p in people[10:20]}  # the next ten, in order
+
+
+async def test_participant_pages(client, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=1)
+    for _ in range(5):
+        await rsvp(client, event, await api.register())
+    first = await participants(client, event, "waitlisted")
+    assert len(first["items"]) == 4
+    base = f"/api/v1/events/{event['id']}/participants?status=waitlisted&limit=3"
+    page = await (await client.get(base)).json()
+    rest = await (await client.get(f"{base}&cursor={page['waitlisted']['next_cursor']}")).json()
+    positions = [
+        p["waitlist_position"] for p in page["waitlisted"]["items"] + rest["waitlisted"]["items"]
+    ]
+    assert positions == [1, 2, 3, 4]
+    assert (await client.get(f"/api/v1/events/{event['id']}/participants?cursor=x")).status == 422
+
+
+async def test_a_deleted_account_gives_its_seat_to_the_next_in_line(client, api: Api) -> None:
+    owner, leaver, waiting = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=1)
+    await rsvp(client, event, leaver)
+    await rsvp(client, event, waiting)
+    assert (await client.delete("/api/v1/users/me", headers=leaver["headers"])).status == 204
+    going = (await participants(client, event, "going"))["items"]
+    assert [p["user_id"] for p in going] == [waiting["user"]["id"]]
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (1, 0)
+
+
+async def test_a_rush_with_double_presses_and_second_thoughts_stays_consistent(
+    client, api: Api
+) -> None:
+    """First RSVPs, people pressing twice at once, people leaving and people switching to
+    'interested', all at the same moment: the counters must still match the lists, nobody
+    may wait while a seat is free, and the line must have no gaps."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=8)
+    early = [await api.register() for _ in range(12)]
+    for person in early:
+        await rsvp(client, event, person)
+    rush = [await api.register() for _ in range(30)]
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    answers = await asyncio.gather(
+        *(rsvp(client, event, p) for p in rush),
+        *(rsvp(client, event, p) for p in rush[:10]),  # the same people, pressing twice
+        *(rsvp(client, event, p, "interested") for p in rush[25:]),
+        *(client.delete(url, headers=p["headers"]) for p in early[:4]),
+        *(rsvp(client, event, p, "interested") for p in early[8:10]),
+    )
+    assert all((a[0] if isinstance(a, tuple) else a.status) in (200, 204) for a in answers), answers
+    final = await event_state(client, event)
+    lists = await participants(client, event)
+    going = lists["going"]["items"]
+    waiting = lists["waitlisted"]["items"]
+    interested = lists["interested"]["items"]
+    assert final["going_count"] == len(going) == 8  # more people than seats: all seats taken
+    assert final["waitlist_count"] == len(waiting)
+    assert final["interested_count"] == len(interested)
+    assert [p["waitlist_position"] for p in waiting] == list(range(1, len(waiting) + 1))
+    everyone = [p["user_id"] for p in going + waiting + interested]
+    assert len(everyone) == len(set(everyone))  # one RSVP per person, however often pressed
+    left = {p["user"]["id"] for p in early[:4]}
+    assert not left & set(everyone)
+    # 12 early + 30 rushing - 4 who left: each of them holds exactly one RSVP.
+    assert len(everyone) == 38
+
+
+async def test_leaving_a_private_group_gives_up_its_upcoming_seats(client, api: Api) -> None:
+    owner, ann, bob = await api.register("Owner"), await api.register("Ann"), await api.register()
+    crew = await make_group(client, owner, visibility="private")
+    url = f"/api/v1/groups/{crew['id']}"
+    for person in (ann, bob):
+        await client.post(f"{url}/join", headers=person["headers"])
+        approve = f"{url}/requests/{person['user']['id']}/approve"
+        await client.post(approve, headers=owner["headers"])
+    event = await make_event(client, owner, crew["id"], capacity=1)
+    assert (await rsvp(client, event, ann))[1]["status"] == "going"
+    assert (await rsvp(client, event, bob))[1]["status"] == "waitlisted"
+    assert (await client.post(f"{url}/leave", headers=ann["headers"])).status == 204
+    # Ann can no longer see the event; her seat went to Bob, next in line.
+    seen = await client.get(f"/api/v1/events/{event['id']}", headers=bob["headers"])
+    body = await seen.json()
+    assert body["my_rsvp"] == {"status": "going", "waitlist_position": None}
+    assert (body["going_count"], body["waitlist_count"]) == (1, 0)
+    mine = await client.get(
+        f"/api/v1/calendar?from={future(-1)}&to={future(100)}",
+        headers=ann["headers"],
+    )
+    assert (await mine.json())["items"] == []
+
+
+async def test_leaving_a_public_group_keeps_the_seat(client, api: Api) -> None:
+    owner, ann = await api.register(), await api.register()
+    crew = await make_group(client, owner)
+    await client.post(f"/api/v1/groups/{crew['id']}/join", headers=ann["headers"])
+    event = await make_event(client, owner, crew["id"], capacity=1)
+    await rsvp(client, event, ann)
+    await client.post(f"/api/v1/groups/{crew['id']}/leave", headers=ann["headers"])
+    assert (await event_state(client, event))["going_count"] == 1  # public events stay open to all

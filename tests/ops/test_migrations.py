@@ -1,0 +1,79 @@
+"""Migrations go up and down on both engines, and match the tables the code declares."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from crewup.core.migrate import include_name
+from crewup.core.settings import Settings
+from crewup.tables import metadata
+from tests.support.cli import admin_cli
+from tests.support.databases import pg_admin, pg_url
+
+
+@pytest.fixture
+async def empty_database(stack, tmp_path):
+    if not stack.is_services:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"crewup_t_{uuid.uuid4().hex[:8]}_empty"
+    await pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield pg_url(name)
+    finally:
+        await pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def table_names(settings: Settings) -> set[str]:
+    engine = create_async_engine(settings.effective_database_url)
+    try:
+        async with engine.connect() as conn:
+            return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_downgrade_upgrade(empty_database, tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=empty_database)
+    up = await admin_cli(settings, "db", "upgrade")
+    assert up.exit_code == 0, up.output
+    assert {"users", "refresh_tokens", "password_reset_tokens"} <= await table_names(settings)
+    down = await admin_cli(settings, "db", "downgrade", "base")
+    assert down.exit_code == 0, down.output
+    assert await table_names(settings) <= {"alembic_version"}
+    behind = await admin_cli(settings, "db", "current")
+    assert behind.exit_code == 1
+    again = await admin_cli(settings, "db", "upgrade")
+    assert again.exit_code == 0
+    assert (await admin_cli(settings, "db", "current")).exit_code == 0
+
+
+async def test_migrations_match_the_declared_tables(settings) -> None:
+    engine = create_async_engine(settings.effective_database_url)
+    try:
+        async with engine.connect() as conn:
+            diff = await conn.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(c, opts={"include_name": include_name}),
+                    metadata,
+                )
+            )
+    finally:
+        await engine.dispose()
+    assert diff == []
+
+
+async def test_server_refuses_to_start_on_an_old_schema(
+    empty_database, tmp_path, aiohttp_client
+) -> None:
+    from crewup.app import StartupError, create_app
+
+    settings = Settings(data_dir=tmp_path, database_url=empty_database)
+    with pytest.raises(StartupError, match="crewup-admin db upgrade"):
+        await aiohttp_client(create_app(settings))

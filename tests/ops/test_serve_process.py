@@ -1,0 +1,77 @@
+"""`crewup serve` as a real process: it serves, and SIGTERM shuts it down gracefully."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+
+import aiohttp
+
+from tests.support.cli import cli_env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def wait_until_up(url: str, proc) -> None:
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            if proc.returncode is not None:
+                raise AssertionError("server exited early")
+            try:
+                async with http.get(url) as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("server did not come up")
+
+
+async def test_serve_answers_and_stops_cleanly_on_sigterm(settings) -> None:
+    port = free_port()
+    env = {**os.environ, **cli_env(settings), "CREWUP_PORT": str(port)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "crewup",
+        "serve",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await wait_until_up(f"{base}/healthz", proc)
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{base}/login") as resp:
+                assert resp.status == 200
+                assert "Sign in" in await resp.text()
+            # A slow request (argon2 hashing) is in flight when SIGTERM arrives.
+            register = asyncio.create_task(
+                http.post(
+                    f"{base}/api/v1/auth/register",
+                    json={
+                        "email": "late@example.com",
+                        "password": "0123456789abc",
+                        "display_name": "Late",
+                    },
+                )
+            )
+            await asyncio.sleep(0.02)
+            proc.send_signal(signal.SIGTERM)
+            resp = await register
+            assert resp.status == 201
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, err.decode()[-2000:]
+        assert b'"path": "/login"' in err  # JSON access log line
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()

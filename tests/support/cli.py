@@ -1,0 +1,34 @@
+"""Running crewup-admin against a test's installation."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from crewup.core.settings import Settings
+from tests.support.app import SECRET_KEY
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """The environment that points crewup-admin at this test's installation."""
+    env = {
+        "CREWUP_DATA_DIR": str(settings.data_dir),
+        "CREWUP_SECRET_KEY": SECRET_KEY,
+        "CREWUP_ARGON2_TIME_COST": "1",
+        "CREWUP_ARGON2_MEMORY_KIB": "1024",
+        "COLUMNS": "200",  # rich wraps tables to the terminal; keep rows whole
+    }
+    if settings.database_url:
+        env["CREWUP_DATABASE_URL"] = settings.database_url
+    return env
+
+
+async def admin_cli(settings: Settings, *args: str, input: str | None = None) -> Any:
+    """crewup-admin through Typer's runner, in a thread: it runs an event loop of its own."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    return await asyncio.to_thread(
+        CliRunner().invoke, app, list(args), env=cli_env(settings), input=input
+    )
