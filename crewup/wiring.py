@@ -17,7 +17,7 @@ from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.settings import Settings
 from crewup.events import subscribers as events
 from crewup.groups import subscribers as groups
-from crewup.groups.domain_events import MemberLeft
+from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
 from crewup.users.domain_events import UserBanned, UserDeleted
 
 log = logging.getLogger("crewup.domain")
@@ -34,6 +34,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserDeleted, auth.end_sessions_of_deleted)
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
+    dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
     dispatcher.after_commit_every(_log_committed)
     return dispatcher
 

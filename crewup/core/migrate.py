@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 # Expression indexes Alembic cannot compare; their migrations create them by hand.
-HAND_MANAGED_INDEXES = frozenset({"ix_groups_text"})
+HAND_MANAGED_INDEXES = frozenset({"ix_groups_text", "ix_events_text"})
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:

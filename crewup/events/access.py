@@ -168,28 +168,3 @@ async def visible_state(conn: AsyncConnection, event_id: int, actor: Actor | Non
     if found is None:
         raise NotFound(f"event {event_id} not found")
     return found
-
-
-async def lock_event(conn: AsyncConnection, event_id: int, user_id: int | None = None) -> Any:
-    """Serialise seat changes on one event: a row lock on PostgreSQL (SQLite has one
-    writer). Returns what seat decisions need, read under that lock, in one statement:
-    capacity, going_count, status, ends_at, and `user_id`'s current RSVP status."""
-    mine = (
-        select(event_participants.c.status)
-        .where(
-            event_participants.c.event_id == events.c.id,
-            event_participants.c.user_id == (user_id if user_id is not None else -1),
-        )
-        .scalar_subquery()
-        .label("my_status")
-    )
-    found = (
-        await conn.execute(
-            select(events.c.capacity, events.c.going_count, events.c.status, events.c.ends_at, mine)
-            .where(events.c.id == event_id)
-            .with_for_update(of=events)
-        )
-    ).first()
-    if found is None:
-        raise NotFound(f"event {event_id} not found")
-    return found

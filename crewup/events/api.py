@@ -10,6 +10,7 @@ from crewup.core import clock
 from crewup.core.errors import Invalid, NotFound
 from crewup.core.identity import Actor
 from crewup.events import ics, rsvp, service
+from crewup.events import participants as participants_of
 from crewup.events.access import RsvpStatus, load_event
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import (
@@ -189,7 +190,7 @@ async def participants(request: web.Request) -> web.Response:
     pages = {s.value: ParticipantPage(items=[], next_cursor=None) for s in RsvpStatus}
     async with request.app[DB].reading() as conn:
         for status in wanted:
-            page = await rsvp.list_participants(
+            page = await participants_of.list_participants(
                 conn,
                 path_id(request, "event_id"),
                 actor,

@@ -1,16 +1,27 @@
 """A person's first RSVP to an event, decided inside PostgreSQL by one statement.
 
-The general path (rsvp.py) takes the event's row lock in a transaction and makes several
-round trips while holding it; when 2,000 people press "going" at once, that queue sets
-the pace. A first RSVP needs nothing read beforehand, so on PostgreSQL it is a
-conditional `UPDATE events ... RETURNING` feeding the participant INSERT in the same
-statement, committed on its own: the row lock lives only while PostgreSQL runs it. Under
-READ COMMITTED a concurrent update makes PostgreSQL re-check the condition against the
-newest row version, so `going` still never passes capacity (and a CHECK constraint
-stands behind that).
+The general path (rsvp.py) takes locks and makes several round trips; when 2,000 people
+press "going" at once, the queue on the event's lock sets the pace. A first RSVP needs
+nothing read beforehand, so on PostgreSQL it is a conditional `UPDATE events ...
+RETURNING` feeding the participant INSERT in the same statement, committed on its own:
+the event's row lock lives only while PostgreSQL runs it.
 
-Anything else (an RSVP already there, a closed or hidden event, a seat freed between the
-two tries, the person racing themselves) answers None, and the general path decides,
+It decides exactly what the general path would (seats.py explains the locks):
+- seats: when the statement waits for the event's lock, PostgreSQL re-checks the
+  conditions against the newest row (READ COMMITTED), so `going` never passes capacity
+  (a CHECK constraint stands behind that);
+- the person's own account is share-locked in an InitPlan, before the event row: a
+  deletion or ban in flight finishes first and the statement finds no live account, or
+  waits for this RSVP and then gives the seat back;
+- their membership row (what lets them see a private group's event) is share-locked
+  the same way, so a leave cannot pass this RSVP unnoticed;
+- "the group is public" is read with the statement's snapshot, which a lock wait does
+  not renew; a group turning private bumps the event's `audience_version`, so a
+  statement that began before that commit finds the version changed and decides nothing;
+- two presses by the same person collide on the participant's primary key.
+
+Whenever it decides nothing (an RSVP already there, a closed or hidden event, a changed
+audience, the person racing themselves) it answers None and the general path decides,
 explaining itself with the right error.
 
 This is the one named exception to the transaction rule (handlers own the unit of work,
@@ -33,6 +44,7 @@ from crewup.events.access import EventStatus, RsvpStatus
 from crewup.events.rsvp import RsvpResult, rsvp
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
+from crewup.users.tables import users
 
 _EVENT = bindparam("event_id", type_=Integer)
 _USER = bindparam("user_id", type_=Integer)
@@ -46,7 +58,22 @@ _PUBLIC = (
 _MEMBER = (
     select(group_members.c.user_id)
     .where(group_members.c.group_id == events.c.group_id, group_members.c.user_id == _USER)
+    .with_for_update(read=True)
     .exists()
+)
+_LIVE_ACCOUNT = (
+    select(users.c.id)
+    .where(
+        users.c.id == _USER,
+        users.c.deleted_at.is_(None),
+        or_(users.c.banned_at.is_(None), users.c.ban_expires_at <= _NOW),
+    )
+    .with_for_update(read=True)
+    .exists()
+)
+_events_then = events.alias("events_then")
+_AUDIENCE_THEN = (
+    select(_events_then.c.audience_version).where(_events_then.c.id == _EVENT).scalar_subquery()
 )
 _ALREADY = (
     select(event_participants.c.user_id)
@@ -55,8 +82,10 @@ _ALREADY = (
 )
 _OPEN_VISIBLE_AND_NEW = and_(
     events.c.id == _EVENT,
+    _LIVE_ACCOUNT,
     events.c.status == EventStatus.scheduled.value,
     events.c.ends_at > _NOW,
+    events.c.audience_version == _AUDIENCE_THEN,
     or_(_PUBLIC, _MEMBER),
     ~_ALREADY,
 )

@@ -9,7 +9,7 @@ from aiohttp import web
 from crewup.core.db import Database
 from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
-from crewup.events import rsvp, service
+from crewup.events import participants, rsvp, service
 from crewup.events.access import Event, RsvpStatus, load_event
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
@@ -87,10 +87,10 @@ async def event_page(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, event_id, actor)
-        going = await rsvp.list_participants(
+        going = await participants.list_participants(
             conn, event_id, actor, status=RsvpStatus.going, limit=200
         )
-        waiting = await rsvp.list_participants(
+        waiting = await participants.list_participants(
             conn, event_id, actor, status=RsvpStatus.waitlisted, limit=200
         )
     return await render_page(

@@ -7,7 +7,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from crewup.core.paging import Limit
 from crewup.events.access import Event
-from crewup.events.rsvp import Participant, RsvpResult
+from crewup.events.participants import Participant
+from crewup.events.rsvp import RsvpResult
 from crewup.events.service import EventFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.schemas import InputModel, UtcTimestamp

@@ -24,11 +24,11 @@ from crewup.events.access import (
     event_from_row,
     event_query,
     load_event,
-    lock_event,
     viewer_rsvp,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
+from crewup.events.seats import lock_event
 from crewup.events.tables import event_participants, events
 from crewup.groups.access import load_group_for_managers
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.events.rsvp import release_all_rsvps, release_private_group_rsvps
-from crewup.groups.domain_events import MemberLeft
+from crewup.events.rsvp import release_all_rsvps, release_outsiders, release_private_group_rsvps
+from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
 from crewup.users.domain_events import UserDeleted
 
 
@@ -17,3 +17,8 @@ async def free_seats_of_private_leaver(conn: AsyncConnection, event: MemberLeft)
 
 async def free_seats_of_deleted(conn: AsyncConnection, event: UserDeleted) -> None:
     await release_all_rsvps(conn, event.user_id)
+
+
+async def free_seats_of_outsiders(conn: AsyncConnection, event: GroupMadePrivate) -> None:
+    """A public group turned private: non-members can no longer see its events."""
+    await release_outsiders(conn, event.group_id)

@@ -13,6 +13,7 @@ from sqlalchemy import (
 
 from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
+from crewup.core.text import text_vector
 
 events = Table(
     "events",
@@ -37,6 +38,8 @@ events = Table(
     Column("interested_count", Integer, nullable=False, server_default="0"),
     # Hands out arrival numbers for the waitlist: first come, first promoted.
     Column("waitlist_seq", Integer, nullable=False, server_default="0"),
+    # Bumped when who may see the event narrows (its group turns private); see seats.py.
+    Column("audience_version", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -47,6 +50,11 @@ events = Table(
     Index("ix_events_lat_lon", "lat", "lon"),
     Index("ix_events_group_id_starts_at", "group_id", "starts_at"),
 )
+
+# Word search over title and place on PostgreSQL (core.text builds the same expression).
+Index(
+    "ix_events_text", text_vector(events.c.title, events.c.location_name), postgresql_using="gin"
+).ddl_if(dialect="postgresql")
 
 event_participants = Table(
     "event_participants",

@@ -163,9 +163,15 @@ async def load_group_for_managers(conn: AsyncConnection, group_id: int, actor: A
 
 
 async def lock_group(conn: AsyncConnection, group_id: int) -> None:
-    """Serialise changes to one group: a row lock on PostgreSQL (SQLite has one writer)."""
+    """Serialise changes to one group: a row lock on PostgreSQL (SQLite has one writer).
+
+    FOR NO KEY UPDATE, not FOR UPDATE: the id never changes, and the stronger lock would
+    also block the FOR KEY SHARE that foreign-key checks on events take, which deadlocked
+    a seat change against a group changing its visibility."""
     found = (
-        await conn.execute(select(groups.c.id).where(groups.c.id == group_id).with_for_update())
+        await conn.execute(
+            select(groups.c.id).where(groups.c.id == group_id).with_for_update(key_share=True)
+        )
     ).first()
     if found is None:
         raise NotFound(f"group {group_id} not found")

@@ -41,14 +41,14 @@ class Account:
 
     @property
     def banned(self) -> bool:
-        return _is_banned(self.banned_at, self.ban_expires_at)
+        return is_banned(self.banned_at, self.ban_expires_at)
 
     @property
     def reputation_score(self) -> float | None:
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
 
 
-def _is_banned(banned_at: datetime | None, expires_at: datetime | None) -> bool:
+def is_banned(banned_at: datetime | None, expires_at: datetime | None) -> bool:
     return banned_at is not None and (expires_at is None or expires_at > clock.now())
 
 
@@ -79,7 +79,7 @@ async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
     return Actor(
         id=user_id,
         role=Role(row.role),
-        banned=_is_banned(row.banned_at, row.ban_expires_at),
+        banned=is_banned(row.banned_at, row.ban_expires_at),
         display_name=row.display_name,
     )
 

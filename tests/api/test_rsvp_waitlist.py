@@ -213,3 +213,33 @@ async def test_leaving_a_public_group_keeps_the_seat(client, api: Api) -> None:
     await rsvp(client, event, ann)
     await client.post(f"/api/v1/groups/{crew['id']}/leave", headers=ann["headers"])
     assert (await event_state(client, event))["going_count"] == 1  # public events stay open to all
+
+
+async def test_making_a_group_private_releases_outsiders_seats(client, api: Api) -> None:
+    owner, member, outsider, waiting = [await api.register(n) for n in ("O", "M", "X", "W")]
+    crew = await make_group(client, owner)
+    for person in (member, waiting):
+        await client.post(f"/api/v1/groups/{crew['id']}/join", headers=person["headers"])
+    event = await make_event(client, owner, crew["id"], capacity=2)
+    assert (await rsvp(client, event, outsider))[1]["status"] == "going"
+    assert (await rsvp(client, event, member))[1]["status"] == "going"
+    assert (await rsvp(client, event, waiting))[1]["status"] == "waitlisted"
+    made = await client.patch(
+        f"/api/v1/groups/{crew['id']}", json={"visibility": "private"}, headers=owner["headers"]
+    )
+    assert made.status == 200
+    # The outsider can no longer see the event; their seat went to the next member in line.
+    hidden = await client.get(f"/api/v1/events/{event['id']}", headers=outsider["headers"])
+    assert hidden.status == 404
+    seen = await client.get(f"/api/v1/events/{event['id']}", headers=owner["headers"])
+    body = await seen.json()
+    assert (body["going_count"], body["waitlist_count"]) == (2, 0)
+    going = await client.get(
+        f"/api/v1/events/{event['id']}/participants?status=going", headers=owner["headers"]
+    )
+    ids = {p["user_id"] for p in (await going.json())["going"]["items"]}
+    assert ids == {member["user"]["id"], waiting["user"]["id"]}
+    again = await client.post(
+        f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"}, headers=outsider["headers"]
+    )
+    assert again.status == 404

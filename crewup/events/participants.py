@@ -1,0 +1,86 @@
+"""Who is going, waiting and interested: one list at a time, keyset-paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.core.identity import Actor
+from crewup.core.paging import LineCursor, Page, UserCursor, cut_page, decode_cursor
+from crewup.events.access import RsvpStatus, visible_state
+from crewup.events.tables import event_participants
+from crewup.users.tables import users
+
+
+@dataclass(frozen=True)
+class Participant:
+    user_id: int
+    display_name: str
+    status: str
+    waitlist_position: int | None
+    waitlist_seq: int | None
+    created_at: datetime
+
+
+async def list_participants(
+    conn: AsyncConnection,
+    event_id: int,
+    actor: Actor | None,
+    *,
+    status: RsvpStatus,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Participant]:
+    """One status at a time: going and interested by user id, the waitlist in arrival
+    order with positions 1..n."""
+    await visible_state(conn, event_id, actor)  # 404 for hidden events; a light query
+    query = (
+        select(
+            event_participants.c.user_id,
+            users.c.display_name,
+            event_participants.c.status,
+            event_participants.c.waitlist_seq,
+            event_participants.c.created_at,
+        )
+        .join(users, users.c.id == event_participants.c.user_id)
+        .where(
+            event_participants.c.event_id == event_id, event_participants.c.status == status.value
+        )
+        .limit(limit + 1)
+    )
+    if status is RsvpStatus.waitlisted:
+        line = decode_cursor(cursor, LineCursor)
+        start = line.position if line is not None else 0
+        if line is not None:
+            query = query.where(event_participants.c.waitlist_seq > line.seq)
+        rows = await conn.execute(query.order_by(event_participants.c.waitlist_seq))
+        found = [_participant(row, start + i + 1) for i, row in enumerate(rows)]
+        return cut_page(found, limit, _line_position)
+    after = decode_cursor(cursor, UserCursor)
+    if after is not None:
+        query = query.where(event_participants.c.user_id > after.user_id)
+    rows = await conn.execute(query.order_by(event_participants.c.user_id))
+    return cut_page([_participant(row, None) for row in rows], limit, _user_position)
+
+
+def _line_position(p: Participant) -> LineCursor:
+    return LineCursor(seq=p.waitlist_seq or 0, position=p.waitlist_position or 0)
+
+
+def _user_position(p: Participant) -> UserCursor:
+    return UserCursor(user_id=p.user_id)
+
+
+def _participant(row: Any, position: int | None) -> Participant:
+    return Participant(
+        user_id=row.user_id,
+        display_name=row.display_name,
+        status=row.status,
+        waitlist_position=position,
+        waitlist_seq=row.waitlist_seq,
+        created_at=row.created_at,
+    )
