@@ -117,7 +117,7 @@ def seed(database_url: str) -> None:
 
 def tokens(data_dir: Path, base: str, people: int) -> list[str]:
     """Access tokens minted with the server's own keyring (no 2,000 argon2 logins)."""
-    from crewup.app import keyring_for
+    from crewup.auth.keyring import keyring_for
     from crewup.auth.tokens import TokenIssuer
     from crewup.core.settings import Settings
 

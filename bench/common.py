@@ -84,9 +84,9 @@ def crewup_server(
         )
         if before_start is not None:
             before_start(env.get("CREWUP_DATABASE_URL") or f"sqlite:///{data_dir}/crewup.sqlite3")
-        proc = subprocess.Popen(
-            [str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
-        )
+        # BENCH_SERVER_LOG=path keeps the server's log (JSON lines) for a look afterwards.
+        log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
+        proc = subprocess.Popen([str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -99,6 +99,7 @@ def crewup_server(
         finally:
             proc.terminate()
             proc.wait(30)
+            log.close()
 
 
 def wrk(

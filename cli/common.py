@@ -47,6 +47,8 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
         fail(exc.detail)
     except (OperationalError, OSError) as exc:
         fail(f"cannot reach the database: {getattr(exc, 'orig', exc)}")
+    except Exception as exc:  # one line for operators, never a traceback
+        fail(f"failed: {type(exc).__name__}: {getattr(exc, 'orig', None) or exc}")
 
 
 @asynccontextmanager

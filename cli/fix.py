@@ -7,7 +7,7 @@ from rich.table import Table
 
 from cli.common import console, run, settings, transaction
 from crewup.core import counters as stored_counters
-from crewup.events import service as event_service
+from crewup.events import repair as seats
 from crewup.events.tables import COUNTERS as EVENT_COUNTERS
 from crewup.groups.tables import COUNTERS as GROUP_COUNTERS
 from crewup.posts.tables import COUNTERS as POST_COUNTERS
@@ -15,21 +15,45 @@ from crewup.posts.tables import COUNTERS as POST_COUNTERS
 app = typer.Typer(help="Repair derived data: counters, waitlists.", no_args_is_help=True)
 
 
+def _print_seats(repairs: list[seats.SeatRepair], title: str, column: str) -> None:
+    table = Table(title=title)
+    table.add_column("event")
+    table.add_column(column, overflow="fold")
+    for fix in repairs:
+        moved = fix.demoted or fix.promoted
+        table.add_row(str(fix.event_id), ", ".join(map(str, moved)))
+    console.print(table)
+
+
+def _print_overbooked(repairs: list[seats.SeatRepair]) -> None:
+    if repairs:
+        people = sum(len(r.demoted) for r in repairs)
+        title = f"{len(repairs)} overbooked events: {people} people back at the head of the line"
+        _print_seats(repairs, title, "user ids, the latest to get a seat last")
+
+
 @app.command()
 def counters() -> None:
-    """Recompute member, comment and RSVP counts from the rows; print each change."""
+    """Recompute member, comment and RSVP counts from the rows; print each change.
+    Overbooked events are mended first (the latest to get a seat wait again)."""
     cfg = settings()
 
-    async def work() -> list[stored_counters.CounterFix]:
+    async def work() -> tuple[list[seats.SeatRepair], list[stored_counters.CounterFix]]:
         async with transaction(cfg) as conn:
             with console.status("recounting..."):
-                return await stored_counters.recount(
+                overbooked = await seats.mend_overbooked(conn)
+                fixes = await stored_counters.recount(
                     conn, (*GROUP_COUNTERS, *POST_COUNTERS, *EVENT_COUNTERS)
                 )
+                return overbooked, fixes
 
-    fixes = run(work)
-    if not fixes:
+    overbooked, fixes = run(work)
+    _print_overbooked(overbooked)
+    if not fixes and not overbooked:
         console.print("all counters are right; nothing changed")
+        return
+    if not fixes:
+        console.print("every other counter was right")
         return
     table = Table(title=f"{len(fixes)} counters fixed")
     for column in ("table", "id", "column", "was", "now"):
@@ -41,21 +65,19 @@ def counters() -> None:
 
 @app.command()
 def waitlists() -> None:
-    """Promote waitlisted people wherever seats are free (e.g. after a manual data fix)."""
+    """Mend overbooked events, then promote waitlisted people wherever seats are free
+    (decided from the RSVPs themselves, not the stored counters)."""
     cfg = settings()
 
-    async def work() -> dict[int, list[int]]:
+    async def work() -> tuple[list[seats.SeatRepair], list[seats.SeatRepair]]:
         async with transaction(cfg) as conn:
             with console.status("checking events..."):
-                return await event_service.refill_waitlists(conn)
+                return await seats.mend_overbooked(conn), await seats.refill_waitlists(conn)
 
-    changed = run(work)
-    if not changed:
+    overbooked, promoted = run(work)
+    _print_overbooked(overbooked)
+    if promoted:
+        people = sum(len(r.promoted) for r in promoted)
+        _print_seats(promoted, f"{people} people promoted", "promoted user ids, in waitlist order")
+    if not overbooked and not promoted:
         console.print("no free seats with people waiting; nothing changed")
-        return
-    table = Table(title=f"{sum(map(len, changed.values()))} people promoted")
-    table.add_column("event")
-    table.add_column("promoted user ids, in waitlist order")
-    for event_id, user_ids in changed.items():
-        table.add_row(str(event_id), ", ".join(map(str, user_ids)))
-    console.print(table)

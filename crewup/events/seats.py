@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, bindparam, func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -98,15 +98,24 @@ _MY_STATUS = (
     .where(_mine.c.event_id == events.c.id, _mine.c.user_id == _USER)
     .scalar_subquery()
 )
+_MY_SEQ = (
+    select(_mine.c.waitlist_seq)
+    .where(
+        _mine.c.event_id == _EVENT,
+        _mine.c.user_id == _USER,
+        _mine.c.status == RsvpStatus.waitlisted.value,
+    )
+    .scalar_subquery()
+)
+# My arrival number first (one row), then an index range count of who arrived no later:
+# written as a join, the planner walked every waiter once per waiter (23 ms at 400).
 _MY_POSITION = (
     select(func.count())
     .select_from(_ahead)
-    .join(_mine, and_(_mine.c.event_id == _ahead.c.event_id, _mine.c.user_id == _USER))
     .where(
-        _ahead.c.event_id == events.c.id,
+        _ahead.c.event_id == _EVENT,
         _ahead.c.status == RsvpStatus.waitlisted.value,
-        _mine.c.status == RsvpStatus.waitlisted.value,
-        _ahead.c.waitlist_seq <= _mine.c.waitlist_seq,
+        _ahead.c.waitlist_seq <= _MY_SEQ,
     )
     .scalar_subquery()
 )

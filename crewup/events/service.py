@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy import and_, delete, insert, or_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
@@ -20,7 +20,6 @@ from crewup.events.access import (
     VISIBLE,
     Event,
     EventStatus,
-    RsvpStatus,
     event_from_row,
     event_query,
     load_event,
@@ -29,7 +28,7 @@ from crewup.events.access import (
 from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
-from crewup.events.tables import event_participants, events
+from crewup.events.tables import events
 from crewup.groups.access import load_group_for_managers
 
 EDITABLE = (
@@ -250,35 +249,3 @@ async def operator_events(conn: AsyncConnection, *, limit: int, after_id: int = 
         {"viewer_id": NOBODY},
     )
     return [event_from_row(row) for row in rows]
-
-
-async def refill_waitlists(conn: AsyncConnection) -> dict[int, list[int]]:
-    """Operator repair: promote wherever seats are free and people wait."""
-    candidates = (
-        (
-            await conn.execute(
-                select(events.c.id)
-                .where(
-                    events.c.status == EventStatus.scheduled.value,
-                    events.c.ends_at > clock.now(),
-                    or_(events.c.capacity.is_(None), events.c.going_count < events.c.capacity),
-                    select(event_participants.c.user_id)
-                    .where(
-                        event_participants.c.event_id == events.c.id,
-                        event_participants.c.status == RsvpStatus.waitlisted.value,
-                    )
-                    .exists(),
-                )
-                .order_by(events.c.id)
-            )
-        )
-        .scalars()
-        .all()
-    )
-    changed = {}
-    for event_id in candidates:
-        await lock_event(conn, event_id)
-        promoted = await promote_waitlisted(conn, event_id)
-        if promoted:
-            changed[event_id] = promoted
-    return changed

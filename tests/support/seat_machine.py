@@ -200,6 +200,17 @@ class SeatMachine(RuleBasedStateMachine):
             if status == 204:
                 self.deleted.add(person["id"])
 
+    def _forget_places_reset_by(self, drawn: list[Op]) -> None:
+        """Whoever withdrew, switched, left or rejoined in this batch may rightly be at the
+        tail now, whatever order their operations ran in: their arrival starts over."""
+        for kind, n, e in drawn:
+            person = self.people[n % len(self.people)]["id"]
+            if kind in ("withdraw", "interested"):
+                self.waitlisted_since.pop((self.events[e], person), None)
+            elif kind in ("leave", "remove", "join", "delete"):
+                for event_id in self.events:
+                    self.waitlisted_since.pop((event_id, person), None)
+
     def _record(self, problem: str) -> None:
         self.broken = True
         story = "\n".join(self.history)
@@ -212,6 +223,7 @@ class SeatMachine(RuleBasedStateMachine):
             return
         self.batch += 1
         self.history.append(f"batch {self.batch}: {drawn}")
+        self._forget_places_reset_by(drawn)
 
         async def fire() -> None:
             await asyncio.gather(*(self._do(op) for op in drawn))
