@@ -23,6 +23,7 @@ from crewup import auth, events, groups, posts, site, users
 from crewup.auth.appkeys import AUTH, KEYRING
 from crewup.auth.keyring import keyring_for
 from crewup.auth.kit import AuthKit
+from crewup.auth.page_sessions import actor_of_page_session
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
 from crewup.core import migrate
@@ -41,6 +42,7 @@ from crewup.web.appkeys import (
     LIMITER,
     METRICS_REGISTRY,
     REDIS,
+    SESSION_LOADER,
     SETTINGS,
     TOKEN_SUBJECT,
 )
@@ -147,6 +149,7 @@ def create_app(settings: Settings) -> web.Application:
     app[POSTING_LIMIT] = PostingLimit(limiter, settings.rate_limit_posting)
     app[TOKEN_SUBJECT] = kit.access_token_subject
     app[ACTOR_LOADER] = load_actor
+    app[SESSION_LOADER] = actor_of_page_session
     app.cleanup_ctx.extend([_database, _redis, _keys])
 
     setup_sessions(app, settings, ensure_secret_key(settings), redis)

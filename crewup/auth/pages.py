@@ -8,7 +8,7 @@ from crewup.core.errors import Refusal, Unauthorized
 from crewup.web.forms import parse_form, safe_next
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
-from crewup.web.sessions import check_csrf, flash, sign_in, sign_out
+from crewup.web.sessions import check_csrf, flash
 
 routes = PageRoutes()
 
@@ -43,7 +43,7 @@ async def login_submit(request: web.Request) -> web.Response:
                 values={"email": form.values.get("email", "")},
                 errors=form.errors,
             )
-        await sign_in(request, account.id)
+        await web_flows.sign_in_browser(request, account.id)
         raise web.HTTPSeeOther(target)
     return await _form_page(
         request,
@@ -74,7 +74,7 @@ async def register_submit(request: web.Request) -> web.Response:
             return await _form_page(
                 request, "auth/register.html", exc.status, values=values, errors=form.errors
             )
-        await sign_in(request, account.id)
+        await web_flows.sign_in_browser(request, account.id)
         await flash(request, f"Welcome to CrewUp, {account.display_name}!")
         redirect(request, "my_profile")
     return await _form_page(request, "auth/register.html", 422, values=values, errors=form.errors)
@@ -83,7 +83,7 @@ async def register_submit(request: web.Request) -> web.Response:
 @routes.post("/logout", name="logout", access=Access.optional)
 async def logout(request: web.Request) -> web.Response:
     await check_csrf(request, await request.post())
-    await sign_out(request)
+    await web_flows.sign_out_browser(request)
     redirect(request, "home")
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.auth.page_sessions import close_all_page_sessions
 from crewup.auth.tables import refresh_tokens
 from crewup.core import clock, ids
 
@@ -80,6 +81,8 @@ async def family_of(conn: AsyncConnection, token: str) -> str | None:
 
 
 async def revoke_all_sessions(conn: AsyncConnection, user_id: int) -> None:
+    """Every login of the person ends: refresh tokens and browser sessions alike."""
+    await close_all_page_sessions(conn, user_id)
     await conn.execute(
         update(refresh_tokens)
         .where(refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None))

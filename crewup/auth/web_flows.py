@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crewup.auth import service
+from crewup.auth import page_sessions, service
 from crewup.auth.appkeys import AUTH
 from crewup.auth.service import IssuedTokens
 from crewup.users.service import Account
 from crewup.web.appkeys import DB
 from crewup.web.requests import client_address
+from crewup.web.sessions import forget_sign_in, remember_sign_in, session_token
 
 
 async def enroll(request: web.Request, email: str, password: str, display_name: str) -> Account:
@@ -81,3 +82,19 @@ async def confirm_password_reset(request: web.Request, token: str, new_password:
     password_hash = await request.app[AUTH].hasher.hash(new_password)
     async with request.app[DB].transaction() as conn:
         await service.confirm_password_reset(conn, token, password_hash)
+
+
+async def sign_in_browser(request: web.Request, user_id: int) -> None:
+    """A browser sign-in the server can end: registered, then remembered in the session."""
+    async with request.app[DB].transaction() as conn:
+        token = await page_sessions.open_page_session(conn, user_id)
+    await remember_sign_in(request, token)
+
+
+async def sign_out_browser(request: web.Request) -> None:
+    """Ends this sign-in on the server too, so a copied cookie stops working."""
+    token = await session_token(request)
+    if token is not None:
+        async with request.app[DB].transaction() as conn:
+            await page_sessions.close_page_session(conn, token)
+    await forget_sign_in(request)

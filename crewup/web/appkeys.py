@@ -4,11 +4,12 @@ beside their code; the web layer knows no domain, so the two things it needs fro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.db import Database
 from crewup.core.identity import Actor, ActorLoader
@@ -26,6 +27,10 @@ METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 TOKEN_SUBJECT = web.AppKey[Callable[[str], int]]("token_subject")
 # Loads the Actor for a user id, None when no live account has it (users provides it).
 ACTOR_LOADER = web.AppKey[ActorLoader]("actor_loader")
+# Loads the Actor a browser sign-in token speaks for, None once it has ended (auth).
+SESSION_LOADER = web.AppKey[Callable[[AsyncConnection, str], Awaitable[Actor | None]]](
+    "session_loader"
+)
 
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -13,9 +13,9 @@ from aiohttp.typedefs import Handler
 
 from crewup.core.errors import DomainError, Forbidden, Unauthorized
 from crewup.core.identity import Actor
-from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, TOKEN_SUBJECT
+from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT
 from crewup.web.routes import Access, Face, route_spec
-from crewup.web.sessions import session_user_id, sign_out
+from crewup.web.sessions import forget_sign_in, session_token
 
 
 async def _load(request: web.Request, user_id: int) -> Actor | None:
@@ -49,13 +49,15 @@ async def caller_from_bearer(request: web.Request) -> Actor | None:
 
 
 async def caller_from_session(request: web.Request) -> Actor | None:
-    """The signed-in person of this browser; a session of a deleted or banned account ends."""
-    user_id = await session_user_id(request)
-    if user_id is None:
+    """The signed-in person of this browser. A sign-in the server has ended (signed out,
+    password reset, ban, deleted account) is forgotten here, on its next request."""
+    token = await session_token(request)
+    if token is None:
         return None
-    actor = await _load(request, user_id)
+    async with request.app[DB].reading() as conn:
+        actor = await request.app[SESSION_LOADER](conn, token)
     if actor is None or actor.banned:
-        await sign_out(request)
+        await forget_sign_in(request)
         return None
     return actor
 

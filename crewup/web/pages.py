@@ -24,7 +24,7 @@ async def _layout_context(request: web.Request) -> dict[str, Any]:
     return {
         "current_user": viewer,
         "current_user_name": viewer.display_name if viewer else None,
-        "csrf_token": await csrf_token(request),
+        "csrf_token": csrf_token(request),
         "flashes": await take_flashes(request),
         "map_tile_url": settings.map_tile_url,
         "map_attribution": settings.map_attribution,

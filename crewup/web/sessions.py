@@ -1,31 +1,123 @@
-"""Browser sessions: the cookie (or Redis) store, sign-in and sign-out, CSRF tokens and
-flash messages."""
+"""Browser state: the signed-in session, CSRF tokens and flash messages.
+
+- The session (aiohttp-session: an encrypted cookie, or Redis when `redis_url` is set)
+  exists only for people who signed in, and holds only a random token that the
+  database must still know (see crewup/auth/page_sessions.py): anonymous visitors create
+  no server-side state, and ending a sign-in on the server ends every copy of it.
+- CSRF: a signed double-submit cookie. A random value in an HttpOnly cookie, and in each
+  form an HMAC of it under the secret key; a site that cannot read our cookie cannot
+  forge the token. It needs no session, so the sign-in form is protected too.
+- Flash messages travel in a short-lived encrypted cookie, for the same reason.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import json
 import secrets
+from http.cookies import SimpleCookie
 from typing import Any
 
 import aiohttp_session
 from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from aiohttp_session.redis_storage import RedisStorage
+from cryptography.fernet import Fernet, InvalidToken
 from redis.asyncio import Redis
 
-from crewup.core import clock
 from crewup.core.errors import Forbidden
 from crewup.core.settings import Settings
 
 SESSION_COOKIE = "crewup_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
+CSRF_COOKIE = "crewup_csrf"
+FLASH_COOKIE = "crewup_flash"
+FLASH_MAX_AGE = 300
+
+
+class BrowserState:
+    """What the cookies are signed and encrypted with, and how they are set."""
+
+    def __init__(self, secret_key: str, secure: bool) -> None:
+        self._csrf_key = hashlib.sha256(f"csrf:{secret_key}".encode()).digest()
+        fernet_key = hashlib.sha256(f"flash:{secret_key}".encode()).digest()
+        self._flash = Fernet(_urlsafe(fernet_key))
+        self.cookie_options: dict[str, Any] = {
+            "httponly": True,
+            "secure": secure,
+            "samesite": "Lax",
+            "path": "/",
+        }
+
+    def csrf_for(self, cookie_value: str) -> str:
+        return hmac.new(self._csrf_key, cookie_value.encode(), hashlib.sha256).hexdigest()
+
+    def seal(self, messages: list[str]) -> str:
+        # Without base64 padding: '=' would make the cookie value a quoted string.
+        return self._flash.encrypt(json.dumps(messages).encode()).decode().rstrip("=")
+
+    def open(self, sealed: str) -> list[str]:
+        padded = sealed.strip('"') + "=" * (-len(sealed.strip('"')) % 4)
+        try:
+            data = json.loads(self._flash.decrypt(padded.encode(), ttl=FLASH_MAX_AGE))
+        except (InvalidToken, ValueError):
+            return []
+        return [str(m) for m in data] if isinstance(data, list) else []
+
+
+def _urlsafe(raw: bytes) -> bytes:
+    return base64.urlsafe_b64encode(raw)
+
+
+BROWSER_STATE = web.AppKey("browser_state", BrowserState)
+_PENDING = web.RequestKey("pending_cookies", dict)  # name -> (value or None to delete)
+
+
+class PrefixedRedisStorage(RedisStorage):
+    """aiohttp-session's Redis storage, with keys under the installation's `redis_prefix`
+    (it names them `<cookie name>_<id>`), and an emptied session deleted rather than
+    stored empty."""
+
+    def __init__(self, redis: Redis, prefix: str, **options: Any) -> None:
+        super().__init__(redis, **options)
+        self._prefix = f"{prefix}session:"
+        self._store = redis
+
+    async def load_session(self, request: web.Request) -> aiohttp_session.Session:
+        key = self.load_cookie(request)
+        raw = await self._store.get(self._prefix + key) if key else None
+        if raw is None:
+            return aiohttp_session.Session(None, data=None, new=True, max_age=self.max_age)
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = None
+        return aiohttp_session.Session(key, data=data, new=False, max_age=self.max_age)
+
+    async def save_session(
+        self, request: web.Request, response: web.StreamResponse, session: aiohttp_session.Session
+    ) -> None:
+        key = session.identity
+        if session.empty:
+            if key is not None:
+                await self._store.delete(self._prefix + str(key))
+            self.save_cookie(response, "", max_age=session.max_age)
+            return
+        if key is None:
+            key = secrets.token_urlsafe(24)
+        self.save_cookie(response, str(key), max_age=session.max_age)
+        data = json.dumps(self._get_session_data(session))
+        await self._store.set(self._prefix + str(key), data, ex=session.max_age)
 
 
 def setup_sessions(
     app: web.Application, settings: Settings, secret_key: str, redis: Redis | None
 ) -> None:
     secure = settings.effective_public_url.startswith("https://")
+    state = BrowserState(secret_key, secure)
+    app[BROWSER_STATE] = state
     common: dict[str, Any] = {
         "cookie_name": SESSION_COOKIE,
         "max_age": SESSION_MAX_AGE,
@@ -35,55 +127,104 @@ def setup_sessions(
     }
     storage: aiohttp_session.AbstractStorage
     if redis is not None:
-        storage = RedisStorage(redis, **common)
+        storage = PrefixedRedisStorage(redis, settings.redis_prefix, **common)
     else:
         fernet_key = hashlib.sha256(secret_key.encode()).digest()
         storage = EncryptedCookieStorage(fernet_key, **common)
     aiohttp_session.setup(app, storage)
+    app.on_response_prepare.append(_write_pending_cookies)
 
 
-async def csrf_token(request: web.Request) -> str:
-    session = await aiohttp_session.get_session(request)
-    token = session.get("csrf")
-    if not isinstance(token, str):
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
+def _pending(request: web.Request) -> dict[str, str | None]:
+    if _PENDING not in request:
+        request[_PENDING] = {}
+    pending: dict[str, str | None] = request[_PENDING]
+    return pending
+
+
+async def _write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
+    """on_response_prepare, so redirects and error pages carry them too. aiohttp has
+    turned its cookies into headers by now, so these are written as headers."""
+    if _PENDING not in request:
+        return
+    state = request.app[BROWSER_STATE]
+    for name, value in request[_PENDING].items():
+        jar: SimpleCookie = SimpleCookie()
+        jar[name] = value or ""
+        morsel = jar[name]
+        for option, setting in state.cookie_options.items():
+            morsel[option] = setting
+        if value is None:
+            morsel["max-age"] = 0
+            morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
+        elif name == FLASH_COOKIE:
+            morsel["max-age"] = FLASH_MAX_AGE
+        response.headers.add("Set-Cookie", morsel.OutputString())
+
+
+# -- CSRF --------------------------------------------------------------------------------
+
+
+def csrf_token(request: web.Request) -> str:
+    """The token for this browser's forms (its cookie is set with the response if new)."""
+    value = request.cookies.get(CSRF_COOKIE) or _pending(request).get(CSRF_COOKIE)
+    if not value:
+        value = secrets.token_urlsafe(32)
+        _pending(request)[CSRF_COOKIE] = value
+    return request.app[BROWSER_STATE].csrf_for(value)
 
 
 async def check_csrf(request: web.Request, form: Any) -> None:
-    session = await aiohttp_session.get_session(request)
-    expected = session.get("csrf")
+    value = request.cookies.get(CSRF_COOKIE, "")
     given = str(form.get("csrf_token", ""))
-    if not isinstance(expected, str) or not hmac.compare_digest(expected, given):
+    expected = request.app[BROWSER_STATE].csrf_for(value) if value else ""
+    if not expected or not hmac.compare_digest(expected, given):
         raise Forbidden(
             "the form has expired or did not come from this site; reload the page and try again"
         )
 
 
-async def session_user_id(request: web.Request) -> int | None:
+# -- the signed-in session -----------------------------------------------------------------
+
+
+async def session_token(request: web.Request) -> str | None:
+    """The sign-in token this browser presents, without creating a session."""
     session = await aiohttp_session.get_session(request)
-    user_id = session.get("user_id")
-    return user_id if isinstance(user_id, int) and not isinstance(user_id, bool) else None
+    token = session.get("sid")
+    return token if isinstance(token, str) and token else None
 
 
-async def sign_in(request: web.Request, user_id: int) -> None:
+async def remember_sign_in(request: web.Request, token: str) -> None:
     session = await aiohttp_session.new_session(request)  # fresh id: no session fixation
-    session["user_id"] = user_id
-    session["csrf"] = secrets.token_urlsafe(32)
-    session["signed_in_at"] = clock.isoformat(clock.now())
+    session["sid"] = token
 
 
-async def sign_out(request: web.Request) -> None:
+async def forget_sign_in(request: web.Request) -> None:
     session = await aiohttp_session.get_session(request)
-    session.invalidate()
+    if not session.new or session.get("sid"):
+        session.invalidate()
+
+
+# -- flash messages ----------------------------------------------------------------------
 
 
 async def flash(request: web.Request, message: str) -> None:
-    session = await aiohttp_session.get_session(request)
-    session["flash"] = [*session.get("flash", []), message]
+    state = request.app[BROWSER_STATE]
+    pending = _pending(request)
+    if FLASH_COOKIE in pending:  # queued (or taken) in this request already
+        queued = pending[FLASH_COOKIE]
+        messages = state.open(queued) if queued else []
+    else:  # not shown yet: keep what the browser still carries
+        carried = request.cookies.get(FLASH_COOKIE)
+        messages = state.open(carried) if carried else []
+    pending[FLASH_COOKIE] = state.seal([*messages, message])
 
 
 async def take_flashes(request: web.Request) -> list[str]:
-    session = await aiohttp_session.get_session(request)
-    messages = session.pop("flash", [])
-    return [str(m) for m in messages] if isinstance(messages, list) else []
+    sealed = request.cookies.get(FLASH_COOKIE)
+    if not sealed:
+        return []
+    pending = _pending(request)
+    if pending.get(FLASH_COOKIE) is None:
+        pending[FLASH_COOKIE] = None  # shown once: delete unless a new one is queued
+    return request.app[BROWSER_STATE].open(sealed)
