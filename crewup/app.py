@@ -51,6 +51,7 @@ from crewup.web.metrics import HTTP_METRICS, HttpMetrics, metrics_middleware
 from crewup.web.observability import request_id_middleware, stamp_request_id
 from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
+from crewup.web.security_headers import setup_security_headers
 from crewup.web.sessions import setup_sessions
 from crewup.wiring import open_database
 
@@ -155,6 +156,7 @@ def create_app(settings: Settings) -> web.Application:
     setup_sessions(app, settings, ensure_secret_key(settings), redis)
     app.middlewares.extend([problem_middleware, caller_middleware])
     app.on_response_prepare.append(stamp_request_id)
+    setup_security_headers(app, settings)
     setup_templates(app)
 
     app.router.add_routes(ops.routes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
@@ -47,7 +48,18 @@ async def parse_form(
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
-    """Only same-site paths, so a crafted link cannot bounce people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    r"""Only same-site paths, so a crafted link cannot bounce people to another site.
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so
+    '/\t/evil.example' or '/\evil.example' become '//evil.example': a path of printable
+    ASCII only, one leading slash, and nothing that parses as a scheme or a host."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return default
+    if target.startswith("//") or "\\" in target:
+        return default
+    if any(not 0x21 <= ord(char) <= 0x7E for char in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
