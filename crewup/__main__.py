@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from typing import Any
 
 import typer
-from aiohttp import web
 
 from crewup.core.settings import SettingsError, load_settings
 
@@ -37,6 +37,7 @@ def serve(
     """Serve the REST API, the WebSocket endpoint and the pages."""
     from crewup.app import StartupError, create_app
     from crewup.web.observability import JsonAccessLogger, configure_logging
+    from crewup.web.server import serve as serve_app
 
     overrides: dict[str, Any] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     try:
@@ -45,18 +46,24 @@ def serve(
         fail(str(exc), 2)
     configure_logging(settings.log_level)
     app = create_app(settings)
-    print(f"CrewUp serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+
+    def announce() -> None:
+        print(f"CrewUp serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+
     try:
-        # run_app turns SIGINT and SIGTERM into a graceful shutdown: it stops accepting,
-        # lets running requests finish (up to shutdown_timeout), then runs cleanup contexts.
-        web.run_app(
-            app,
-            host=settings.host,
-            port=settings.port,
-            print=None,
-            access_log_class=JsonAccessLogger,
-            access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
-            shutdown_timeout=30,
+        # Starts the app (database, Redis and keys checked) before listening, says so only
+        # then, and on SIGTERM or SIGINT stops accepting, lets running requests finish
+        # (up to 30 s) and runs the cleanup contexts.
+        asyncio.run(
+            serve_app(
+                app,
+                settings.host,
+                settings.port,
+                announce=announce,
+                shutdown_timeout=30,
+                access_log_class=JsonAccessLogger,
+                access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
+            )
         )
     except StartupError as exc:
         fail(str(exc))

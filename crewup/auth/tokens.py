@@ -70,6 +70,8 @@ class TokenIssuer:
             user_id = int(claims["sub"])
         except (TypeError, ValueError):
             raise Unauthorized("access token is invalid") from None
+        if not 0 < user_id < 2**31:  # no account has such an id; the database would refuse it
+            raise Unauthorized("access token is invalid")
         return AccessClaims(
             user_id=user_id, role=str(claims.get("role", "user")), jti=str(claims["jti"])
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from icalendar import Calendar, vGeo
 from icalendar import Event as VEvent
 from sqlalchemy import delete, insert, select
@@ -12,6 +14,17 @@ from crewup.events.access import Event, EventStatus
 from crewup.events.tables import calendar_feeds
 
 PRODID = "-//CrewUp//crewup//EN"
+_BREAKS = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def _one_line(text: str) -> str:
+    """Names and places are one line; rows written before that rule may hold breaks or
+    control characters, which the calendar format cannot carry outside descriptions."""
+    return _BREAKS.sub(" ", text).strip()
+
+
+def _text(text: str) -> str:
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
 
 
 def render(events: list[Event], public_url: str, name: str) -> bytes:
@@ -19,7 +32,7 @@ def render(events: list[Event], public_url: str, name: str) -> bytes:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", _one_line(name))
     host = public_url.split("://", 1)[-1].split("/", 1)[0]
     for event in events:
         entry = VEvent()
@@ -27,8 +40,8 @@ def render(events: list[Event], public_url: str, name: str) -> bytes:
         entry.add("dtstamp", clock.now())
         entry.add("dtstart", event.starts_at)
         entry.add("dtend", event.ends_at)
-        entry.add("summary", event.title)
-        entry.add("location", event.location_name)
+        entry.add("summary", _one_line(event.title))
+        entry.add("location", _one_line(event.location_name))
         entry["geo"] = vGeo((event.lat, event.lon))
         entry.add("url", f"{public_url}/events/{event.id}")
         entry.add("last-modified", event.updated_at)
@@ -41,7 +54,7 @@ def render(events: list[Event], public_url: str, name: str) -> bytes:
         else:
             entry.add("status", "CONFIRMED")
         if description:
-            entry.add("description", description)
+            entry.add("description", _text(description))
         calendar.add_component(entry)
     return calendar.to_ical()
 

@@ -1,26 +1,26 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crewup.core.clock import UtcMoment
 from crewup.core.paging import Limit
 from crewup.events.access import Event
 from crewup.events.participants import Participant
 from crewup.events.rsvp import RsvpResult
 from crewup.events.service import EventFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.schemas import InputModel, UtcTimestamp
+from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
-Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), ONE_LINE
+]
+Place = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000), PLAIN_TEXT]
 Capacity = Annotated[int, Field(ge=1, le=1_000_000)]
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
 
 
 class EventIn(InputModel):
@@ -30,13 +30,12 @@ class EventIn(InputModel):
     location_name: Place
     lat: Latitude
     lon: Longitude
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: UtcMoment
+    ends_at: UtcMoment
     capacity: Capacity | None = None
 
     @model_validator(mode="after")
     def _order(self) -> EventIn:
-        self.starts_at, self.ends_at = _utc(self.starts_at), _utc(self.ends_at)  # type: ignore[assignment]
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
         return self
@@ -48,8 +47,8 @@ class EventPatch(InputModel):
     location_name: Place | None = None
     lat: Latitude | None = None
     lon: Longitude | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: UtcMoment | None = None
+    ends_at: UtcMoment | None = None
     capacity: Capacity | None = None
 
     @model_validator(mode="after")
@@ -66,7 +65,9 @@ class EventPatch(InputModel):
 
 
 class CancelIn(InputModel):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    reason: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), PLAIN_TEXT
+    ]
 
 
 class RsvpIn(InputModel):
@@ -78,8 +79,8 @@ class EventQuery(BaseModel):
 
     near: Near = None
     radius_km: RadiusKm = 25.0
-    starts_from: AwareDatetime | None = Field(None, alias="from")
-    starts_to: AwareDatetime | None = Field(None, alias="to")
+    starts_from: UtcMoment | None = Field(None, alias="from")
+    starts_to: UtcMoment | None = Field(None, alias="to")
     q: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
         | None
@@ -102,8 +103,8 @@ class EventQuery(BaseModel):
 class CalendarQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    starts_from: AwareDatetime = Field(alias="from")
-    starts_to: AwareDatetime = Field(alias="to")
+    starts_from: UtcMoment = Field(alias="from")
+    starts_to: UtcMoment = Field(alias="to")
 
     @model_validator(mode="after")
     def _range(self) -> CalendarQuery:

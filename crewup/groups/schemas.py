@@ -9,11 +9,13 @@ from crewup.groups.access import Group
 from crewup.groups.membership import Member
 from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.schemas import InputModel, UtcTimestamp
+from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
-GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100)]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+GroupName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100), ONE_LINE
+]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), PLAIN_TEXT]
 MaxMembers = Annotated[int, Field(ge=1, le=100_000)]
 
 

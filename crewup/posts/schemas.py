@@ -6,14 +6,18 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from crewup.core.paging import Limit
 from crewup.posts.service import Comment, Post
-from crewup.web.schemas import InputModel, UtcTimestamp
+from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 MAX_POST_CHARS = 20_000
 MAX_COMMENT_CHARS = 5_000
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-PostBody = Annotated[str, StringConstraints(min_length=1, max_length=MAX_POST_CHARS)]
-CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=MAX_COMMENT_CHARS)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
+]
+PostBody = Annotated[str, StringConstraints(min_length=1, max_length=MAX_POST_CHARS), PLAIN_TEXT]
+CommentBody = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_COMMENT_CHARS), PLAIN_TEXT
+]
 
 
 class PostIn(InputModel):

@@ -5,10 +5,14 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from crewup.users.service import Account
-from crewup.web.schemas import InputModel, UtcTimestamp
+from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
-DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-Interest = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80), ONE_LINE
+]
+Interest = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), ONE_LINE
+]
 
 
 class Reputation(BaseModel):
@@ -56,7 +60,7 @@ class UserMe(UserPublic):
 
 class ProfilePatch(InputModel):
     display_name: DisplayName | None = None
-    bio: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    bio: Annotated[str, StringConstraints(max_length=2000), PLAIN_TEXT] | None = None
     interests: list[Interest] | None = Field(None, max_length=20)
     home_lat: float | None = Field(None, ge=-90, le=90)
     home_lon: float | None = Field(None, ge=-180, le=180)

@@ -15,6 +15,23 @@ from crewup.web.appkeys import SETTINGS
 M = TypeVar("M", bound=BaseModel)
 
 
+MAX_JSON_DEPTH = 16
+
+
+def _depth(data: Any) -> int:
+    """How deeply arrays and objects nest, counted without recursion."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                stack.extend((item, depth + 1) for item in value)
+    return deepest
+
+
 async def parse_body(request: web.Request, model: type[M]) -> M:
     raw = await request.read()  # raises 413 past client_max_size
     if not raw.strip():
@@ -22,10 +39,14 @@ async def parse_body(request: web.Request, model: type[M]) -> M:
     else:
         try:
             data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadRequest(f"request body is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise BadRequest("request body nests too deeply") from None
+        except ValueError as exc:  # not JSON, not UTF-8, or an integer of thousands of digits
+            raise BadRequest(f"request body is not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
         raise BadRequest("request body must be a JSON object")
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise BadRequest(f"request body nests deeper than {MAX_JSON_DEPTH} levels")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,13 +1,42 @@
 """Types shared by every module's schemas."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    model_validator,
+)
 
 from crewup.core import clock
 
 UtcTimestamp = Annotated[datetime, PlainSerializer(clock.isoformat, return_type=str)]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _one_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line of text, without tabs or control characters")
+    return value
+
+
+def _plain_text(value: str) -> str:
+    if _CONTROL_BUT_LINES.search(value):
+        raise ValueError("may hold line breaks and tabs, but no other control characters")
+    return value
+
+
+# Markers for Annotated[str, StringConstraints(...), ONE_LINE]: names, titles, places are
+# one line without control characters (they would break calendar files, e-mail subjects
+# and headers later); descriptions and bodies may hold line breaks and tabs, nothing else.
+ONE_LINE = AfterValidator(_one_line)
+PLAIN_TEXT = AfterValidator(_plain_text)
 
 
 def _has_nul(value: Any) -> bool:

@@ -164,3 +164,12 @@ async def test_unknown_kid_is_refused(client, api: Api) -> None:
         headers={"kid": "nope"},
     )
     assert await me_status(client, token) == 401
+
+
+@pytest.mark.parametrize("sub", ["12345678901234567890123", "0", "-4", "2147483648", "1e3"])
+async def test_a_signed_token_for_an_impossible_account_is_401(client, sub) -> None:
+    key = server_key(client)
+    token = jwt.encode(
+        claims_for(client, 1, sub=sub), key.private_key, algorithm="RS256", headers={"kid": key.kid}
+    )
+    assert await me_status(client, token) == 401

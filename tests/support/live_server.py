@@ -13,6 +13,7 @@ from aiohttp import web
 
 from crewup.app import create_app
 from crewup.core.settings import Settings
+from crewup.web.server import CrewUpRunner
 
 
 def free_port() -> int:
@@ -32,7 +33,7 @@ def live_server(settings: Settings) -> Iterator[str]:
     runner_box: list[web.AppRunner] = []
 
     async def start() -> None:
-        runner = web.AppRunner(create_app(settings), access_log=None)
+        runner = CrewUpRunner(create_app(settings), access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
         runner_box.append(runner)

@@ -1,0 +1,166 @@
+"""Bad input of every kind found in trials answers 4xx problem+json, never a 500: forged
+cursors, instants at the edges of the calendar, pathological JSON, control characters in
+one-line fields, and requests too large for the HTTP parser."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import update
+
+from crewup.core.settings import Settings
+from crewup.events.tables import events
+from crewup.web.appkeys import DB
+from tests.support.api import Api, future, make_event, make_group
+from tests.support.live_server import live_server
+
+EDGE = "9999-12-31T23:59:59-23:59"  # year 10000 in UTC
+EARLY = "0001-01-01T00:00:00+23:59"  # before year 1 in UTC
+FORGED = [
+    {"t": "x", "id": 9},
+    {"id": None},
+    {"id": 9999999999999999999999},
+    {"d": None, "id": 1},
+    {"id": True},
+    {"id": 1.5},
+    {"user_id": "1"},
+    {"seq": -1, "position": 1},
+    {"t": EDGE, "id": 1},
+    ["id", 1],
+    "just a string",
+]
+
+
+def cursor(payload: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def problem(resp: aiohttp.ClientResponse, status: int) -> None:
+    assert resp.status == status, resp.status
+    assert resp.content_type == "application/problem+json"
+
+
+@pytest.fixture
+async def world(client: TestClient, api: Api) -> dict[str, Any]:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"])
+    post = await client.post(
+        f"/api/v1/groups/{group['id']}/posts",
+        json={"title": "Hi", "body": "there"},
+        headers=owner["headers"],
+    )
+    return {"owner": owner, "group": group, "event": event, "post": await post.json()}
+
+
+async def test_forged_cursors_are_400_on_every_list(client: TestClient, world: dict) -> None:
+    g, e, p = world["group"]["id"], world["event"]["id"], world["post"]["id"]
+    lists = [
+        "/api/v1/events?",
+        "/api/v1/events?near=52.5,13.4&",
+        "/api/v1/groups?",
+        "/api/v1/groups?near=52.5,13.4&",
+        f"/api/v1/groups/{g}/posts?",
+        f"/api/v1/groups/{g}/members?",
+        f"/api/v1/groups/{g}/requests?",
+        f"/api/v1/posts/{p}/comments?",
+        f"/api/v1/events/{e}/participants?status=going&",
+        f"/api/v1/events/{e}/participants?status=waitlisted&",
+    ]
+    headers = world["owner"]["headers"]
+    for base in lists:
+        for payload in FORGED:
+            resp = await client.get(f"{base}cursor={cursor(payload)}", headers=headers)
+            problem(resp, 400)
+        problem(await client.get(f"{base}cursor=%%%", headers=headers), 400)
+
+
+async def test_forged_cursors_on_pages_show_the_list_not_an_error(client: TestClient) -> None:
+    for page in ("/events", "/groups"):
+        for payload in FORGED:
+            resp = await client.get(f"{page}?cursor={cursor(payload)}")
+            assert resp.status == 200, (page, payload)
+            assert "not valid" in await resp.text() or "malformed" in await resp.text()
+
+
+async def test_instants_at_the_edges_of_the_calendar(client: TestClient, world: dict) -> None:
+    headers = world["owner"]["headers"]
+    for moment in (EDGE, EARLY):
+        for query in (f"from={moment}", f"to={moment}"):
+            problem(await client.get(f"/api/v1/events?{query.replace('+', '%2B')}"), 422)
+        calendar = f"/api/v1/calendar?from={future(-1)}&to={moment.replace('+', '%2B')}"
+        problem(await client.get(calendar, headers=headers), 422)
+        page = await client.get(f"/events?from={moment.replace('+', '%2B')}")
+        assert page.status == 200 and "not valid" in await page.text()
+        body = {
+            "group_id": world["group"]["id"],
+            "title": "Edge",
+            "location_name": "Hall",
+            "lat": 1,
+            "lon": 1,
+            "starts_at": moment,
+            "ends_at": moment,
+        }
+        problem(await client.post("/api/v1/events", json=body, headers=headers), 422)
+        edit = await client.patch(
+            f"/api/v1/events/{world['event']['id']}", json={"ends_at": moment}, headers=headers
+        )
+        problem(edit, 422)
+
+
+async def test_pathological_json_is_400(client: TestClient, api: Api) -> None:
+    person = await api.register()
+    headers = {**person["headers"], "Content-Type": "application/json"}
+    deep = "[" * 5000 + "]" * 5000
+    nested_object = '{"name":' + '{"a":' * 500 + "1" + "}" * 500 + "}"
+    huge_int = '{"name":"abc","category":"games","max_members":' + "9" * 5000 + "}"
+    for raw in (deep, nested_object, huge_int, '{"name": ' + "[" * 20 + "]" * 20 + "}"):
+        problem(await client.post("/api/v1/groups", data=raw, headers=headers), 400)
+    too_big = '{"name":"abc","category":"games","max_members":' + "9" * 30 + "}"
+    problem(await client.post("/api/v1/groups", data=too_big, headers=headers), 422)
+
+
+@pytest.mark.parametrize(
+    "field", ["title", "location_name"], ids=["title with a break", "place with a break"]
+)
+async def test_one_line_fields_refuse_line_breaks(
+    client: TestClient, world: dict, field: str
+) -> None:
+    url = f"/api/v1/events/{world['event']['id']}"
+    for text in ("first\nsecond", "first\r\nsecond", "tab\there", "bell\x07"):
+        resp = await client.patch(url, json={field: text}, headers=world["owner"]["headers"])
+        problem(resp, 422)
+    kept = await client.patch(
+        url, json={"description": "line one\nline two\ttabbed"}, headers=world["owner"]["headers"]
+    )
+    assert kept.status == 200
+
+
+async def test_the_calendar_file_survives_breaks_stored_before_the_rule(
+    client: TestClient, world: dict
+) -> None:
+    async with client.server.app[DB].transaction() as conn:
+        await conn.execute(update(events).values(title="Old\ntitle", location_name="Hall\r\nA\x07"))
+    resp = await client.get(f"/api/v1/events/{world['event']['id']}/ics")
+    assert resp.status == 200
+    text = await resp.text()
+    assert "SUMMARY:Old title" in text and "LOCATION:Hall A" in text
+
+
+async def test_requests_too_large_to_parse_are_problem_json(settings: Settings) -> None:
+    with live_server(settings) as base:
+        async with aiohttp.ClientSession() as http:
+            for kwargs in (
+                {"url": f"{base}/api/v1/events?q={'a' * 9000}"},
+                {"url": f"{base}/api/v1/events", "headers": {"X-Big": "a" * 9000}},
+            ):
+                async with http.get(**kwargs) as resp:
+                    assert resp.status == 400
+                    assert resp.content_type == "application/problem+json"
+                    body = await resp.json()
+                    assert body["status"] == 400 and "too long" in body["detail"]
