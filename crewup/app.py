@@ -153,8 +153,11 @@ def create_app(settings: Settings) -> web.Application:
     app[SESSION_LOADER] = actor_of_page_session
     app.cleanup_ctx.extend([_database, _redis, _keys])
 
+    # problem+json (and 503 for outages) wraps the session store too: with Redis down,
+    # loading a session fails before any handler runs.
+    app.middlewares.append(problem_middleware)
     setup_sessions(app, settings, ensure_secret_key(settings), redis)
-    app.middlewares.extend([problem_middleware, caller_middleware])
+    app.middlewares.append(caller_middleware)
     app.on_response_prepare.append(stamp_request_id)
     setup_security_headers(app, settings)
     setup_templates(app)

@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Table, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
@@ -156,3 +158,14 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def upsert(
+    conn: AsyncConnection, table: Table, values: dict[str, Any], keys: list[str]
+) -> None:
+    """INSERT, or UPDATE the row with the same `keys` (one statement on both engines, so
+    two of them at once cannot collide on the key)."""
+    builder = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = builder(table).values(**values)
+    changes = {name: statement.excluded[name] for name in values if name not in keys}
+    await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))

@@ -6,10 +6,11 @@ import re
 
 from icalendar import Calendar, vGeo
 from icalendar import Event as VEvent
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, ids
+from crewup.core.db import upsert
 from crewup.events.access import Event, EventStatus
 from crewup.events.tables import calendar_feeds
 
@@ -62,12 +63,8 @@ def render(events: list[Event], public_url: str, name: str) -> bytes:
 async def issue_feed_token(conn: AsyncConnection, user_id: int) -> str:
     """A new secret feed URL; any older one stops working."""
     token = ids.new_token()
-    await conn.execute(delete(calendar_feeds).where(calendar_feeds.c.user_id == user_id))
-    await conn.execute(
-        insert(calendar_feeds).values(
-            user_id=user_id, token_hash=ids.token_digest(token), created_at=clock.now()
-        )
-    )
+    values = {"user_id": user_id, "token_hash": ids.token_digest(token), "created_at": clock.now()}
+    await upsert(conn, calendar_feeds, values, keys=["user_id"])
     return token
 
 

@@ -249,6 +249,9 @@ async def decide_request(
 
 
 async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
+    """Under the group's lock, like every membership change: two invitations of the same
+    person at once become one, not a duplicate key."""
+    await lock_group(conn, group_id)
     await load_group_for_managers(conn, group_id, actor)
     exists = (
         await conn.execute(

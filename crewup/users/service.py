@@ -95,6 +95,19 @@ async def get_account(conn: AsyncConnection, user_id: int) -> Account:
     return _account(row)
 
 
+async def lock_account(conn: AsyncConnection, user_id: int) -> None:
+    """Hold a live account's row against other changes (not against foreign-key checks)."""
+    found = (
+        await conn.execute(
+            select(users.c.id)
+            .where(users.c.id == user_id, users.c.deleted_at.is_(None))
+            .with_for_update(key_share=True)
+        )
+    ).first()
+    if found is None:
+        raise NotFound(f"user {user_id} not found")
+
+
 async def find_account_by_email(conn: AsyncConnection, email: str) -> Account | None:
     row = (
         await conn.execute(select(*_ACCOUNT_COLUMNS).where(users.c.email == normalise_email(email)))
@@ -161,8 +174,15 @@ async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) 
 async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     """Personal data goes; the row stays so content keeps an author shown as 'deleted user'.
     Subscribers of `user.deleted` give back seats, memberships and sessions in the same
-    transaction, or refuse (an owner must hand their groups over first)."""
-    await get_account(conn, user_id)
+    transaction, or refuse (an owner must hand their groups over first).
+
+    Lock order: the account row first, FOR NO KEY UPDATE (the person's own RSVPs, which
+    share-lock it, wait for us), then whatever the subscribers lock, and the erasure last.
+    Clearing the e-mail changes a unique (key) column, which takes the strongest row lock;
+    taken first, it would block every foreign-key check on this person (an invitation
+    holding a group's lock) while we wait for that group's lock: a deadlock."""
+    await lock_account(conn, user_id)
+    await announce(conn, UserDeleted(user_id))
     now = clock.now()
     await conn.execute(
         update(users)
@@ -179,7 +199,6 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
             updated_at=now,
         )
     )
-    await announce(conn, UserDeleted(user_id))
 
 
 async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:

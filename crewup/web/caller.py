@@ -11,7 +11,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from crewup.core.errors import DomainError, Forbidden, Unauthorized
+from crewup.core.errors import Forbidden, Unauthorized
 from crewup.core.identity import Actor
 from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT
 from crewup.web.routes import Access, Face, route_spec
@@ -101,5 +101,5 @@ async def page_viewer(request: web.Request) -> Actor | None:
         return request[CALLER]
     try:
         return await caller_from_session(request)
-    except DomainError:
+    except Exception:  # an error page must render even when the session store is down
         return None

@@ -11,6 +11,7 @@ from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
 from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
+from crewup.web.outages import RETRY_AFTER_SECONDS, outage_of
 from crewup.web.pages import render_page
 
 log = logging.getLogger("crewup.core.errors")
@@ -87,7 +88,21 @@ async def problem_middleware(request: web.Request, handler: Handler) -> web.Stre
         detail = _http_detail(exc)
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
         return await _render(request, exc.status, exc.reason, detail, None, headers)
-    except Exception:
+    except Exception as exc:
+        outage = outage_of(exc)
+        if outage is not None:
+            log.warning(
+                "dependency unavailable",
+                extra={"path": request.path, "reason": f"{type(exc).__name__}: {exc}"[:300]},
+            )
+            return await _render(
+                request,
+                503,
+                "Service unavailable",
+                f"{outage}; please try again in a few seconds",
+                None,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
         log.exception("unhandled error", extra={"path": request.path})
         return await _render(
             request,

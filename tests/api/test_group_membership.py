@@ -185,3 +185,18 @@ async def test_concurrent_joins_and_leaves_keep_the_counter_exact(client, api: A
     group_now = await (await client.get(url)).json()
     members = await (await client.get(f"{url}/members?limit=100")).json()
     assert group_now["member_count"] == len(members["items"]) == 11
+
+
+async def test_inviting_the_same_person_twice_at_once_is_one_invite(client, api: Api) -> None:
+    owner, guest = await api.register(), await api.register()
+    group = await make_group(client, owner, visibility="private")
+    url = f"/api/v1/groups/{group['id']}/invites"
+    answers = await asyncio.gather(
+        *(
+            client.post(url, json={"user_id": guest["user"]["id"]}, headers=owner["headers"])
+            for _ in range(8)
+        )
+    )
+    assert {a.status for a in answers} == {201}
+    mine = await (await client.get("/api/v1/users/me/invites", headers=guest["headers"])).json()
+    assert [g["id"] for g in mine["items"]] == [group["id"]]

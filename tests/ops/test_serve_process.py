@@ -75,3 +75,28 @@ async def test_serve_answers_and_stops_cleanly_on_sigterm(settings) -> None:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+async def test_serve_refuses_to_start_without_its_redis(settings) -> None:
+    """It checks Redis before it listens, and says so in one line; it never announces
+    that it serves and then exits."""
+    env = {
+        **os.environ,
+        **cli_env(settings),
+        "CREWUP_PORT": str(free_port()),
+        "CREWUP_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "crewup",
+        "serve",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode == 1
+    lines = [line for line in err.decode().splitlines() if line.startswith("crewup:")]
+    assert len(lines) == 1 and "cannot reach Redis" in lines[0]
+    assert "serving on" not in (out + err).decode()

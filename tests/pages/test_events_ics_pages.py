@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -194,3 +195,15 @@ async def test_times_are_written_in_utc_for_scripts_to_show_locally(client, api:
     assert '<time datetime="2031-03-09T21:00:00Z" data-local="time">21:00 UTC</time>' in page
     assert "/static/js/local-times.js" in page
     assert (await client.get("/static/js/local-times.js")).status == 200
+
+
+async def test_asking_for_a_feed_link_twice_at_once_keeps_one(client, api: Api) -> None:
+    person = await api.register()
+    answers = await asyncio.gather(
+        *(client.post("/api/v1/calendar/feed", headers=person["headers"]) for _ in range(6))
+    )
+    assert {a.status for a in answers} == {201}
+    urls = [(await a.json())["url"] for a in answers]
+    paths = [u[u.index("/api/") :] for u in urls]
+    working = [p for p in paths if (await client.get(p)).status == 200]
+    assert len(working) == 1  # the last one written; every older link stops working

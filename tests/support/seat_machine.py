@@ -75,6 +75,7 @@ class SeatMachine(RuleBasedStateMachine):
         self.people: list[dict[str, Any]] = []
         self.events: list[int] = []
         self.waitlisted_since: dict[tuple[int, int], int] = {}
+        self.unvouched: set[tuple[int, int]] = set()
         self.failures: list[str] = []
 
     async def _session(self) -> aiohttp.ClientSession:
@@ -201,15 +202,16 @@ class SeatMachine(RuleBasedStateMachine):
                 self.deleted.add(person["id"])
 
     def _forget_places_reset_by(self, drawn: list[Op]) -> None:
-        """Whoever withdrew, switched, left or rejoined in this batch may rightly be at the
-        tail now, whatever order their operations ran in: their arrival starts over."""
+        """Whoever withdrew, switched, left or was removed in this batch may have left the
+        line and come back at its tail, or kept their place (a refused switch, a public
+        group's leaver): either is right, so their arrival is no longer vouched for
+        while they stay in line."""
         for kind, n, e in drawn:
             person = self.people[n % len(self.people)]["id"]
-            if kind in ("withdraw", "interested"):
-                self.waitlisted_since.pop((self.events[e], person), None)
+            if kind in ("withdraw", "interested", "going"):
+                self.unvouched.add((self.events[e], person))
             elif kind in ("leave", "remove", "join", "delete"):
-                for event_id in self.events:
-                    self.waitlisted_since.pop((event_id, person), None)
+                self.unvouched |= {(event_id, person) for event_id in self.events}
 
     def _record(self, problem: str) -> None:
         self.broken = True
@@ -303,15 +305,20 @@ class SeatMachine(RuleBasedStateMachine):
     def _check_arrival_order(
         self, event_id: int, waiting: list[dict[str, Any]], where: str
     ) -> None:
-        """Whoever was seen waiting in an earlier batch stays ahead of later arrivals."""
+        """Whoever was seen waiting in an earlier batch stays ahead of later arrivals
+        (among the people whose arrival the machine can vouch for)."""
         now_waiting = {p["user_id"] for p in waiting}
         for key in [k for k in self.waitlisted_since if k[0] == event_id]:
             if key[1] not in now_waiting:
                 del self.waitlisted_since[key]
+        self.unvouched = {k for k in self.unvouched if k[0] != event_id or k[1] in now_waiting}
         since = []
         for p in waiting:
             key = (event_id, p["user_id"])
-            self.waitlisted_since.setdefault(key, self.batch)
+            if key in self.unvouched:
+                continue
+            if key not in self.waitlisted_since:
+                self.waitlisted_since[key] = self.batch
             since.append(self.waitlisted_since[key])
         assert since == sorted(since), f"waitlist out of arrival order {since}, {where}"
 

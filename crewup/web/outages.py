@@ -1,0 +1,47 @@
+"""Telling an outage from a bug: a dependency that does not answer (Redis, the database,
+a pool with no free connection, a deadlock PostgreSQL broke) is a 503 with Retry-After,
+answered at once, and the next request tries again. redis-py reconnects by itself and
+SQLAlchemy discards connections found dead, so service resumes when the dependency does,
+without a restart."""
+
+from __future__ import annotations
+
+import asyncpg
+import redis.exceptions
+from limits.errors import StorageError
+from sqlalchemy import exc as sa
+
+RETRY_AFTER_SECONDS = 5
+_BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
+
+
+def _sqlstate(error: sa.DBAPIError) -> str | None:
+    orig = error.orig
+    for candidate in (orig, getattr(orig, "__cause__", None)):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
+
+
+def outage_of(error: BaseException) -> str | None:
+    """What is unavailable, in a few words for the person; None for anything else."""
+    if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return "a service CrewUp needs (Redis) is not answering"
+    if isinstance(error, StorageError):
+        return "a service CrewUp needs (Redis) is not answering"
+    if isinstance(error, sa.TimeoutError):
+        return "the database is too busy to take this request"
+    if isinstance(error, sa.DBAPIError):
+        if _sqlstate(error) in _BUSY_SQLSTATES:
+            return "the database is busy with other changes to the same thing"
+        if error.connection_invalidated or isinstance(
+            error, sa.OperationalError | sa.InterfaceError
+        ):
+            return "the database is not answering"
+        return None
+    if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+        return "the database is not answering"
+    if isinstance(error, ConnectionError | TimeoutError):
+        return "a service CrewUp needs is not answering"
+    return None

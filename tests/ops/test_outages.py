@@ -1,0 +1,93 @@
+"""When Redis or PostgreSQL stop answering, requests get 503 problem+json with Retry-After
+(pages: the error page in the layout), never a 500, and everything works again as soon as
+they return, without a restart and with nothing lost. The outage is a TCP proxy the test
+owns (tests/support/proxy.py), cut and restored; the shared services keep running."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from crewup.app import create_app
+from crewup.core.settings import Settings
+from tests.support.api import Api, make_group
+from tests.support.databases import Stack
+from tests.support.pages import register_via_form
+from tests.support.proxy import OutageProxy
+from tests.support.services import REDIS_URL
+
+
+@pytest.fixture
+async def behind_proxies(
+    stack: Stack, make_settings: Callable[..., Settings], aiohttp_client: Any
+) -> AsyncIterator[tuple[TestClient, OutageProxy, OutageProxy]]:
+    if not stack.is_services:
+        pytest.skip("the embedded stack has no PostgreSQL or Redis to lose")
+    settings = make_settings()
+    database = OutageProxy(settings.database_url or "", 5432)
+    redis = OutageProxy(REDIS_URL, 6379)
+    await database.restore()
+    await redis.restore()
+    client = await aiohttp_client(
+        create_app(make_settings(database_url=database.url, redis_url=redis.url))
+    )
+    yield client, database, redis
+    await database.cut()
+    await redis.cut()
+
+
+def assert_unavailable(resp: Any, content_type: str = "application/problem+json") -> None:
+    assert resp.status == 503
+    assert resp.content_type == content_type
+    assert int(resp.headers["Retry-After"]) > 0
+
+
+async def test_redis_going_away_is_503_and_heals(behind_proxies) -> None:
+    client, _, redis = behind_proxies
+    api = Api(client)
+    person = await api.register()
+    group = await make_group(client, person)
+    posts = f"/api/v1/groups/{group['id']}/posts"
+    assert (
+        await client.post(posts, json={"title": "Before", "body": "x"}, headers=person["headers"])
+    ).status == 201
+    await register_via_form(client, "Bea", "bea@example.com")  # a browser session in Redis
+
+    await redis.cut()
+    during = await client.post(
+        posts, json={"title": "During", "body": "x"}, headers=person["headers"]
+    )
+    assert_unavailable(during)
+    page = await client.get("/profile", headers={"Accept": "text/html"})
+    assert_unavailable(page, "text/html")
+    assert "try again" in await page.text()
+
+    await redis.restore()
+    after = await client.post(
+        posts, json={"title": "After", "body": "x"}, headers=person["headers"]
+    )
+    assert after.status == 201
+    assert (await client.get("/profile", allow_redirects=False)).status == 200  # session kept
+    titles = [p["title"] for p in (await (await client.get(posts)).json())["items"]]
+    assert titles == ["After", "Before"]  # nothing lost, nothing half-written
+
+
+async def test_postgresql_going_away_is_503_and_heals(behind_proxies) -> None:
+    client, database, _ = behind_proxies
+    api = Api(client)
+    person = await api.register()
+    group = await make_group(client, person)
+
+    await database.cut()  # every pooled connection dies, and new ones are refused
+    for _ in range(3):
+        assert_unavailable(await client.get("/api/v1/users/me", headers=person["headers"]))
+    page = await client.get(f"/groups/{group['id']}", headers={"Accept": "text/html"})
+    assert_unavailable(page, "text/html")
+
+    await database.restore()
+    for _ in range(3):
+        assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
+    assert (await client.get(f"/api/v1/groups/{group['id']}")).status == 200
