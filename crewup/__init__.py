@@ -1,3 +1,3 @@
 """CrewUp: a self-hostable community platform."""
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
