@@ -26,6 +26,8 @@ from crewup.auth.kit import AuthKit
 from crewup.auth.page_sessions import actor_of_page_session
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
+from crewup.bus.metrics import BusMetrics
+from crewup.bus.runtime import Bus
 from crewup.core import migrate
 from crewup.core.mail import FolderMailer
 from crewup.core.ratelimit import RateLimiter
@@ -53,9 +55,10 @@ from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
 from crewup.web.security_headers import setup_security_headers
 from crewup.web.sessions import setup_sessions
-from crewup.wiring import open_database
+from crewup.wiring import build_handlers, build_jobs, open_database
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+BUS = web.AppKey("bus", Bus)
 
 
 class StartupError(Exception):
@@ -105,6 +108,21 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         await redis.aclose()
 
 
+async def _bus(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    bus = Bus(
+        app[DB],
+        settings,
+        build_handlers(settings),
+        build_jobs(settings),
+        BusMetrics(app[METRICS_REGISTRY]),
+    )
+    await bus.start(work=settings.runs_worker_in_process)
+    app[BUS] = bus
+    yield
+    await bus.stop()
+
+
 async def _keys(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(app[KEYRING].load)
     yield
@@ -151,7 +169,7 @@ def create_app(settings: Settings) -> web.Application:
     app[TOKEN_SUBJECT] = kit.access_token_subject
     app[ACTOR_LOADER] = load_actor
     app[SESSION_LOADER] = actor_of_page_session
-    app.cleanup_ctx.extend([_database, _redis, _keys])
+    app.cleanup_ctx.extend([_database, _redis, _keys, _bus])
 
     # problem+json (and 503 for outages) wraps the session store too: with Redis down,
     # loading a session fails before any handler runs.

@@ -1,6 +1,7 @@
 """Imports every domain's tables so the shared MetaData is complete (Alembic, tests)."""
 
 from crewup.auth import tables as auth_tables
+from crewup.bus import tables as bus_tables
 from crewup.core.db import metadata
 from crewup.events import tables as events_tables
 from crewup.groups import tables as groups_tables
@@ -9,6 +10,7 @@ from crewup.users import tables as users_tables
 
 __all__ = [
     "auth_tables",
+    "bus_tables",
     "events_tables",
     "groups_tables",
     "metadata",

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 
 from crewup.auth import subscribers as auth
+from crewup.bus import outbox
+from crewup.bus.messages import Handler
+from crewup.bus.scheduler import Job
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.settings import Settings
@@ -35,8 +38,19 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
+    dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
     dispatcher.after_commit_every(_log_committed)
     return dispatcher
+
+
+def build_handlers(settings: Settings) -> list[Handler]:
+    """Every bus handler, in the order they see a message."""
+    return []
+
+
+def build_jobs(settings: Settings) -> list[Job]:
+    """Every scheduled job the worker runs."""
+    return []
 
 
 def open_database(settings: Settings, *, pool_size: int | None = None) -> Database:

@@ -19,8 +19,11 @@ from aiohttp.test_utils import TestClient
 
 from crewup.app import create_app
 from crewup.auth.keyring import Keyring
+from crewup.bus.runtime import topology_for
 from crewup.core import migrate
 from crewup.core.settings import Settings
+from crewup.wiring import build_handlers
+from tests.support.amqp import delete_topology
 from tests.support.api import Api
 from tests.support.app import base_settings, build_settings
 from tests.support.databases import (
@@ -90,14 +93,24 @@ def fresh_database(stack: Stack, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def make_settings(stack: Stack, fresh_database: str, tmp_path: Path) -> Callable[..., Settings]:
-    """Settings for this test's app; keyword arguments override."""
+def make_settings(
+    stack: Stack, fresh_database: str, tmp_path: Path
+) -> Iterator[Callable[..., Settings]]:
+    """Settings for this test's app; keyword arguments override. RabbitMQ queues and
+    exchanges the test's apps declared are deleted afterwards."""
     base = base_settings(stack, fresh_database, tmp_path / "data")
+    built: list[Settings] = []
 
     def build(**overrides: Any) -> Settings:
-        return build_settings(base, **overrides)
+        settings = build_settings(base, **overrides)
+        built.append(settings)
+        return settings
 
-    return build
+    yield build
+    seen = {(s.amqp_url, s.amqp_prefix): s for s in built if s.amqp_url}
+    for settings in seen.values():
+        topology = topology_for(settings, build_handlers(settings))
+        run_in_thread(delete_topology(settings.amqp_url or "", topology))
 
 
 @pytest.fixture

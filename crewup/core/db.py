@@ -169,3 +169,21 @@ async def upsert(
     statement = builder(table).values(**values)
     changes = {name: statement.excluded[name] for name in values if name not in keys}
     await conn.execute(statement.on_conflict_do_update(index_elements=keys, set_=changes))
+
+
+async def insert_new(
+    conn: AsyncConnection,
+    table: Table,
+    rows: list[dict[str, Any]],
+    keys: list[str],
+    returning: str,
+) -> set[Any]:
+    """INSERT the rows whose `keys` are not taken yet; answer `returning` of those
+    inserted. One statement on both engines: concurrent callers cannot both insert."""
+    if not rows:
+        return set()
+    builder = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = (builder(table).values(rows).on_conflict_do_nothing(index_elements=keys)).returning(
+        table.c[returning]
+    )
+    return {row[0] for row in await conn.execute(statement)}

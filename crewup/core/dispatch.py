@@ -34,6 +34,9 @@ class DomainEvent:
     """Something that happened; subclasses are frozen dataclasses with a dotted `name`."""
 
     name: ClassVar[str] = "domain.event"
+    # Written to the outbox for handlers elsewhere; False for events that only matter to
+    # subscribers and after-commit callbacks in this process.
+    leaves_transaction: ClassVar[bool] = True
 
     def payload(self) -> dict[str, Any]:
         """JSON-ready fields (instants as ISO-8601 UTC strings)."""

@@ -38,6 +38,19 @@ class Settings(BaseModel):
     redis_url: str | None = None
     redis_prefix: str = "crewup:"
     amqp_url: str | None = None
+    amqp_prefix: str = Field("crewup.", pattern=r"^[A-Za-z0-9._-]{0,64}$")
+    # Run the bus's handlers and scheduler inside `crewup serve` too. Unset: yes without
+    # amqp_url (the embedded default has nobody else to do it), no with it (run
+    # `crewup worker` processes).
+    worker_in_process: bool | None = None
+    bus_retry_delays: tuple[float, ...] = (5.0, 30.0, 300.0)
+    bus_poll_seconds: float = Field(1.0, gt=0, le=60)
+    scheduler_tick_seconds: float = Field(15.0, gt=0, le=3600)
+    smtp_url: str | None = None
+    smtp_timeout_seconds: float = Field(30.0, gt=0, le=300)
+    mail_from: str | None = None
+    # Creating groups and events needs a verified e-mail address.
+    require_verified_email: bool = False
     secret_key: str | None = Field(None, min_length=32)
     jwt_private_key_file: Path | None = None
     jwt_audience: str = "crewup"
@@ -90,6 +103,33 @@ class Settings(BaseModel):
         if value is not None and not value.startswith(("amqp://", "amqps://")):
             raise ValueError("must start with amqp:// or amqps://")
         return value
+
+    @field_validator("bus_retry_delays", mode="before")
+    @classmethod
+    def _delays(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("bus_retry_delays")
+    @classmethod
+    def _positive_delays(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value or any(d <= 0 or d > 86400 for d in value):
+            raise ValueError("must be one or more delays in seconds, e.g. 5,30,300")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must start with smtp:// (STARTTLS when offered) or smtps://")
+        return value
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        if self.worker_in_process is None:
+            return self.amqp_url is None
+        return self.worker_in_process
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

@@ -11,7 +11,7 @@ from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
 from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
-from crewup.web.outages import RETRY_AFTER_SECONDS, outage_of
+from crewup.core.outages import RETRY_AFTER_SECONDS, outage_of
 from crewup.web.pages import render_page
 
 log = logging.getLogger("crewup.core.errors")

@@ -20,7 +20,7 @@ async def test_readyz_checks_each_configured_dependency(client, stack) -> None:
     resp = await client.get("/readyz")
     body = await resp.json()
     assert resp.status == 200, body
-    expected = {"database", "redis"} if stack.is_services else {"database"}
+    expected = {"database", "redis", "rabbitmq"} if stack.is_services else {"database"}
     assert set(body["checks"]) == expected
     assert set(body["checks"].values()) == {"ok"}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from crewup.core.settings import Settings
 from tests.support.databases import Stack
-from tests.support.services import REDIS_URL, RUN_ID
+from tests.support.services import AMQP_URL, REDIS_URL, RUN_ID
 
 # Cheap hashing for tests only: argon2id still, but fast; production defaults are tested
 # in test_settings. Rate limits high so only the tests about them trip them.
@@ -21,6 +21,10 @@ FAST: dict[str, Any] = {
     "rate_limit_password_reset": "1000/minute",
     "rate_limit_posting": "1000/minute",
     "access_log": False,
+    # The bus retries quickly and wakes often, so tests see its work within a moment.
+    "bus_retry_delays": (0.2, 0.4),
+    "bus_poll_seconds": 0.2,
+    "scheduler_tick_seconds": 0.2,
 }
 SECRET_KEY = "s" * 40
 
@@ -37,6 +41,11 @@ def base_settings(stack: Stack, database_url: str, data_dir: Path) -> dict[str, 
     if stack.is_services:
         base["redis_url"] = REDIS_URL
         base["redis_prefix"] = f"crewup-test:{RUN_ID}:{uuid.uuid4().hex[:6]}:"
+        # The real broker, consumed by the app itself (no separate worker in most tests);
+        # exchanges and queues under a name of this test's own (see amqp.py).
+        base["amqp_url"] = AMQP_URL
+        base["amqp_prefix"] = f"crewup-test.{RUN_ID}.{uuid.uuid4().hex[:6]}."
+        base["worker_in_process"] = True
     return base
 
 

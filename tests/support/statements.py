@@ -8,15 +8,20 @@ from aiohttp import web
 from sqlalchemy import event
 
 from crewup.web.appkeys import DB
+from crewup.web.observability import current_request_id
 
 
 class StatementCounter:
+    """Statements sent while answering requests; the bus's background work (the relay,
+    the scheduler) runs outside any request and is not counted."""
+
     def __init__(self, app: web.Application) -> None:
         self.count = 0
         self._engine = app[DB].engine.sync_engine
 
     def _seen(self, *_: Any) -> None:
-        self.count += 1
+        if current_request_id.get() is not None:
+            self.count += 1
 
     def __enter__(self) -> StatementCounter:
         event.listen(self._engine, "before_cursor_execute", self._seen)

@@ -1,0 +1,98 @@
+"""Running a handler on messages exactly once in effect.
+
+Database handlers: one transaction records each message in `processed_messages` (insert
+if new) and runs the handler on the new ones only, so a redelivered message is a no-op
+and a failure rolls both back. External handlers (mail, push) cannot roll back what they
+sent: they read and send outside any transaction, then record the messages as processed;
+a crash in between sends again (at least once), never loses.
+
+A failing batch is retried message by message, so one poison message does not fail its
+neighbours. An outage (database or Redis not answering) is not the message's fault: it
+propagates, and the broker retries later without counting it against the message.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from crewup.bus.messages import Handler, Message
+from crewup.bus.tables import processed_messages
+from crewup.core import clock
+from crewup.core.db import Database, insert_new
+from crewup.core.outages import outage_of
+
+log = logging.getLogger("crewup.bus")
+
+
+@dataclass(frozen=True)
+class Failure:
+    message: Message
+    error: str
+
+
+def _rows(handler: Handler, messages: list[Message]) -> list[dict[str, object]]:
+    now = clock.now()
+    return [{"handler": handler.name, "message_id": m.id, "processed_at": now} for m in messages]
+
+
+async def _once(db: Database, handler: Handler, messages: list[Message]) -> None:
+    if handler.external:
+        async with db.reading() as conn:
+            done = set(
+                (
+                    await conn.execute(
+                        select(processed_messages.c.message_id).where(
+                            processed_messages.c.handler == handler.name,
+                            processed_messages.c.message_id.in_([m.id for m in messages]),
+                        )
+                    )
+                ).scalars()
+            )
+            fresh = [m for m in messages if m.id not in done]
+            if fresh:
+                await handler.handle(conn, fresh)
+        async with db.transaction() as conn:
+            await insert_new(
+                conn,
+                processed_messages,
+                _rows(handler, fresh),
+                ["handler", "message_id"],
+                "message_id",
+            )
+        return
+    async with db.transaction() as conn:
+        new_ids = await insert_new(
+            conn,
+            processed_messages,
+            _rows(handler, messages),
+            ["handler", "message_id"],
+            "message_id",
+        )
+        fresh = [m for m in messages if m.id in new_ids]
+        if fresh:
+            await handler.handle(conn, fresh)
+
+
+async def deliver(db: Database, handler: Handler, messages: list[Message]) -> list[Failure]:
+    """Run `handler` on `messages`; answers the messages that failed, and why."""
+    if not messages:
+        return []
+    try:
+        await _once(db, handler, messages)
+        return []
+    except Exception as exc:
+        if outage_of(exc) is not None:
+            raise
+        if len(messages) == 1:
+            log.warning(
+                "handler failed",
+                extra={"handler": handler.name, "message_id": messages[0].id, "error": repr(exc)},
+            )
+            return [Failure(messages[0], f"{type(exc).__name__}: {exc}"[:1000])]
+    failures: list[Failure] = []
+    for message in messages:
+        failures += await deliver(db, handler, [message])
+    return failures

@@ -1,0 +1,97 @@
+"""The transactional outbox: every domain event is written here in the transaction that
+caused it (so the change and its message commit or roll back together), and the relay
+publishes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.bus.messages import Message
+from crewup.bus.tables import dead_letters, outbox
+from crewup.core import clock
+from crewup.core.dispatch import DomainEvent
+
+NOTIFY_CHANNEL = "crewup_outbox"
+
+
+async def record(conn: AsyncConnection, event: DomainEvent) -> None:
+    """The outbox subscriber of every domain event that leaves the transaction."""
+    if not event.leaves_transaction:
+        return
+    await conn.execute(
+        insert(outbox).values(name=event.name, payload=event.payload(), created_at=clock.now())
+    )
+    if conn.dialect.name == "postgresql":
+        # Delivered at commit, to every relay that LISTENs: they wake without polling.
+        await conn.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+async def claim_pending(conn: AsyncConnection, limit: int) -> list[Message]:
+    """Oldest unpublished rows, locked for this transaction; rows another relay holds are
+    skipped, so several relays never publish the same row at once."""
+    rows = await conn.execute(
+        select(outbox.c.id, outbox.c.name, outbox.c.payload, outbox.c.attempts)
+        .where(outbox.c.published_at.is_(None))
+        .order_by(outbox.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [Message(row.id, row.name, dict(row.payload), row.attempts + 1) for row in rows]
+
+
+async def mark_published(conn: AsyncConnection, ids: list[int]) -> None:
+    if ids:
+        await conn.execute(
+            update(outbox).where(outbox.c.id.in_(ids)).values(published_at=clock.now())
+        )
+
+
+async def mark_failed(conn: AsyncConnection, ids: list[int], error: str) -> None:
+    if ids:
+        await conn.execute(
+            update(outbox)
+            .where(outbox.c.id.in_(ids))
+            .values(attempts=outbox.c.attempts + 1, last_error=error[:1000])
+        )
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    pending: int
+    failing: int  # pending rows whose publishing has failed at least once
+    oldest_pending: datetime | None
+    dead_letters: int  # in the database (in-process broker); RabbitMQ counts its own
+
+    def lag_seconds(self, now: datetime) -> float:
+        return (now - self.oldest_pending).total_seconds() if self.oldest_pending else 0.0
+
+
+async def status(conn: AsyncConnection) -> OutboxStatus:
+    pending = outbox.c.published_at.is_(None)
+    row = (
+        await conn.execute(
+            select(
+                func.count().filter(pending),
+                func.count().filter(pending & (outbox.c.attempts > 0)),
+                func.min(outbox.c.created_at).filter(pending),
+            )
+        )
+    ).one()
+    dead = (await conn.execute(select(func.count()).select_from(dead_letters))).scalar_one()
+    return OutboxStatus(int(row[0]), int(row[1]), row[2], int(dead))
+
+
+async def prune_published(conn: AsyncConnection, older_than: timedelta) -> int:
+    gone = await conn.execute(
+        delete(outbox).where(outbox.c.published_at < clock.now() - older_than)
+    )
+    return int(gone.rowcount or 0)
+
+
+def payload_of(row: Any) -> dict[str, Any]:
+    return dict(row.payload) if row.payload else {}

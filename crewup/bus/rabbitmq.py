@@ -1,0 +1,311 @@
+"""RabbitMQ with aio-pika: the relay's broker (publisher confirms) and the worker's
+consumer (manual acks, retries through delay queues, dead letters).
+
+Topology, every name under `amqp_prefix` (P):
+- P+"events": durable topic exchange; routing key = the domain event's name.
+- P+handler: one durable work queue per handler, bound to the events it handles.
+- P+handler+".retry.<ms>ms": delay queues; a failed message waits there for its TTL and
+  is dead-lettered back into the work queue (P+"retry" is the direct exchange to them).
+- P+handler+".dead": where a message goes after its last retry.
+Both sides declare it (idempotently), so a message published before any worker ever ran
+still has a queue to wait in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aio_pika
+from aio_pika.abc import (
+    AbstractChannel,
+    AbstractExchange,
+    AbstractIncomingMessage,
+    AbstractQueue,
+    AbstractRobustConnection,
+)
+
+from crewup.bus.delivery import Failure, deliver
+from crewup.bus.messages import Handler, Message
+from crewup.bus.metrics import BusMetrics
+from crewup.core.db import Database
+
+log = logging.getLogger("crewup.bus")
+ATTEMPT_HEADER = "x-crewup-attempt"
+
+
+@dataclass(frozen=True)
+class Topology:
+    prefix: str
+    handlers: tuple[Handler, ...]
+    retry_delays: tuple[float, ...]
+
+    @property
+    def events_exchange(self) -> str:
+        return f"{self.prefix}events"
+
+    @property
+    def retry_exchange(self) -> str:
+        return f"{self.prefix}retry"
+
+    def work_queue(self, handler: Handler) -> str:
+        return f"{self.prefix}{handler.name}"
+
+    def delay_queue(self, handler: Handler, delay: float) -> str:
+        return f"{self.prefix}{handler.name}.retry.{int(delay * 1000)}ms"
+
+    def dead_queue(self, handler: Handler) -> str:
+        return f"{self.prefix}{handler.name}.dead"
+
+    async def declare(self, channel: AbstractChannel) -> dict[str, AbstractQueue]:
+        events = await channel.declare_exchange(
+            self.events_exchange, aio_pika.ExchangeType.TOPIC, durable=True
+        )
+        retry = await channel.declare_exchange(
+            self.retry_exchange, aio_pika.ExchangeType.DIRECT, durable=True
+        )
+        queues: dict[str, AbstractQueue] = {}
+        for handler in self.handlers:
+            work = await channel.declare_queue(self.work_queue(handler), durable=True)
+            for name in sorted(handler.events):
+                await work.bind(events, routing_key=name)
+            for delay in self.retry_delays:
+                waiting = await channel.declare_queue(
+                    self.delay_queue(handler, delay),
+                    durable=True,
+                    arguments={
+                        "x-message-ttl": int(delay * 1000),
+                        "x-dead-letter-exchange": "",
+                        "x-dead-letter-routing-key": work.name,
+                    },
+                )
+                await waiting.bind(retry, routing_key=waiting.name)
+            await channel.declare_queue(self.dead_queue(handler), durable=True)
+            queues[handler.name] = work
+        return queues
+
+
+def _outgoing(message: Message) -> aio_pika.Message:
+    return aio_pika.Message(
+        body=json.dumps(message.payload).encode(),
+        content_type="application/json",
+        message_id=str(message.id),
+        type=message.name,
+        headers={ATTEMPT_HEADER: message.attempt},
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+    )
+
+
+def _incoming(raw: AbstractIncomingMessage) -> Message:
+    headers = raw.headers or {}
+    attempt = headers.get(ATTEMPT_HEADER, 1)
+    return Message(
+        id=int(raw.message_id or 0),
+        name=str(raw.type or raw.routing_key or ""),
+        payload=json.loads(raw.body),
+        attempt=int(attempt) if isinstance(attempt, int) else 1,
+    )
+
+
+class RabbitBroker:
+    """The relay's side: publish with confirms; `publish` returns once RabbitMQ has
+    confirmed every message (and raises if it nacks or the connection drops)."""
+
+    runs_handlers = False
+
+    def __init__(self, url: str, topology: Topology) -> None:
+        self.url = url
+        self.topology = topology
+        self._connection: AbstractRobustConnection | None = None
+        self._exchange: AbstractExchange | None = None
+
+    async def start(self) -> None:
+        """Connect lazily: RabbitMQ being down must not stop a web process from starting;
+        rows wait in the outbox and the first publish connects."""
+        return None
+
+    async def _connect(self) -> None:
+        connection = await aio_pika.connect_robust(self.url)
+        try:
+            channel = await connection.channel(publisher_confirms=True)
+            await self.topology.declare(channel)
+            self._exchange = await channel.get_exchange(self.topology.events_exchange)
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+
+    async def publish(self, messages: list[Message]) -> None:
+        if self._exchange is None:
+            await self._connect()
+        assert self._exchange is not None
+        exchange = self._exchange
+        # All in flight at once: confirms arrive pipelined, not one round trip each.
+        await asyncio.gather(
+            *(exchange.publish(_outgoing(m), routing_key=m.name) for m in messages)
+        )
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+            self._exchange = None
+
+
+class RabbitConsumer:
+    """The worker's side: each handler's queue is read in batches (prefetch), processed
+    once in effect (delivery.py), then acknowledged. A failed message is re-published to
+    the next delay queue with its attempt counted, or to the dead-letter queue after the
+    last; an outage (database down) hands the batch back to RabbitMQ for later."""
+
+    def __init__(
+        self,
+        url: str,
+        topology: Topology,
+        db: Database,
+        metrics: BusMetrics,
+        *,
+        prefetch: int = 200,
+        outage_pause: float = 2.0,
+    ) -> None:
+        self.url = url
+        self.topology = topology
+        self.db = db
+        self.metrics = metrics
+        self.prefetch = prefetch
+        self.outage_pause = outage_pause
+
+    async def run(self) -> None:
+        """Consume until cancelled; if RabbitMQ cannot be reached, keep trying."""
+        while True:
+            try:
+                await self._run_connected()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("cannot consume from RabbitMQ; retrying", extra={"error": repr(exc)})
+                await asyncio.sleep(self.outage_pause)
+
+    async def _run_connected(self) -> None:
+        connection = await aio_pika.connect_robust(self.url)
+        try:
+            channel = await connection.channel()
+            await channel.set_qos(prefetch_count=self.prefetch)
+            publisher = await connection.channel(publisher_confirms=True)
+            queues = await self.topology.declare(channel)
+            retry = await publisher.get_exchange(self.topology.retry_exchange)
+            consumers = [
+                self._consume(handler, queues[handler.name], publisher, retry)
+                for handler in self.topology.handlers
+            ]
+            await asyncio.gather(*consumers) if consumers else asyncio.Event().wait()
+        finally:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+    async def _consume(
+        self,
+        handler: Handler,
+        queue: AbstractQueue,
+        publisher: AbstractChannel,
+        retry: AbstractExchange,
+    ) -> None:
+        inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
+        await queue.consume(inbox.put, no_ack=False)
+        while True:
+            batch = [await inbox.get()]
+            while len(batch) < handler.batch_size and not inbox.empty():
+                batch.append(inbox.get_nowait())
+            await self._handle(handler, batch, publisher, retry)
+
+    async def _handle(
+        self,
+        handler: Handler,
+        batch: Sequence[AbstractIncomingMessage],
+        publisher: AbstractChannel,
+        retry: AbstractExchange,
+    ) -> None:
+        messages = [_incoming(raw) for raw in batch]
+        try:
+            failures = await deliver(self.db, handler, messages)
+        except Exception as exc:  # an outage: let RabbitMQ hand these out again later
+            log.warning(
+                "handler paused by an outage", extra={"handler": handler.name, "error": repr(exc)}
+            )
+            await asyncio.sleep(self.outage_pause)
+            for raw in batch:
+                await raw.nack(requeue=True)
+            return
+        failed = {f.message.id: f for f in failures}
+        for raw, message in zip(batch, messages, strict=True):
+            failure = failed.get(message.id)
+            if failure is not None:
+                await self._retry_or_bury(handler, failure, publisher, retry)
+            await raw.ack()
+        self.metrics.consumed.labels(handler.name).inc(len(batch) - len(failures))
+
+    async def _retry_or_bury(
+        self,
+        handler: Handler,
+        failure: Failure,
+        publisher: AbstractChannel,
+        retry: AbstractExchange,
+    ) -> None:
+        message = failure.message
+        delays = self.topology.retry_delays
+        if message.attempt <= len(delays):
+            self.metrics.retried.labels(handler.name).inc()
+            delay_queue = self.topology.delay_queue(handler, delays[message.attempt - 1])
+            await retry.publish(_outgoing(message.retried()), routing_key=delay_queue)
+            return
+        log.error(
+            "message dead-lettered",
+            extra={"handler": handler.name, "message_id": message.id, "error": failure.error},
+        )
+        self.metrics.dead_lettered.labels(handler.name).inc()
+        dead = _outgoing(message)
+        dead.headers = {**(dead.headers or {}), "x-crewup-error": failure.error[:500]}
+        await publisher.default_exchange.publish(
+            dead, routing_key=self.topology.dead_queue(handler)
+        )
+
+
+async def dead_letter_counts(url: str, topology: Topology) -> dict[str, int]:
+    """How many messages wait in each handler's dead-letter queue."""
+    connection = await aio_pika.connect(url)
+    try:
+        channel = await connection.channel()
+        await topology.declare(channel)
+        counts = {}
+        for handler in topology.handlers:
+            queue = await channel.declare_queue(topology.dead_queue(handler), passive=True)
+            counts[handler.name] = int(queue.declaration_result.message_count or 0)
+        return counts
+    finally:
+        await connection.close()
+
+
+async def replay_dead_letters(url: str, topology: Topology) -> int:
+    """Move every dead letter back to its work queue with a fresh count of attempts."""
+    connection = await aio_pika.connect(url)
+    moved = 0
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        await topology.declare(channel)
+        for handler in topology.handlers:
+            queue = await channel.declare_queue(topology.dead_queue(handler), passive=True)
+            while (raw := await queue.get(no_ack=False, fail=False)) is not None:
+                message = _incoming(raw)
+                again = Message(message.id, message.name, message.payload, 1)
+                await channel.default_exchange.publish(
+                    _outgoing(again), routing_key=topology.work_queue(handler)
+                )
+                await raw.ack()
+                moved += 1
+        return moved
+    finally:
+        await connection.close()

@@ -1,0 +1,70 @@
+"""Jobs that run every so often (reminders, pruning, ban expiry), each at most once per
+interval however many workers run: a worker runs a job only if it wins the job's row
+(FOR UPDATE SKIP LOCKED; SQLite has one writer) and finds it due."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.bus.tables import scheduled_jobs
+from crewup.core import clock
+from crewup.core.db import Database, insert_new
+from crewup.core.outages import outage_of
+
+log = logging.getLogger("crewup.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every: timedelta
+    # Runs in the transaction that holds the job's row, so its writes and the record
+    # that it ran commit together.
+    run: Callable[[AsyncConnection], Awaitable[object]]
+
+
+async def run_due(db: Database, job: Job) -> bool:
+    """Run `job` if it is due and nobody else is running it; True if it ran."""
+    now = clock.now()
+    async with db.transaction() as conn:
+        await insert_new(
+            conn, scheduled_jobs, [{"name": job.name, "next_run_at": now}], ["name"], "name"
+        )
+        claimed = (
+            await conn.execute(
+                select(scheduled_jobs.c.next_run_at)
+                .where(scheduled_jobs.c.name == job.name)
+                .with_for_update(skip_locked=True)
+            )
+        ).first()
+        if claimed is None or claimed.next_run_at > now:
+            return False
+        outcome = await job.run(conn)
+        await conn.execute(
+            update(scheduled_jobs)
+            .where(scheduled_jobs.c.name == job.name)
+            .values(next_run_at=now + job.every, last_run_at=now, last_error=None)
+        )
+    log.info("job ran", extra={"job": job.name, "outcome": str(outcome)[:200]})
+    return True
+
+
+async def run_scheduler(db: Database, jobs: Sequence[Job], tick_seconds: float = 15.0) -> None:
+    """Until cancelled: every tick, run whatever is due."""
+    while True:
+        for job in jobs:
+            try:
+                await run_due(db, job)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if outage_of(exc) is None:
+                    log.exception("job failed", extra={"job": job.name})
+        await asyncio.sleep(tick_seconds)
