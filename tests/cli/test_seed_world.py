@@ -29,7 +29,8 @@ BROKEN: dict[str, str] = {
         SELECT a.event_id, a.user_id FROM event_participants a
         JOIN event_participants b ON b.event_id = a.event_id
         WHERE a.status = 'waitlisted' AND b.created_at >= a.created_at
-          AND (b.status = 'going' OR (b.status = 'waitlisted' AND b.waitlist_seq < a.waitlist_seq))""",
+          AND (b.status = 'going'
+               OR (b.status = 'waitlisted' AND b.waitlist_seq < a.waitlist_seq))""",
     "arrival number on someone not waiting": """
         SELECT event_id, user_id FROM event_participants
         WHERE (status = 'waitlisted') = (waitlist_seq IS NULL)""",
