@@ -11,7 +11,7 @@ from crewup.core.identity import Role
 from crewup.groups.service import CATEGORIES
 from crewup.seed.phrases import BIO_LINES
 from crewup.seed.places import CITIES
-from crewup.seed.plan import DAY, MASK64, WEEK, mix
+from crewup.seed.plan import DAY, JOINED_BY, MASK64, WEEK, mix
 from crewup.seed.world import Row, TableRows, World
 from crewup.users.tables import users
 
@@ -74,11 +74,13 @@ def _rows(world: World) -> Iterator[Row]:
         if rng.random() < 0.9:
             home_lat = round(area.lat + rng.gauss(0, 0.01), 5)
             home_lon = round(area.lon + rng.gauss(0, 0.015), 5)
+        # Signed up before their first group, and before anything they RSVP to (as
+        # outsiders too): every event and post of the world is newer than JOINED_BY.
         joined = plan.first_join[person]
         created = (
             joined - rng.randrange(DAY, 8 * WEEK)
             if joined
-            else plan.anchor - rng.randrange(DAY, 150 * WEEK)
+            else plan.anchor - rng.randrange(JOINED_BY, 150 * WEEK)
         )
         stamp = enc.time(created)
         yield (

@@ -87,7 +87,10 @@ async def _generate(
     async with db.transaction() as conn:
         if db.dialect != "postgresql":
             firsts = [await reserve_ids(conn, table, n) for table, n in counts]
-        else:  # opens the transaction on the driver connection before COPY uses it
+        else:
+            # Opens the transaction on the driver connection before COPY uses it; and the
+            # commit need not wait for the disk (a demo world lost to a crash is seeded
+            # again; a half one is never kept).
             await conn.execute(text("SET LOCAL synchronous_commit = off"))
         world = World(plan, texts, Ids(*firsts), encoding_for(conn), password_hash)
         written = [await write_table(conn, generator, world, progress) for generator in GENERATORS]

@@ -61,6 +61,12 @@ BROKEN: dict[str, str] = {
                WHERE o.group_id = g.id AND o.role = 'owner') <> 1""",
     "group over its member limit": """
         SELECT id FROM groups WHERE max_members IS NOT NULL AND member_count > max_members""",
+    "RSVP before the account existed": """
+        SELECT p.event_id, p.user_id FROM event_participants p
+        JOIN users u ON u.id = p.user_id WHERE p.created_at < u.created_at""",
+    "member who joined before the group existed": """
+        SELECT m.group_id, m.user_id FROM group_members m
+        JOIN groups g ON g.id = m.group_id WHERE m.joined_at < g.created_at""",
     "join request from a member": """
         SELECT r.group_id FROM group_join_requests r JOIN group_members m
           ON m.group_id = r.group_id AND m.user_id = r.user_id""",
