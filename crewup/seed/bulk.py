@@ -130,7 +130,9 @@ async def reserve_ids(conn: AsyncConnection, table: Table, count: int) -> int:
     highest_now = (await conn.execute(highest)).scalar_one()
     sequence = f"pg_get_serial_sequence('{table.name}', 'id')"
     issued = (await conn.execute(text(f"SELECT nextval({sequence})"))).scalar_one()
-    first = max(int(highest_now), int(issued)) + 1
+    # `issued` is ours (nobody else will be handed it); rows above it may exist if ids
+    # were ever given explicitly.
+    first = max(int(highest_now) + 1, int(issued))
     if count > 0:
         await conn.execute(text(f"SELECT setval({sequence}, {first + count - 1})"))
     return first
