@@ -3,20 +3,30 @@
 (a) 2,000 people press "going" at the same moment on an event with 100 seats: wall time,
     5xx count and the final counts (goal: exactly 100 going / 1,900 waitlisted, < 5 s).
 (b) GET /api/v1/events?near=... over 100,000 events beside bare /healthz in the same run.
+
+The world is a demo world (`crewup-admin seed demo`, the one seeding path): events
+clustered in a handful of European cities over the past and coming eight weeks. The
+storm's event is made through the API, fresh, so nobody has answered it yet.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import random
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiohttp
-from common import crewup_server, http_json, last_data_dir, print_table, wrk
-from sqlalchemy import insert
+from common import (
+    crewup_server,
+    http_json,
+    last_data_dir,
+    print_table,
+    recreate_postgres,
+    seed_demo,
+    wrk,
+)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=int, default=10)
@@ -28,94 +38,17 @@ args, _ = parser.parse_known_args()
 NEAR_POINTS = "bench/near_points.lua"
 
 
-async def _seed(database_url: str, people: int, events_n: int) -> None:
-    from crewup.core import clock
-    from crewup.core.settings import Settings
-    from crewup.events.tables import events
-    from crewup.groups.tables import group_members, groups
-    from crewup.users.tables import users
-    from crewup.wiring import open_database
-
-    db = open_database(Settings(database_url=database_url))
-    now = clock.now()
-    rng = random.Random(11)
-    async with db.transaction() as conn:
-        user_rows = [
-            {
-                "email": f"p{i}@example.com",
-                "display_name": f"P{i}",
-                "interests": [],
-                "created_at": now,
-                "updated_at": now,
-            }
-            for i in range(people + 1)
-        ]
-        user_ids = []
-        for start in range(0, len(user_rows), 1000):
-            user_ids += (
-                (
-                    await conn.execute(
-                        insert(users).returning(users.c.id), user_rows[start : start + 1000]
-                    )
-                )
-                .scalars()
-                .all()
-            )
-        owner = user_ids[0]
-        group_id = (
-            await conn.execute(
-                insert(groups)
-                .values(
-                    name="Bench",
-                    description="",
-                    category="games",
-                    visibility="public",
-                    member_count=1,
-                    owner_id=owner,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(groups.c.id)
-            )
-        ).scalar_one()
-        await conn.execute(
-            insert(group_members).values(
-                group_id=group_id, user_id=owner, role="owner", joined_at=now
-            )
-        )
-        rows = []
-        for i in range(events_n):
-            if i % 10 == 0:
-                lat, lon = rng.uniform(-60, 70), rng.uniform(-180, 180)
-            else:
-                lat, lon = rng.uniform(47.3, 55.0), rng.uniform(5.9, 15.0)
-            start = now + timedelta(hours=rng.uniform(1, 24 * 90))
-            rows.append(
-                {
-                    "group_id": group_id,
-                    "creator_id": owner,
-                    "title": f"Event {i}",
-                    "description": "",
-                    "location_name": "somewhere",
-                    "lat": lat,
-                    "lon": lon,
-                    "starts_at": start,
-                    "ends_at": start + timedelta(hours=2),
-                    "capacity": args.seats if i == 0 else None,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-        for start in range(0, len(rows), 2000):
-            await conn.execute(insert(events), rows[start : start + 2000])
-    await db.dispose()
-
-
 def seed(database_url: str) -> None:
-    asyncio.run(_seed(database_url, args.people, args.events))
+    seeded = seed_demo(
+        database_url,
+        *("--users", str(max(args.people + 5, args.events // 10))),
+        *("--groups", str(max(10, args.events // 100)), "--events", str(args.events)),
+        *("--posts", "0", "--seed", "11"),
+    )
+    print(f"seeded {seeded.tables['events'][0]:,} events in {seeded.seconds:.1f} s")
 
 
-def tokens(data_dir: Path, base: str, people: int) -> list[str]:
+def tokens(data_dir: Path, base: str, user_ids: range, role: str = "user") -> list[str]:
     """Access tokens minted with the server's own keyring (no 2,000 argon2 logins)."""
     from crewup.auth.keyring import keyring_for
     from crewup.auth.tokens import TokenIssuer
@@ -125,7 +58,33 @@ def tokens(data_dir: Path, base: str, people: int) -> list[str]:
     keyring = keyring_for(settings)
     keyring.load()
     issuer = TokenIssuer(keyring, base, "crewup", timedelta(minutes=15))
-    return [issuer.issue(user_id, "user") for user_id in range(2, people + 2)]
+    return [issuer.issue(user_id, role) for user_id in user_ids]
+
+
+def storm_event(base: str, admin_token: str) -> int:
+    """A new event with `--seats` seats that nobody has answered yet, made through the
+    API by Ann (user 1, the demo admin) in a public group of her own."""
+    group = http_json(
+        f"{base}/api/v1/groups",
+        {"name": "Storm Chasers", "category": "social", "lat": 52.52, "lon": 13.405},
+        admin_token,
+    )
+    starts = datetime.now(UTC) + timedelta(days=2)
+    event = http_json(
+        f"{base}/api/v1/events",
+        {
+            "group_id": group["id"],
+            "title": "The one everybody wants",
+            "location_name": "Alexanderplatz, Berlin",
+            "lat": 52.5219,
+            "lon": 13.4132,
+            "starts_at": starts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "capacity": args.seats,
+        },
+        admin_token,
+    )
+    return int(event["id"])
 
 
 async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dict[int, int]]:
@@ -150,13 +109,18 @@ async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dic
 
 
 def run(label: str, env: dict[str, str]) -> None:
+    if "CREWUP_DATABASE_URL" in env:
+        recreate_postgres(env["CREWUP_DATABASE_URL"])
     with crewup_server(
         {**env, "CREWUP_PUBLIC_URL": "http://bench.invalid"}, before_start=seed
     ) as base:
         # The server generated its signing key into its data dir at start.
-        bearer = tokens(last_data_dir(), "http://bench.invalid", args.people)
-        seconds, statuses = asyncio.run(storm(base, 1, bearer))
-        final = http_json(f"{base}/api/v1/events/1")
+        issuer = "http://bench.invalid"
+        event_id = storm_event(base, tokens(last_data_dir(), issuer, range(1, 2), "admin")[0])
+        # Generated people (ids from 6 on): the event's group is public, so anyone may RSVP.
+        bearer = tokens(last_data_dir(), issuer, range(6, 6 + args.people))
+        seconds, statuses = asyncio.run(storm(base, event_id, bearer))
+        final = http_json(f"{base}/api/v1/events/{event_id}")
         errors = sum(n for code, n in statuses.items() if code >= 500)
         print(f"\nRSVP storm, {label}: {args.people} concurrent 'going' on {args.seats} seats")
         print(f"  wall time {seconds:.2f} s, statuses {statuses}, 5xx: {errors}")

@@ -1,17 +1,15 @@
 """GET /api/v1/groups?near=... with 10,000 groups, beside bare /healthz in the same run.
 
-Groups are scattered over Germany (and a few everywhere else); the query asks for the
-nearest 20 within 10 km of Berlin, as the directory page does.
+The groups are a demo world's (`crewup-admin seed demo`, the one seeding path): clustered
+in a handful of European cities, Berlin the largest. The query asks for the nearest 20
+within 10 km of Berlin's centre, as the directory page does.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import random
 
-from common import crewup_server, http_json, print_table, wrk
-from sqlalchemy import insert
+from common import crewup_server, http_json, print_table, recreate_postgres, seed_demo, wrk
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=int, default=10)
@@ -21,73 +19,18 @@ args, _ = parser.parse_known_args()
 
 
 def seed(database_url: str) -> None:
-    from crewup.core import clock
-    from crewup.core.settings import Settings
-    from crewup.groups.tables import group_members, groups
-    from crewup.users.tables import users
-    from crewup.wiring import open_database
-
-    async def fill() -> None:
-        db = open_database(Settings(database_url=database_url))
-        rng = random.Random(7)
-        now = clock.now()
-        async with db.transaction() as conn:
-            owner = (
-                await conn.execute(
-                    insert(users)
-                    .values(
-                        email="owner@example.com",
-                        display_name="Owner",
-                        interests=[],
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    .returning(users.c.id)
-                )
-            ).scalar_one()
-            rows = []
-            for i in range(args.groups):
-                if i % 10 == 0:
-                    lat, lon = rng.uniform(-60, 70), rng.uniform(-180, 180)
-                else:
-                    lat, lon = rng.uniform(47.3, 55.0), rng.uniform(5.9, 15.0)
-                rows.append(
-                    {
-                        "name": f"Group {i}",
-                        "description": "bench group",
-                        "category": rng.choice(["games", "outdoors", "music"]),
-                        "visibility": "private" if i % 7 == 0 else "public",
-                        "member_count": 1,
-                        "owner_id": owner,
-                        "lat": lat,
-                        "lon": lon,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
-            for start in range(0, len(rows), 1000):
-                ids = (
-                    (
-                        await conn.execute(
-                            insert(groups).returning(groups.c.id), rows[start : start + 1000]
-                        )
-                    )
-                    .scalars()
-                    .all()
-                )
-                await conn.execute(
-                    insert(group_members),
-                    [
-                        {"group_id": gid, "user_id": owner, "role": "owner", "joined_at": now}
-                        for gid in ids
-                    ],
-                )
-        await db.dispose()
-
-    asyncio.run(fill())
+    # Few events and posts: this benchmark reads groups only.
+    seeded = seed_demo(
+        database_url,
+        *("--users", str(args.groups * 2), "--groups", str(args.groups)),
+        *("--events", "0", "--posts", "0", "--seed", "7"),
+    )
+    print(f"seeded {seeded.tables['groups'][0]:,} groups in {seeded.seconds:.1f} s")
 
 
 def run(label: str, env: dict[str, str]) -> None:
+    if "CREWUP_DATABASE_URL" in env:
+        recreate_postgres(env["CREWUP_DATABASE_URL"])
     with crewup_server(env, before_start=seed) as base:
         near = f"{base}/api/v1/groups?near=52.52,13.405&radius_km=10&limit=20"
         found = http_json(near)["items"]

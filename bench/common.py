@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,3 +149,70 @@ def print_table(title: str, rows: list[tuple[str, dict[str, float]]], baseline: 
             f"{name:<34}{f['rps']:>10.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}"
             f"{f['errors']:>8.0f}{f['rps'] / base_rps:>16.3f}"
         )
+
+
+def recreate_postgres(url: str) -> None:
+    """Drop and create the bench's PostgreSQL database, so each run starts empty."""
+    import asyncio
+
+    import asyncpg
+
+    async def again() -> None:
+        admin, name = url.rsplit("/", 1)
+        conn = await asyncpg.connect(f"{admin}/postgres")
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(again())
+
+
+@dataclass(frozen=True)
+class Seeded:
+    seconds: float  # wall time of the whole command, start-up included
+    peak_rss_mb: float  # of the crewup-admin process
+    tables: dict[str, tuple[int, float]]  # rows and rows/s, as the command reported them
+
+
+# A row of the command's summary table: "| users | 99,995 | 0.8 | 121,698 |".
+_SUMMARY_ROW = re.compile(r"^\W\s*(\w+)\s*\W\s*([\d,]+)\s*\W\s*([\d.]+)\s*\W\s*([\d,]+)\s*\W\s*$")
+
+# Runs the command as the only child of a small parent, so RUSAGE_CHILDREN is its peak.
+_MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+seconds = time.perf_counter() - started
+sys.stdout.write(done.stdout)
+sys.stderr.write(done.stderr)
+print(f"@@ {seconds} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+sys.exit(done.returncode)
+"""
+
+
+def seed_demo(database_url: str, *flags: str) -> Seeded:
+    """`crewup-admin seed demo FLAGS` into `database_url`: the one seeding path, which
+    every benchmark uses to fill its database."""
+    env = {
+        **os.environ,
+        "CREWUP_DATABASE_URL": database_url,
+        "CREWUP_DATA_DIR": str(_data_dirs[-1]) if _data_dirs else tempfile.gettempdir(),
+        "COLUMNS": "200",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(BIN / "crewup-admin"), "seed", "demo", *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"seeding failed: {done.stderr.strip() or done.stdout[-2000:]}")
+    tables = {}
+    for line in done.stdout.splitlines():
+        if found := _SUMMARY_ROW.match(line.strip()):
+            name, rows, _, rate = found.groups()
+            tables[name] = (int(rows.replace(",", "")), float(rate.replace(",", "")))
+    seconds, rss_kb = done.stdout.rsplit("@@ ", 1)[1].split()
+    return Seeded(float(seconds), int(rss_kb) / 1024, tables)

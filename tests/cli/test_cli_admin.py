@@ -11,22 +11,7 @@ import jwt
 from crewup.app import create_app
 from crewup.core import migrate
 from tests.support.api import Api
-from tests.support.cli import admin_cli, cli_env
-
-
-async def run_admin(settings, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, **cli_env(settings)}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode, out.decode(), err.decode()
+from tests.support.cli import admin_cli, cli_env, run_admin
 
 
 async def test_users_create_list_show_promote_demote(settings) -> None:

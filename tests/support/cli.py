@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
 from typing import Any
 
 from crewup.core.settings import Settings
@@ -32,3 +34,19 @@ async def admin_cli(settings: Settings, *args: str, input: str | None = None) ->
     return await asyncio.to_thread(
         CliRunner().invoke, app, list(args), env=cli_env(settings), input=input
     )
+
+
+async def run_admin(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """crewup-admin as a real process: its exit code, stdout and stderr."""
+    env = {**os.environ, **cli_env(settings)}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    return proc.returncode or 0, out.decode(), err.decode()

@@ -14,6 +14,10 @@ from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.groups import membership
 from crewup.groups import service as groups
 from crewup.posts import service as posts
+from crewup.seed.sizes import WorldSize
+
+# What create_demo_content makes (people: the cast itself).
+DEMO_COUNTS = WorldSize(users=5, groups=2, events=3, posts=1)
 
 
 def _evening(days_ahead: int, hour: int = 18) -> datetime:
