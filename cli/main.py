@@ -2,7 +2,7 @@
 
 import typer
 
-from cli import bans, db, events, fix, groups, keys, seed, users
+from cli import bans, db, events, fix, groups, jobs, keys, notify, outbox, search, seed, users
 
 app = typer.Typer(
     add_completion=False,
@@ -19,6 +19,10 @@ app.add_typer(seed.app, name="seed")
 app.add_typer(groups.app, name="groups")
 app.add_typer(events.app, name="events")
 app.add_typer(fix.app, name="fix")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(notify.app, name="notify")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(search.app, name="search")
 
 
 def main() -> None:

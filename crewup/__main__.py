@@ -1,9 +1,10 @@
-"""`crewup serve`: the web process. (`crewup worker` arrives with the message bus.)"""
+"""`crewup serve` (the web process) and `crewup worker` (the bus's handlers and jobs)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Any
 
@@ -21,7 +22,7 @@ cli = typer.Typer(
 
 @cli.callback()
 def _group() -> None:
-    """Keeps `serve` a sub-command even while it is the only one."""
+    """Sub-commands: serve and worker."""
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -33,9 +34,24 @@ def fail(message: str, code: int = 1) -> None:
 def serve(
     host: str | None = typer.Option(None, help="Address to bind (default from settings)"),
     port: int | None = typer.Option(None, min=1, max=65535, help="Port to bind"),
+    workers: int | None = typer.Option(
+        None,
+        min=1,
+        max=256,
+        help="Server processes on the port (default: the number of cores when Redis and "
+        "PostgreSQL are configured, else 1)",
+    ),
+    reuse_port: bool = typer.Option(False, "--reuse-port", hidden=True),
+    ready_fd: int | None = typer.Option(None, "--ready-fd", hidden=True),
 ) -> None:
     """Serve the REST API, the WebSocket endpoint and the pages."""
     from crewup.app import StartupError, create_app
+    from crewup.supervisor import (
+        Supervisor,
+        SupervisorError,
+        check_can_share,
+        default_process_count,
+    )
     from crewup.web.observability import JsonAccessLogger, configure_logging
     from crewup.web.server import serve as serve_app
 
@@ -45,10 +61,29 @@ def serve(
     except SettingsError as exc:
         fail(str(exc), 2)
     configure_logging(settings.log_level)
+    count = workers if workers is not None else default_process_count(settings)
+    try:
+        check_can_share(settings, count)
+    except SupervisorError as exc:
+        fail(str(exc), 2)
+    if count > 1:
+        print(
+            f"CrewUp starting {count} server processes on http://{settings.host}:{settings.port}",
+            file=sys.stderr,
+        )
+        one = ["serve", "--workers", "1", "--reuse-port"]
+        where = ["--host", settings.host, "--port", str(settings.port)]
+        raise typer.Exit(Supervisor([sys.executable, "-m", "crewup", *one, *where], count).run())
     app = create_app(settings)
 
     def announce() -> None:
-        print(f"CrewUp serving on http://{settings.host}:{settings.port}", file=sys.stderr)
+        who = f" (process {os.getpid()})" if reuse_port else ""
+        print(f"CrewUp serving on http://{settings.host}:{settings.port}{who}", file=sys.stderr)
+        if (
+            ready_fd is not None
+        ):  # the supervisor waits for this to tell a crash from a failed start
+            os.write(ready_fd, b"1")
+            os.close(ready_fd)
 
     try:
         # Starts the app (database, Redis and keys checked) before listening, says so only
@@ -61,6 +96,7 @@ def serve(
                 settings.port,
                 announce=announce,
                 shutdown_timeout=30,
+                reuse_port=reuse_port,
                 access_log_class=JsonAccessLogger,
                 access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
             )
@@ -69,6 +105,31 @@ def serve(
         fail(str(exc))
     except OSError as exc:
         fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}")
+
+
+@cli.command()
+def worker(
+    metrics_port: int | None = typer.Option(
+        None, min=1, max=65535, help="Also serve /metrics and /healthz on this port"
+    ),
+) -> None:
+    """Run the bus: mail, push, notifications and the scheduled jobs."""
+    from crewup.web.observability import configure_logging
+    from crewup.worker import WorkerStartError, run_worker
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        fail(str(exc), 2)
+    configure_logging(settings.log_level)
+
+    def announce(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    try:
+        asyncio.run(run_worker(settings, probe_port=metrics_port, announce=announce))
+    except WorkerStartError as exc:
+        fail(str(exc))
 
 
 def main() -> None:

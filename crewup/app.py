@@ -8,18 +8,15 @@ verification, the actor loader) as plain callables, so it imports none of them.
 from __future__ import annotations
 
 import asyncio
-import os
-import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, events, groups, posts, site, users
+from crewup import auth, chat, events, groups, notifications, posts, realtime, search, site, users
 from crewup.auth.appkeys import AUTH, KEYRING
 from crewup.auth.keyring import keyring_for
 from crewup.auth.kit import AuthKit
@@ -29,11 +26,14 @@ from crewup.auth.tokens import TokenIssuer
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
 from crewup.core import migrate
-from crewup.core.mail import FolderMailer
 from crewup.core.ratelimit import RateLimiter
-from crewup.core.settings import Settings
+from crewup.core.settings import Settings, secret_key_of
+from crewup.core.signing import Sealer, Signer
+from crewup.notifications.appkeys import PUSHER
+from crewup.notifications.service import unread_count
 from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.service import PostingLimit
+from crewup.realtime.freshness import Freshness
 from crewup.users.service import load_actor
 from crewup.web import ops
 from crewup.web.answer_cache import AnswerCache
@@ -47,6 +47,7 @@ from crewup.web.appkeys import (
     SESSION_LOADER,
     SETTINGS,
     TOKEN_SUBJECT,
+    UNREAD_COUNTER,
 )
 from crewup.web.caller import caller_middleware
 from crewup.web.metrics import HTTP_METRICS, HttpMetrics, metrics_middleware
@@ -55,7 +56,14 @@ from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
 from crewup.web.security_headers import setup_security_headers
 from crewup.web.sessions import setup_sessions
-from crewup.wiring import build_handlers, build_jobs, open_database
+from crewup.wiring import (
+    build_handlers,
+    build_jobs,
+    open_database,
+    pusher_for,
+    wire_live_updates,
+    wire_notification_badges,
+)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 BUS = web.AppKey("bus", Bus)
@@ -65,33 +73,15 @@ class StartupError(Exception):
     """A dependency is missing or not ready; the message says what to do."""
 
 
-def ensure_secret_key(settings: Settings) -> str:
-    """The configured key, or one generated once into the data dir and reused after."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.data_dir / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
-
-
 async def _database(app: web.Application) -> AsyncIterator[None]:
     db = app[DB]
     try:
         async with db.engine.connect() as conn:
-            current = await conn.run_sync(migrate.revision_of)
+            mismatch = await migrate.schema_mismatch(conn)
     except Exception as exc:
         raise StartupError(f"cannot reach the database: {exc}") from exc
-    head = migrate.head_revision()
-    if current != head:
-        raise StartupError(
-            f"database is at revision {current}, code expects {head}: run `crewup-admin db upgrade`"
-        )
+    if mismatch:
+        raise StartupError(mismatch)
     yield
     await db.dispose()
 
@@ -110,12 +100,13 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
 
 async def _bus(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
+    metrics = BusMetrics(app[METRICS_REGISTRY])
     bus = Bus(
         app[DB],
         settings,
-        build_handlers(settings),
+        build_handlers(settings, app[DB], metrics),
         build_jobs(settings),
-        BusMetrics(app[METRICS_REGISTRY]),
+        metrics,
     )
     await bus.start(work=settings.runs_worker_in_process)
     app[BUS] = bus
@@ -125,16 +116,18 @@ async def _bus(app: web.Application) -> AsyncIterator[None]:
 
 async def _keys(app: web.Application) -> AsyncIterator[None]:
     await asyncio.to_thread(app[KEYRING].load)
+    await asyncio.to_thread(app[PUSHER].load)
     yield
 
 
 def _auth_kit(settings: Settings, limiter: RateLimiter, issuer: TokenIssuer) -> AuthKit:
-    host = urlsplit(settings.effective_public_url).hostname or "localhost"
+    secret = secret_key_of(settings)
     return AuthKit(
         hasher=PasswordHasher(settings.argon2_time_cost, settings.argon2_memory_kib),
         issuer=issuer,
         limiter=limiter,
-        mailer=FolderMailer(settings.data_dir / "outbox" / "mail", f"CrewUp <no-reply@{host}>"),
+        sealer=Sealer(secret),
+        signer=Signer(secret),
         settings=settings,
     )
 
@@ -169,19 +162,27 @@ def create_app(settings: Settings) -> web.Application:
     app[TOKEN_SUBJECT] = kit.access_token_subject
     app[ACTOR_LOADER] = load_actor
     app[SESSION_LOADER] = actor_of_page_session
+    app[UNREAD_COUNTER] = unread_count
+    app[PUSHER] = pusher_for(settings)
     app.cleanup_ctx.extend([_database, _redis, _keys, _bus])
+    hub = realtime.build_hub(app, settings)
+    wire_live_updates(app[DB].dispatcher, hub)
+    wire_notification_badges(app[DB], hub)
+    if settings.redis_url:  # one process has nobody else whose cache could be stale
+        Freshness(app[DB], hub)
 
     # problem+json (and 503 for outages) wraps the session store too: with Redis down,
     # loading a session fails before any handler runs.
     app.middlewares.append(problem_middleware)
-    setup_sessions(app, settings, ensure_secret_key(settings), redis)
+    setup_sessions(app, settings, secret_key_of(settings), redis)
     app.middlewares.append(caller_middleware)
     app.on_response_prepare.append(stamp_request_id)
     setup_security_headers(app, settings)
     setup_templates(app)
 
     app.router.add_routes(ops.routes)
-    for domain in (auth, users, groups, posts, events, site):
+    realtime.setup(app)
+    for domain in (auth, users, groups, posts, events, notifications, chat, search, site):
         domain.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app

@@ -10,18 +10,39 @@ stops everything; leaving a private group frees its seats), then the remaining s
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
+from email.utils import parseaddr
 
 from crewup.auth import subscribers as auth
+from crewup.auth.domain_events import SessionsEnded
+from crewup.auth.handlers import auth_mail_handler
+from crewup.auth.service import prune_expired
 from crewup.bus import outbox
 from crewup.bus.messages import Handler
+from crewup.bus.metrics import BusMetrics
 from crewup.bus.scheduler import Job
+from crewup.bus.upkeep import prune_bus_records
+from crewup.chat import live as chat_live
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
-from crewup.core.settings import Settings
+from crewup.core.mail import mailer_for, sender_of
+from crewup.core.settings import Settings, secret_key_of
+from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
+from crewup.notifications import live as notifications_live
+from crewup.notifications.chat_digests import chat_digests
+from crewup.notifications.domain_events import NotificationsCreated
+from crewup.notifications.handlers import Deliveries, notifications_handler
+from crewup.notifications.push import Pusher
+from crewup.notifications.reminders import send_reminders
+from crewup.realtime.handshake import FORBIDDEN, UNAUTHORIZED
+from crewup.realtime.hub import Hub
+from crewup.realtime.rooms import room_key
 from crewup.users.domain_events import UserBanned, UserDeleted
+from crewup.users.service import lift_expired_bans
 
 log = logging.getLogger("crewup.domain")
 
@@ -43,14 +64,71 @@ def build_dispatcher() -> Dispatcher:
     return dispatcher
 
 
-def build_handlers(settings: Settings) -> list[Handler]:
+def wire_notification_badges(db: Database, hub: Hub) -> None:
+    """New notifications update the badge on the person's open pages (in the worker too,
+    which runs the notifications handler when RabbitMQ is in use)."""
+    db.dispatcher.after_commit(NotificationsCreated, notifications_live.on_created(db, hub))
+
+
+def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
+    """After commit, what changed goes live on every process through the hub's pub/sub:
+    chat messages to their room; a ban, a deletion or the end of every sign-in closes the
+    person's sockets; leaving a group ends its chat subscription."""
+    dispatcher.after_commit(MessagePosted, chat_live.on_posted(hub))
+    dispatcher.after_commit(MessageEdited, chat_live.on_edited(hub))
+    dispatcher.after_commit(MessageDeleted, chat_live.on_deleted(hub))
+
+    async def banned(event: UserBanned) -> None:
+        await hub.drop_user(event.user_id, FORBIDDEN, "this account is banned")
+
+    async def deleted(event: UserDeleted) -> None:
+        await hub.drop_user(event.user_id, UNAUTHORIZED, "this account was deleted")
+
+    async def signed_out(event: SessionsEnded) -> None:
+        await hub.drop_user(event.user_id, UNAUTHORIZED, "signed out everywhere")
+
+    async def left(event: MemberLeft) -> None:
+        await hub.remove_from_room(event.user_id, room_key("group", event.group_id))
+
+    dispatcher.after_commit(UserBanned, banned)
+    dispatcher.after_commit(UserDeleted, deleted)
+    dispatcher.after_commit(SessionsEnded, signed_out)
+    dispatcher.after_commit(MemberLeft, left)
+
+
+def pusher_for(settings: Settings) -> Pusher:
+    address = parseaddr(sender_of(settings))[1] or "no-reply@localhost"
+    return Pusher(settings.data_dir / "vapid", f"mailto:{address}")
+
+
+def build_handlers(
+    settings: Settings, db: Database, metrics: BusMetrics | None = None
+) -> list[Handler]:
     """Every bus handler, in the order they see a message."""
-    return []
+    secret = secret_key_of(settings)
+    signer = Signer(secret)
+    mailer = mailer_for(settings)
+    deliveries = Deliveries(db, settings, mailer, pusher_for(settings), signer, metrics)
+    return [
+        notifications_handler(),
+        deliveries.handler(),
+        auth_mail_handler(settings, mailer, Sealer(secret), signer),
+    ]
 
 
 def build_jobs(settings: Settings) -> list[Job]:
-    """Every scheduled job the worker runs."""
-    return []
+    """Every scheduled job the worker runs (each at most once per interval)."""
+    return [
+        Job("event-reminders", timedelta(minutes=5), send_reminders),
+        Job(
+            "chat-digests",
+            timedelta(minutes=5),
+            chat_digests(timedelta(seconds=settings.chat_digest_after_seconds)),
+        ),
+        Job("lift-expired-bans", timedelta(minutes=5), lift_expired_bans),
+        Job("prune-auth", timedelta(hours=6), prune_expired),
+        Job("prune-bus", timedelta(hours=6), prune_bus_records),
+    ]
 
 
 def open_database(settings: Settings, *, pool_size: int | None = None) -> Database:

@@ -22,7 +22,7 @@ from crewup.auth.keyring import Keyring
 from crewup.bus.runtime import topology_for
 from crewup.core import migrate
 from crewup.core.settings import Settings
-from crewup.wiring import build_handlers
+from crewup.wiring import build_handlers, open_database
 from tests.support.amqp import delete_topology
 from tests.support.api import Api
 from tests.support.app import base_settings, build_settings
@@ -92,6 +92,15 @@ def fresh_database(stack: Stack, tmp_path: Path) -> Iterator[str]:
         run_in_thread(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+async def _delete_topology_of(settings: Settings) -> None:
+    db = open_database(settings)  # the handlers only need it to exist, not to be open
+    try:
+        topology = topology_for(settings, build_handlers(settings, db))
+        await delete_topology(settings.amqp_url or "", topology)
+    finally:
+        await db.dispose()
+
+
 @pytest.fixture
 def make_settings(
     stack: Stack, fresh_database: str, tmp_path: Path
@@ -109,8 +118,7 @@ def make_settings(
     yield build
     seen = {(s.amqp_url, s.amqp_prefix): s for s in built if s.amqp_url}
     for settings in seen.values():
-        topology = topology_for(settings, build_handlers(settings))
-        run_in_thread(delete_topology(settings.amqp_url or "", topology))
+        run_in_thread(_delete_topology_of(settings))
 
 
 @pytest.fixture

@@ -12,7 +12,9 @@ from crewup.auth.schemas import (
     RefreshIn,
     RegisterIn,
     TokenPairOut,
+    VerifyEmailIn,
 )
+from crewup.web.caller import caller
 from crewup.web.requests import json_response, parse_body
 from crewup.web.routes import Access, ApiRoutes
 
@@ -113,4 +115,32 @@ well_known = web.RouteTableDef()
 async def jwks(request: web.Request) -> web.Response:
     return web.json_response(
         request.app[KEYRING].jwks(), headers={"Cache-Control": "public, max-age=300"}
+    )
+
+
+@api.post(
+    "/api/v1/auth/verify-email",
+    "Confirm an e-mail address with the token from the mailed link",
+    body=VerifyEmailIn,
+    status=204,
+    access=Access.public,
+    errors=(400,),
+)
+async def verify_email(request: web.Request) -> web.Response:
+    body = await parse_body(request, VerifyEmailIn)
+    await web_flows.verify_email(request, body.token)
+    return web.Response(status=204)
+
+
+@api.post(
+    "/api/v1/users/me/verification-email",
+    "Send the address confirmation link again",
+    response=AcceptedOut,
+    status=202,
+    errors=(429,),
+)
+async def resend_verification(request: web.Request) -> web.Response:
+    await web_flows.resend_verification(request, caller(request).id)
+    return json_response(
+        AcceptedOut(detail="if the address is not confirmed yet, a link is on its way"), status=202
     )

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
-from crewup.core.mail import FolderMailer
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
+from crewup.core.signing import Sealer, Signer
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,8 @@ class AuthKit:
     hasher: PasswordHasher
     issuer: TokenIssuer
     limiter: RateLimiter
-    mailer: FolderMailer
+    sealer: Sealer
+    signer: Signer
     settings: Settings
 
     @property

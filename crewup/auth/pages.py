@@ -1,10 +1,11 @@
-"""Browser face of auth: sign in, register, sign out, reset a password."""
+"""Browser face of auth: sign in, register, sign out, reset a password, confirm an address."""
 
 from aiohttp import web
 
 from crewup.auth import web_flows
 from crewup.auth.schemas import LoginIn, PasswordResetConfirmIn, PasswordResetIn, RegisterIn
 from crewup.core.errors import Refusal, Unauthorized
+from crewup.web.caller import caller
 from crewup.web.forms import parse_form, safe_next
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
@@ -145,3 +146,34 @@ async def reset_confirm_submit(request: web.Request) -> web.Response:
     return await _form_page(
         request, "auth/reset_confirm.html", 422, values=values, errors=form.errors
     )
+
+
+@routes.get("/verify-email", name="verify_email")
+async def verify_email(request: web.Request) -> web.Response:
+    """Opening the mailed link is the confirmation: it only proves the mail arrived, so a
+    link scanner fetching it first does no harm."""
+    try:
+        confirmed = await web_flows.verify_email(request, request.query.get("token", ""))
+    except Refusal as exc:
+        return await render_page(
+            request, "auth/verified.html", {"confirmed": False, "reason": exc.detail}, exc.status
+        )
+    reason = None if confirmed else "this address is no longer the one on the account"
+    return await render_page(
+        request,
+        "auth/verified.html",
+        {"confirmed": confirmed, "reason": reason},
+        200 if confirmed else 400,
+    )
+
+
+@routes.post("/verify-email/resend", name="resend_verification")
+async def resend_verification(request: web.Request) -> web.Response:
+    await check_csrf(request, await request.post())
+    try:
+        await web_flows.resend_verification(request, caller(request).id)
+    except Refusal as exc:
+        await flash(request, exc.detail)
+    else:
+        await flash(request, "A new confirmation link is on its way to your inbox.")
+    redirect(request, "my_profile")

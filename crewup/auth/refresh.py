@@ -8,9 +8,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.auth.domain_events import SessionsEnded
 from crewup.auth.page_sessions import close_all_page_sessions
 from crewup.auth.tables import refresh_tokens
 from crewup.core import clock, ids
+from crewup.core.dispatch import announce
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,4 @@ async def revoke_all_sessions(conn: AsyncConnection, user_id: int) -> None:
         .where(refresh_tokens.c.user_id == user_id, refresh_tokens.c.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )
+    await announce(conn, SessionsEnded(user_id))

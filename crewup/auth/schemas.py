@@ -56,3 +56,7 @@ class TokenPairOut(BaseModel):
 class AcceptedOut(BaseModel):
     status: Literal["accepted"] = "accepted"
     detail: str
+
+
+class VerifyEmailIn(InputModel):
+    token: Secret

@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.auth import refresh
+from crewup.auth.domain_events import PasswordResetRequested, VerificationRequested
 from crewup.auth.kit import AuthKit
-from crewup.auth.tables import password_reset_tokens
+from crewup.auth.tables import page_sessions, password_reset_tokens, refresh_tokens
 from crewup.core import clock, ids
+from crewup.core.dispatch import announce
 from crewup.core.errors import BadRequest, DomainError, Forbidden, RateLimited, Unauthorized
+from crewup.core.signing import Signer
 from crewup.users import service as users
 from crewup.users.service import Account
 
@@ -42,15 +45,6 @@ class Rotation:
         if self.issued is None:
             raise self.refusal or Unauthorized("refresh token is invalid or expired")
         return self.issued
-
-
-@dataclass(frozen=True)
-class ResetRequest:
-    """A reset link to mail, once the token behind it is committed."""
-
-    to: str
-    display_name: str
-    token: str
 
 
 def ban_message(account: Account) -> str:
@@ -143,13 +137,12 @@ async def limit_password_resets(kit: AuthKit, client: str, email: str) -> bool:
     return True
 
 
-async def start_password_reset(
-    conn: AsyncConnection, kit: AuthKit, email: str
-) -> ResetRequest | None:
-    """Store a single-use token (as its digest); None when there is no such account."""
+async def start_password_reset(conn: AsyncConnection, kit: AuthKit, email: str) -> None:
+    """Store a single-use token (as its digest) and ask for the mail; nothing happens for
+    an address without an account (the caller answers the same either way)."""
     account = await users.find_account_by_email(conn, email)
     if account is None or account.deleted_at is not None or account.email is None:
-        return None
+        return
     token = ids.new_token()
     now = clock.now()
     await conn.execute(
@@ -160,19 +153,7 @@ async def start_password_reset(
             expires_at=now + timedelta(minutes=kit.settings.password_reset_ttl_minutes),
         )
     )
-    return ResetRequest(account.email, account.display_name, token)
-
-
-async def send_reset_mail(kit: AuthKit, reset: ResetRequest) -> None:
-    link = f"{kit.settings.effective_public_url}/password-reset/confirm?token={reset.token}"
-    await kit.mailer.send(
-        reset.to,
-        "Reset your CrewUp password",
-        f"Hello {reset.display_name},\n\nSomeone asked to reset the password of this "
-        f"CrewUp account. If it was you, open this link within "
-        f"{kit.settings.password_reset_ttl_minutes} minutes:\n\n{link}\n\n"
-        "If it was not you, ignore this message; your password stays as it is.\n",
-    )
+    await announce(conn, PasswordResetRequested(account.id, kit.sealer.seal(token)))
 
 
 async def confirm_password_reset(conn: AsyncConnection, token: str, password_hash: str) -> None:
@@ -200,3 +181,41 @@ async def confirm_password_reset(conn: AsyncConnection, token: str, password_has
         raise invalid
     await users.set_password(conn, row.user_id, password_hash)
     await refresh.revoke_all_sessions(conn, row.user_id)
+    account = await users.get_account(conn, row.user_id)
+    if account.email:  # the link reached this address: it is the person's
+        await users.mark_email_verified(conn, row.user_id, account.email)
+
+
+VERIFY_DAYS = 7
+
+
+def verification_link(kit_signer: Signer, public_url: str, user_id: int, email: str) -> str:
+    token = kit_signer.sign("verify-email", {"u": user_id, "e": email})
+    return f"{public_url}/verify-email?token={token}"
+
+
+async def verify_email(conn: AsyncConnection, signer: Signer, token: str) -> bool:
+    """Confirm the address a link was sent to, if it is still the account's."""
+    data = signer.read("verify-email", token, VERIFY_DAYS * 24 * 3600)
+    if data is None or not isinstance(data.get("u"), int) or not isinstance(data.get("e"), str):
+        raise BadRequest("this confirmation link is invalid or too old; ask for a new one")
+    return await users.mark_email_verified(conn, data["u"], data["e"])
+
+
+async def request_verification(conn: AsyncConnection, actor_id: int) -> None:
+    account = await users.get_account(conn, actor_id)
+    if account.email_verified_at is None:
+        await announce(conn, VerificationRequested(actor_id))
+
+
+async def prune_expired(conn: AsyncConnection) -> int:
+    """Spent or expired refresh tokens, reset tokens and browser sessions."""
+    now = clock.now()
+    gone = 0
+    for statement in (
+        delete(refresh_tokens).where(refresh_tokens.c.expires_at < now),
+        delete(password_reset_tokens).where(password_reset_tokens.c.expires_at < now),
+        delete(page_sessions).where(page_sessions.c.expires_at < now),
+    ):
+        gone += int((await conn.execute(statement)).rowcount or 0)
+    return gone

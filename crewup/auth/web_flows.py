@@ -73,9 +73,7 @@ async def request_password_reset(request: web.Request, email: str) -> None:
     if not await service.limit_password_resets(kit, client_address(request), email):
         return
     async with request.app[DB].transaction() as conn:
-        reset = await service.start_password_reset(conn, kit, email)
-    if reset is not None:
-        await service.send_reset_mail(kit, reset)
+        await service.start_password_reset(conn, kit, email)
 
 
 async def confirm_password_reset(request: web.Request, token: str, new_password: str) -> None:
@@ -98,3 +96,20 @@ async def sign_out_browser(request: web.Request) -> None:
         async with request.app[DB].transaction() as conn:
             await page_sessions.close_page_session(conn, token)
     await forget_sign_in(request)
+
+
+async def verify_email(request: web.Request, token: str) -> bool:
+    async with request.app[DB].transaction() as conn:
+        return await service.verify_email(conn, request.app[AUTH].signer, token)
+
+
+async def resend_verification(request: web.Request, user_id: int) -> None:
+    kit = request.app[AUTH]
+    await kit.limiter.hit(
+        kit.settings.rate_limit_password_reset,
+        "verify-mail",
+        str(user_id),
+        what="confirmation e-mails",
+    )
+    async with request.app[DB].transaction() as conn:
+        await service.request_verification(conn, user_id)

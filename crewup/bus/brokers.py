@@ -77,10 +77,19 @@ class InProcessBroker:
         return None
 
     async def publish(self, messages: list[Message]) -> None:
+        """Every handler gets its turn even when another meets an outage (SMTP down must
+        not hold back in-app notifications); the outage is raised afterwards, so the rows
+        stay pending and come again, and the handlers that are done skip them."""
+        outage: Exception | None = None
         for handler in self.handlers:
             wanted = [m for m in messages if handler.wants(m)]
-            for start in range(0, len(wanted), handler.batch_size):
-                await self._run(handler, wanted[start : start + handler.batch_size])
+            try:
+                for start in range(0, len(wanted), handler.batch_size):
+                    await self._run(handler, wanted[start : start + handler.batch_size])
+            except Exception as exc:
+                outage = outage or exc
+        if outage is not None:
+            raise outage
 
     async def _run(self, handler: Handler, batch: list[Message]) -> None:
         failures = await deliver(self.db, handler, batch)

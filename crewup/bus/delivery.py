@@ -3,8 +3,8 @@
 Database handlers: one transaction records each message in `processed_messages` (insert
 if new) and runs the handler on the new ones only, so a redelivered message is a no-op
 and a failure rolls both back. External handlers (mail, push) cannot roll back what they
-sent: they read and send outside any transaction, then record the messages as processed;
-a crash in between sends again (at least once), never loses.
+sent: they read and send outside any transaction, then record each message as processed;
+a crash in between sends that one again (at least once), never loses.
 
 A failing batch is retried message by message, so one poison message does not fail its
 neighbours. An outage (database or Redis not answering) is not the message's fault: it
@@ -23,6 +23,7 @@ from crewup.bus.tables import processed_messages
 from crewup.core import clock
 from crewup.core.db import Database, insert_new
 from crewup.core.outages import outage_of
+from crewup.core.tasks import being_cancelled
 
 log = logging.getLogger("crewup.bus")
 
@@ -38,30 +39,43 @@ def _rows(handler: Handler, messages: list[Message]) -> list[dict[str, object]]:
     return [{"handler": handler.name, "message_id": m.id, "processed_at": now} for m in messages]
 
 
-async def _once(db: Database, handler: Handler, messages: list[Message]) -> None:
-    if handler.external:
-        async with db.reading() as conn:
-            done = set(
-                (
-                    await conn.execute(
-                        select(processed_messages.c.message_id).where(
-                            processed_messages.c.handler == handler.name,
-                            processed_messages.c.message_id.in_([m.id for m in messages]),
-                        )
+async def _unprocessed(db: Database, handler: Handler, messages: list[Message]) -> list[Message]:
+    async with db.reading() as conn:
+        done = set(
+            (
+                await conn.execute(
+                    select(processed_messages.c.message_id).where(
+                        processed_messages.c.handler == handler.name,
+                        processed_messages.c.message_id.in_([m.id for m in messages]),
                     )
-                ).scalars()
-            )
-            fresh = [m for m in messages if m.id not in done]
-            if fresh:
-                await handler.handle(conn, fresh)
-        async with db.transaction() as conn:
-            await insert_new(
-                conn,
-                processed_messages,
-                _rows(handler, fresh),
-                ["handler", "message_id"],
-                "message_id",
-            )
+                )
+            ).scalars()
+        )
+    return [m for m in messages if m.id not in done]
+
+
+def _distinct(messages: list[Message]) -> list[Message]:
+    """A message may arrive twice in one batch (published again after a relay crashed
+    between the broker's confirm and marking the row sent); its effects happen once."""
+    return list({m.id: m for m in messages}.values())
+
+
+async def _once(db: Database, handler: Handler, messages: list[Message]) -> None:
+    messages = _distinct(messages)
+    if handler.external:
+        # One message at a time, recorded as soon as it is sent: a failure later in the
+        # batch then repeats nothing that already went out.
+        for message in await _unprocessed(db, handler, messages):
+            async with db.reading() as conn:
+                await handler.handle(conn, [message])
+            async with db.transaction() as conn:
+                await insert_new(
+                    conn,
+                    processed_messages,
+                    _rows(handler, [message]),
+                    ["handler", "message_id"],
+                    "message_id",
+                )
         return
     async with db.transaction() as conn:
         new_ids = await insert_new(
@@ -84,7 +98,7 @@ async def deliver(db: Database, handler: Handler, messages: list[Message]) -> li
         await _once(db, handler, messages)
         return []
     except Exception as exc:
-        if outage_of(exc) is not None:
+        if outage_of(exc) is not None or being_cancelled():
             raise
         if len(messages) == 1:
             log.warning(

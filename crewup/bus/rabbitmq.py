@@ -6,7 +6,8 @@ Topology, every name under `amqp_prefix` (P):
 - P+handler: one durable work queue per handler, bound to the events it handles.
 - P+handler+".retry.<ms>ms": delay queues; a failed message waits there for its TTL and
   is dead-lettered back into the work queue (P+"retry" is the direct exchange to them).
-- P+handler+".dead": where a message goes after its last retry.
+- P+handler+".dead": where a message goes after its last retry if the database cannot
+  record it as a dead letter (normally dead letters live in the database's table).
 Both sides declare it (idempotently), so a message published before any worker ever ran
 still has a queue to wait in.
 """
@@ -28,11 +29,14 @@ from aio_pika.abc import (
     AbstractQueue,
     AbstractRobustConnection,
 )
+from yarl import URL
 
+from crewup.bus.brokers import dead_letter
 from crewup.bus.delivery import Failure, deliver
 from crewup.bus.messages import Handler, Message
 from crewup.bus.metrics import BusMetrics
 from crewup.core.db import Database
+from crewup.core.tasks import being_cancelled
 
 log = logging.getLogger("crewup.bus")
 ATTEMPT_HEADER = "x-crewup-attempt"
@@ -100,6 +104,21 @@ def _outgoing(message: Message) -> aio_pika.Message:
     )
 
 
+async def open_robust_connection(url: str) -> AbstractRobustConnection:
+    """`aio_pika.connect_robust`, safe to cancel. A robust connection keeps a reconnecting
+    task that shrugs off cancellation until `close()` is called; `connect_robust` loses
+    the connection object when it is cancelled mid-connect (a shutdown during an outage),
+    and that task then outlives its owner and stops the event loop from closing."""
+    connection = aio_pika.RobustConnection(URL(url))
+    try:
+        await connection.connect()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await connection.close()
+        raise
+    return connection
+
+
 def _incoming(raw: AbstractIncomingMessage) -> Message:
     headers = raw.headers or {}
     attempt = headers.get(ATTEMPT_HEADER, 1)
@@ -129,7 +148,7 @@ class RabbitBroker:
         return None
 
     async def _connect(self) -> None:
-        connection = await aio_pika.connect_robust(self.url)
+        connection = await open_robust_connection(self.url)
         try:
             channel = await connection.channel(publisher_confirms=True)
             await self.topology.declare(channel)
@@ -159,8 +178,9 @@ class RabbitBroker:
 class RabbitConsumer:
     """The worker's side: each handler's queue is read in batches (prefetch), processed
     once in effect (delivery.py), then acknowledged. A failed message is re-published to
-    the next delay queue with its attempt counted, or to the dead-letter queue after the
-    last; an outage (database down) hands the batch back to RabbitMQ for later."""
+    the next delay queue with its attempt counted, or recorded as a dead letter in the
+    database after the last; an outage (database down) hands the batch back to RabbitMQ
+    for later."""
 
     def __init__(
         self,
@@ -187,11 +207,13 @@ class RabbitConsumer:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if being_cancelled():
+                    raise
                 log.warning("cannot consume from RabbitMQ; retrying", extra={"error": repr(exc)})
                 await asyncio.sleep(self.outage_pause)
 
     async def _run_connected(self) -> None:
-        connection = await aio_pika.connect_robust(self.url)
+        connection = await open_robust_connection(self.url)
         try:
             channel = await connection.channel()
             await channel.set_qos(prefetch_count=self.prefetch)
@@ -233,6 +255,8 @@ class RabbitConsumer:
         try:
             failures = await deliver(self.db, handler, messages)
         except Exception as exc:  # an outage: let RabbitMQ hand these out again later
+            if being_cancelled():
+                raise  # unacked, the batch goes back to the queue when the channel closes
             log.warning(
                 "handler paused by an outage", extra={"handler": handler.name, "error": repr(exc)}
             )
@@ -242,7 +266,8 @@ class RabbitConsumer:
             return
         failed = {f.message.id: f for f in failures}
         for raw, message in zip(batch, messages, strict=True):
-            failure = failed.get(message.id)
+            # pop: a copy of the same message later in the batch is not retried twice
+            failure = failed.pop(message.id, None)
             if failure is not None:
                 await self._retry_or_bury(handler, failure, publisher, retry)
             await raw.ack()
@@ -267,6 +292,13 @@ class RabbitConsumer:
             extra={"handler": handler.name, "message_id": message.id, "error": failure.error},
         )
         self.metrics.dead_lettered.labels(handler.name).inc()
+        try:
+            # In the database, as with the in-process broker: one place to see and replay
+            # dead letters (`crewup-admin outbox status|retry`) whichever broker runs.
+            await dead_letter(self.db, handler, failure)
+            return
+        except Exception as exc:
+            log.warning("dead letter kept in RabbitMQ", extra={"error": repr(exc)})
         dead = _outgoing(message)
         dead.headers = {**(dead.headers or {}), "x-crewup-error": failure.error[:500]}
         await publisher.default_exchange.publish(
@@ -307,5 +339,31 @@ async def replay_dead_letters(url: str, topology: Topology) -> int:
                 await raw.ack()
                 moved += 1
         return moved
+    finally:
+        await connection.close()
+
+
+async def delete_topology(url: str, topology: Topology) -> None:
+    """Remove every queue and exchange of `topology` (tests and benchmarks clean up with
+    it; an installation that drops CrewUp can too). A broker that is not there: nothing."""
+    try:
+        connection = await aio_pika.connect(url)
+    except Exception:  # a test pointed its app at a broker that is not there
+        return
+    try:
+        for handler in topology.handlers:
+            names = [
+                topology.work_queue(handler),
+                topology.dead_queue(handler),
+                *(topology.delay_queue(handler, d) for d in topology.retry_delays),
+            ]
+            for name in names:
+                channel = await connection.channel()
+                with contextlib.suppress(Exception):
+                    await channel.queue_delete(name)
+        for name in (topology.events_exchange, topology.retry_exchange):
+            channel = await connection.channel()
+            with contextlib.suppress(Exception):
+                await channel.exchange_delete(name)
     finally:
         await connection.close()

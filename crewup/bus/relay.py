@@ -26,6 +26,7 @@ from crewup.core import clock
 from crewup.core.db import Database
 from crewup.core.dispatch import DomainEvent
 from crewup.core.outages import outage_of
+from crewup.core.tasks import being_cancelled
 
 log = logging.getLogger("crewup.bus")
 MAX_BACKOFF_SECONDS = 30.0
@@ -118,6 +119,8 @@ class Relay:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # database outage: wait and try again
+                    if being_cancelled():
+                        raise
                     if outage_of(exc) is None:
                         log.exception("relay failed")
                     self._backoff = min(MAX_BACKOFF_SECONDS, max(0.5, self._backoff * 2))
@@ -167,4 +170,6 @@ class Relay:
             except asyncio.CancelledError:
                 raise
             except Exception:  # the poll covers us until the database is back
+                if being_cancelled():
+                    raise
                 await asyncio.sleep(5)

@@ -8,7 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -17,6 +17,7 @@ from crewup.bus.tables import scheduled_jobs
 from crewup.core import clock
 from crewup.core.db import Database, insert_new
 from crewup.core.outages import outage_of
+from crewup.core.tasks import being_cancelled
 
 log = logging.getLogger("crewup.scheduler")
 
@@ -56,6 +57,57 @@ async def run_due(db: Database, job: Job) -> bool:
     return True
 
 
+async def run_now(db: Database, job: Job) -> bool:
+    """Make `job` due and run it here, unless a worker is running it right now (then
+    False: it is being done)."""
+    async with db.transaction() as conn:
+        await insert_new(
+            conn, scheduled_jobs, [{"name": job.name, "next_run_at": clock.now()}], ["name"], "name"
+        )
+        await conn.execute(
+            update(scheduled_jobs)
+            .where(scheduled_jobs.c.name == job.name)
+            .values(next_run_at=clock.now())
+        )
+    return await run_due(db, job)
+
+
+@dataclass(frozen=True)
+class JobState:
+    name: str
+    every: timedelta
+    last_run_at: datetime | None
+    next_run_at: datetime | None
+    last_error: str | None
+
+
+async def job_states(conn: AsyncConnection, jobs: Sequence[Job]) -> list[JobState]:
+    rows = {
+        row.name: row
+        for row in await conn.execute(
+            select(
+                scheduled_jobs.c.name,
+                scheduled_jobs.c.last_run_at,
+                scheduled_jobs.c.next_run_at,
+                scheduled_jobs.c.last_error,
+            )
+        )
+    }
+    states = []
+    for job in jobs:
+        row = rows.get(job.name)
+        states.append(
+            JobState(
+                job.name,
+                job.every,
+                row.last_run_at if row else None,
+                row.next_run_at if row else None,
+                row.last_error if row else None,
+            )
+        )
+    return states
+
+
 async def run_scheduler(db: Database, jobs: Sequence[Job], tick_seconds: float = 15.0) -> None:
     """Until cancelled: every tick, run whatever is due."""
     while True:
@@ -65,6 +117,8 @@ async def run_scheduler(db: Database, jobs: Sequence[Job], tick_seconds: float =
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if being_cancelled():
+                    raise
                 if outage_of(exc) is None:
                     log.exception("job failed", extra={"job": job.name})
         await asyncio.sleep(tick_seconds)

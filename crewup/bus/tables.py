@@ -52,8 +52,8 @@ processed_messages = Table(
     Index("ix_processed_messages_processed_at", "processed_at"),
 )
 
-# Messages a handler gave up on after its retries (the in-process broker's dead-letter
-# queue; RabbitMQ keeps its own).
+# Messages a handler gave up on after its retries, whichever broker ran it (RabbitMQ's
+# dead-letter queues hold only those the database could not take at that moment).
 dead_letters = Table(
     "dead_letters",
     metadata,
@@ -65,6 +65,7 @@ dead_letters = Table(
     Column("attempts", Integer, nullable=False),
     Column("error", Text, nullable=False),
     Column("died_at", UtcDateTime, nullable=False),
+    Index("ix_dead_letters_handler_message_id", "handler", "message_id"),
 )
 
 # One row per scheduled job: whoever locks it first when it is due runs it, once.

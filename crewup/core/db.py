@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -87,14 +87,19 @@ class Database:
             _tune_sqlite(self.engine)
         else:
             # No overflow: connections opened for a burst and closed after it cost more
-            # than waiting a moment for a pooled one.
+            # than waiting a moment for a pooled one. Pre-ping: after PostgreSQL restarts,
+            # every pooled connection is dead, and without a check on checkout each could
+            # fail a request before the pool noticed (a round trip per checkout).
             self.engine = create_async_engine(
-                url, echo=echo, pool_size=pool_size, max_overflow=0, pool_pre_ping=False
+                url, echo=echo, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
             )
         # SQLite has one writer; queue writers here instead of spinning in busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Bumped after every committed transaction: answers cached before it are stale.
         self.write_generation = 0
+        # Called (sync, must not block) after each commit: tells other processes (see
+        # crewup.realtime.freshness) that their cached answers are stale too.
+        self.on_commit: list[Callable[[], None]] = []
 
     @property
     def dialect(self) -> str:
@@ -112,9 +117,18 @@ class Database:
             try:
                 yield conn
             finally:
-                unit.unbind(conn)
-        self.write_generation += 1
+                unit.unbind()
+        self.committed()
         await unit.after_commit()
+
+    def committed(self) -> None:
+        self.write_generation += 1
+        for listener in self.on_commit:
+            listener()
+
+    def written_elsewhere(self) -> None:
+        """Another process committed: answers cached here may be stale."""
+        self.write_generation += 1
 
     @asynccontextmanager
     async def _begin(self) -> AsyncIterator[AsyncConnection]:
@@ -138,7 +152,7 @@ class Database:
             try:
                 yield conn
             finally:
-                self.write_generation += 1
+                self.committed()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:

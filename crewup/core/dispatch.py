@@ -103,13 +103,19 @@ class UnitOfWork:
         self.dispatcher = dispatcher
         self.announced: list[DomainEvent] = []
         self.depth = 0
+        self._info: dict[Any, Any] | None = None
 
     def bind(self, conn: AsyncConnection) -> None:
-        conn.info[_UNIT_KEY] = self
+        self._info = conn.info
+        self._info[_UNIT_KEY] = self
 
-    @staticmethod
-    def unbind(conn: AsyncConnection) -> None:
-        conn.info.pop(_UNIT_KEY, None)
+    def unbind(self) -> None:
+        # Through the dict kept at bind time: a connection a cancellation interrupted
+        # refuses every access (even to `info`) until rolled back, and the original
+        # error must surface, not that refusal.
+        if self._info is not None:
+            self._info.pop(_UNIT_KEY, None)
+            self._info = None
 
     async def after_commit(self) -> None:
         await self.dispatcher.committed(self.announced)

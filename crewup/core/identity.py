@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core.errors import Forbidden
+
 
 class Role(enum.StrEnum):
     user = "user"
@@ -28,6 +30,7 @@ class Actor:
     role: Role
     banned: bool
     display_name: str = ""
+    verified: bool = True  # the e-mail address was confirmed
 
     @property
     def is_moderator(self) -> bool:
@@ -50,3 +53,10 @@ NOBODY = -1
 
 def viewer_params(actor: Actor | None) -> dict[str, int]:
     return {"viewer_id": actor.id if actor is not None else NOBODY}
+
+
+def ensure_may_create(actor: Actor, *, verified_required: bool) -> None:
+    """Installations may ask for a confirmed address before people create groups and
+    events (`require_verified_email`): it slows down throwaway spam accounts."""
+    if verified_required and not actor.verified:
+        raise Forbidden("confirm your e-mail address first: open the link we sent you")

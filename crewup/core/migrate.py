@@ -10,17 +10,29 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-# Expression indexes Alembic cannot compare; their migrations create them by hand.
-HAND_MANAGED_INDEXES = frozenset({"ix_groups_text", "ix_events_text"})
+# Search structures Alembic cannot compare; migration 0008 creates them by hand: the
+# PostgreSQL generated `search_vector` columns with their GIN indexes, and the SQLite
+# FTS5 tables (`fts_*`, with FTS5's own `fts_*_data`, `fts_*_idx`, ... beside them).
+HAND_MANAGED_INDEXES = frozenset(
+    f"ix_{table}_search" for table in ("groups", "events", "posts", "comments", "users")
+)
+HAND_MANAGED_COLUMNS = frozenset({"search_vector"})
+HAND_MANAGED_TABLE_PREFIX = "fts_"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate filter: leave the hand-managed indexes alone."""
-    return not (type_ == "index" and name in HAND_MANAGED_INDEXES)
+    """Autogenerate filter: leave the hand-managed search structures alone."""
+    if type_ == "index":
+        return name not in HAND_MANAGED_INDEXES
+    if type_ == "column":
+        return name not in HAND_MANAGED_COLUMNS
+    if type_ == "table":
+        return not (name or "").startswith(HAND_MANAGED_TABLE_PREFIX)
+    return True
 
 
 def alembic_config(database_url: str) -> Config:
@@ -52,6 +64,15 @@ async def current_revision(database_url: str) -> str | None:
             return await conn.run_sync(revision_of)
     finally:
         await engine.dispose()
+
+
+async def schema_mismatch(conn: AsyncConnection) -> str | None:
+    """Why this database cannot be served by this code, or None when it can."""
+    current = await conn.run_sync(revision_of)
+    head = head_revision()
+    if current == head:
+        return None
+    return f"database is at revision {current}, code expects {head}: run `crewup-admin db upgrade`"
 
 
 def current_revision_blocking(database_url: str) -> str | None:

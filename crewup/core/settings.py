@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -46,11 +47,17 @@ class Settings(BaseModel):
     bus_retry_delays: tuple[float, ...] = (5.0, 30.0, 300.0)
     bus_poll_seconds: float = Field(1.0, gt=0, le=60)
     scheduler_tick_seconds: float = Field(15.0, gt=0, le=3600)
+    # Chat messages left unread this long (the person was away) are notified, at most
+    # once an hour per room.
+    chat_digest_after_seconds: int = Field(300, ge=1, le=86400)
     smtp_url: str | None = None
     smtp_timeout_seconds: float = Field(30.0, gt=0, le=300)
     mail_from: str | None = None
     # Creating groups and events needs a verified e-mail address.
     require_verified_email: bool = False
+    # Accept plain-http web push endpoints (a push service on this machine): tests and
+    # local development only, since any signed-in person chooses where the server posts.
+    push_allow_insecure_endpoints: bool = False
     secret_key: str | None = Field(None, min_length=32)
     jwt_private_key_file: Path | None = None
     jwt_audience: str = "crewup"
@@ -65,6 +72,14 @@ class Settings(BaseModel):
     rate_limit_register: str = "20/hour"
     rate_limit_password_reset: str = "5/hour"
     rate_limit_posting: str = "30/minute;300/hour"
+    rate_limit_chat: str = "20/10 seconds;600/hour"
+    # WebSockets: ping interval (a client that misses the pong is closed), the largest
+    # frame a client may send, and how many frames may wait for a slow reader before its
+    # socket is closed with 1013.
+    ws_heartbeat_seconds: float = Field(30.0, gt=0, le=600)
+    ws_max_frame_bytes: int = Field(64 * 1024, ge=1024, le=16 * 2**20)
+    ws_send_queue: int = Field(512, ge=4, le=100_000)
+    chat_max_chars: int = Field(4000, ge=1, le=100_000)
     metrics_token: str | None = Field(None, min_length=16)
     trusted_proxies: tuple[IPvAnyNetwork, ...] = ()
     map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -156,7 +171,11 @@ class Settings(BaseModel):
         return value.upper()
 
     @field_validator(
-        "rate_limit_login", "rate_limit_register", "rate_limit_password_reset", "rate_limit_posting"
+        "rate_limit_login",
+        "rate_limit_register",
+        "rate_limit_password_reset",
+        "rate_limit_posting",
+        "rate_limit_chat",
     )
     @classmethod
     def _rate(cls, value: str) -> str:
@@ -233,3 +252,22 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         return Settings.model_validate(values)
     except ValidationError as exc:
         raise SettingsError(_describe(exc.errors()[0], origin)) from None
+
+
+def secret_key_of(settings: Settings) -> str:
+    """The configured key, or one generated once into the data dir and reused after (web
+    processes, workers and the CLI must sign alike)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

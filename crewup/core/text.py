@@ -1,44 +1,123 @@
-"""Word search written once for every list that filters by `q=`.
+"""Word search written once: every `q=` filter and `GET /search` match through here.
 
-PostgreSQL matches word prefixes against a `to_tsvector('simple', ...)` of the columns
-(the same expression the tables index with GIN, see `text_vector`); SQLite looks for each
-word inside any of the columns. Both treat the query as words: punctuation never reaches
-the engine, so no input can break the query.
+The words of a table live in an index migration 0008 builds: a generated `search_vector`
+tsvector column with a GIN index on PostgreSQL (text search configuration
+`crewup_search`: simple + unaccent where the server has it), and an FTS5 table `fts_<table>`
+(unicode61, diacritics removed) kept in step by triggers on SQLite. Both weigh the name or
+title first.
+
+User text never reaches either query language: it is cut into words of letters and digits
+here, and each word becomes a quoted prefix term we write ourselves, so quotes, `&|!:*()`,
+NUL bytes or FTS5 keywords in `q` are only text.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    column,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 
 from crewup.core.errors import FieldError, Invalid
 
 MAX_WORDS = 8
+# Longer "words" are pasted junk; cutting them keeps every query cheap and valid.
+MAX_WORD_LENGTH = 40
+PG_CONFIG: ColumnElement[Any] = literal_column("'crewup_search'::regconfig")
+
+
+@dataclass(frozen=True)
+class TextIndex:
+    """Where one table's words are indexed.
+
+    `title` is the name or title column (weight A, the first FTS5 column): a match there
+    ranks above a match in the other text. `body` is the long text snippets come from
+    (PostgreSQL); `fts_columns` are the FTS5 table's columns, the title first and the
+    snippet column last."""
+
+    table: Table
+    title: ColumnElement[Any]
+    body: ColumnElement[Any]
+    fts_columns: tuple[str, ...]
+
+    @property
+    def fts_name(self) -> str:
+        return f"fts_{self.table.name}"
+
+    @property
+    def has_title(self) -> bool:
+        return len(self.fts_columns) > 1
+
+    @property
+    def vector(self) -> ColumnElement[Any]:
+        return literal_column(f"{self.table.name}.search_vector")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as both indexes store words."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words_of(q: str) -> list[str]:
-    words = re.findall(r"[^\W_]+", q.lower())[:MAX_WORDS]
+    """The words of a query (at most MAX_WORDS); Invalid if it has none."""
+    words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[^\W_]+", fold(q))][:MAX_WORDS]
     if not words:
         raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
     return words
 
 
-def text_vector(*columns: ColumnElement[Any]) -> ColumnElement[Any]:
-    """The indexed document of a row: the columns joined by spaces."""
-    document: ColumnElement[Any] = columns[0]
-    for column in columns[1:]:
-        document = document.op("||")(literal_column("' '")).op("||")(column)
-    return func.to_tsvector(literal_column("'simple'"), document)
+def pg_query(words: list[str], *, title_only: bool = False) -> str:
+    """to_tsquery text: every word as a quoted prefix (`:*`), A-weighted for title_only.
+    Words hold only letters and digits, so the quotes cannot be escaped from."""
+    weight = "A" if title_only else ""
+    return " & ".join(f"'{w}':*{weight}" for w in words)
 
 
-def matches_words(dialect: str, q: str, *columns: ColumnElement[Any]) -> ColumnElement[bool]:
-    """Every word of `q` occurs in the columns (as a word prefix on PostgreSQL)."""
-    words = words_of(q)
+def fts5_query(words: list[str], *, column_name: str | None = None) -> str:
+    """FTS5 MATCH text: every word as a quoted prefix phrase, optionally in one column."""
+    scope = f"{column_name} : " if column_name else ""
+    return " AND ".join(f'{scope}"{w}"*' for w in words)
+
+
+def tsquery(words: list[str], *, title_only: bool = False) -> ColumnElement[Any]:
+    return func.to_tsquery(PG_CONFIG, literal(pg_query(words, title_only=title_only)))
+
+
+def fts_table(index: TextIndex) -> Any:
+    return table(index.fts_name, column("rowid"), *(column(c) for c in index.fts_columns))
+
+
+def fts_ids(index: TextIndex, match: str) -> Any:
+    """Row ids whose FTS5 entry matches (a subquery SQLite runs once per statement)."""
+    fts = fts_table(index)
+    return select(fts.c.rowid).where(literal_column(index.fts_name).op("MATCH")(literal(match)))
+
+
+def matches(
+    dialect: str, index: TextIndex, words: list[str], *, title_only: bool = False
+) -> ColumnElement[bool]:
+    """Every word occurs as a word prefix in the indexed text (or in the title only)."""
+    if title_only and not index.has_title:
+        return false()  # comments: only a body, so never a title match
     if dialect == "postgresql":
-        query = func.to_tsquery(literal_column("'simple'"), " & ".join(f"{w}:*" for w in words))
-        return text_vector(*columns).op("@@")(query)
-    return and_(
-        *(or_(*(func.lower(c).contains(w, autoescape=True) for c in columns)) for w in words)
-    )
+        return index.vector.op("@@")(tsquery(words, title_only=title_only))
+    scope = index.fts_columns[0] if title_only else None
+    return index.table.c.id.in_(fts_ids(index, fts5_query(words, column_name=scope)))
+
+
+def matches_words(dialect: str, q: str, index: TextIndex) -> ColumnElement[bool]:
+    """The `q=` filter of a list: every word of `q` occurs as a prefix in the row's text."""
+    return matches(dialect, index, words_of(q))

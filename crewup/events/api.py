@@ -86,7 +86,11 @@ async def create_event(request: web.Request) -> web.Response:
     body = await parse_body(request, EventIn)
     async with request.app[DB].transaction() as conn:
         event = await service.create_event(
-            conn, actor, body.group_id, body.model_dump(exclude={"group_id"})
+            conn,
+            actor,
+            body.group_id,
+            body.model_dump(exclude={"group_id"}),
+            verified_required=request.app[SETTINGS].require_verified_email,
         )
     return json_response(EventOut.of(event), status=201)
 

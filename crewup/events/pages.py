@@ -15,7 +15,7 @@ from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
 from crewup.users.service import get_account
-from crewup.web.appkeys import DB
+from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
@@ -123,7 +123,11 @@ async def create_event(request: web.Request) -> web.Response:
         try:
             async with request.app[DB].transaction() as conn:
                 event = await service.create_event(
-                    conn, actor, group_id, form.data.model_dump(exclude={"group_id"})
+                    conn,
+                    actor,
+                    group_id,
+                    form.data.model_dump(exclude={"group_id"}),
+                    verified_required=request.app[SETTINGS].require_verified_email,
                 )
         except Refusal as exc:
             form.fail(exc)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from crewup.core.identity import NOBODY, Actor, viewer_params
+from crewup.core.identity import NOBODY, Actor, ensure_may_create, viewer_params
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
 from crewup.core.text import matches_words
 from crewup.events.access import (
@@ -28,7 +28,7 @@ from crewup.events.access import (
 from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
-from crewup.events.tables import events
+from crewup.events.tables import EVENT_TEXT, events
 from crewup.groups.access import load_group_for_managers
 
 EDITABLE = (
@@ -65,8 +65,14 @@ def _check_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None:
 
 
 async def create_event(
-    conn: AsyncConnection, actor: Actor, group_id: int, values: dict[str, Any]
+    conn: AsyncConnection,
+    actor: Actor,
+    group_id: int,
+    values: dict[str, Any],
+    *,
+    verified_required: bool,
 ) -> Event:
+    ensure_may_create(actor, verified_required=verified_required)
     await load_group_for_managers(conn, group_id, actor)
     _check_times(values["starts_at"], values["ends_at"], new=True)
     now = clock.now()
@@ -172,9 +178,7 @@ async def list_events(
     if filters.group_id is not None:
         query = query.where(events.c.group_id == filters.group_id)
     if filters.q:
-        query = query.where(
-            matches_words(conn.dialect.name, filters.q, events.c.title, events.c.location_name)
-        )
+        query = query.where(matches_words(conn.dialect.name, filters.q, EVENT_TEXT))
     position_of: Callable[[Event], Cursor]
     if filters.near is not None:
         query = geo.nearest_first(

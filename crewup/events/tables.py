@@ -13,7 +13,7 @@ from sqlalchemy import (
 
 from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
-from crewup.core.text import text_vector
+from crewup.core.text import TextIndex
 
 events = Table(
     "events",
@@ -51,10 +51,13 @@ events = Table(
     Index("ix_events_group_id_starts_at", "group_id", "starts_at"),
 )
 
-# Word search over title and place on PostgreSQL (core.text builds the same expression).
-Index(
-    "ix_events_text", text_vector(events.c.title, events.c.location_name), postgresql_using="gin"
-).ddl_if(dialect="postgresql")
+# Word search: title (A), place (B), description (C); see migration 0008.
+EVENT_TEXT = TextIndex(
+    events,
+    title=events.c.title,
+    body=events.c.description,
+    fts_columns=("title", "place", "description"),
+)
 
 event_participants = Table(
     "event_participants",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, literal, select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden, NotFound
@@ -97,6 +97,13 @@ GROUPS_WITH_VIEWER = (
     .outerjoin(_request, and_(_request.c.group_id == groups.c.id, _request.c.user_id == VIEWER_ID))
     .outerjoin(_invite, and_(_invite.c.group_id == groups.c.id, _invite.c.user_id == VIEWER_ID))
 )
+
+# Who sees a group in lists, and its content (posts, events, search results): public
+# groups, and private ones the viewer belongs to (a request or an invite is not enough).
+GROUPS_WITH_MEMBER = groups.outerjoin(
+    _member, and_(_member.c.group_id == groups.c.id, _member.c.user_id == VIEWER_ID)
+)
+LISTED = or_(groups.c.visibility == Visibility.public.value, _member.c.user_id.is_not(None))
 
 
 def group_from_row(row: Any) -> Group:

@@ -5,7 +5,6 @@ from typing import Any
 from aiohttp import web
 
 from crewup.core.errors import Invalid
-from crewup.core.geo import Point
 from crewup.groups import membership, service
 from crewup.groups.access import MemberRole, load_group
 from crewup.groups.schemas import (
@@ -23,8 +22,7 @@ from crewup.groups.schemas import (
     RoleIn,
     UserRef,
 )
-from crewup.users.service import get_account
-from crewup.web.appkeys import DB
+from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
 from crewup.web.routes import Access, ApiRoutes
@@ -55,22 +53,6 @@ async def list_groups(request: web.Request) -> web.Response:
     )
 
 
-@api.get(
-    "/api/v1/groups/recommended",
-    "Groups for my interests and home area that I have not joined",
-    response=GroupList,
-)
-async def recommended_groups(request: web.Request) -> web.Response:
-    actor = caller(request)
-    async with request.app[DB].reading() as conn:
-        me = await get_account(conn, actor.id)
-        home = None
-        if me.home_lat is not None and me.home_lon is not None:
-            home = Point(me.home_lat, me.home_lon)
-        found = await service.recommend_groups(conn, actor, me.interests, home, limit=20)
-    return json_response(GroupList(items=[GroupOut.of(g) for g in found]))
-
-
 @api.post(
     "/api/v1/groups",
     "Create a group; I become its owner",
@@ -82,7 +64,12 @@ async def create_group(request: web.Request) -> web.Response:
     actor = caller(request)
     body = await parse_body(request, GroupIn)
     async with request.app[DB].transaction() as conn:
-        group = await service.create_group(conn, actor, body.model_dump())
+        group = await service.create_group(
+            conn,
+            actor,
+            body.model_dump(),
+            verified_required=request.app[SETTINGS].require_verified_email,
+        )
     return json_response(GroupOut.of(group), status=201)
 
 

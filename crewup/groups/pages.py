@@ -14,7 +14,7 @@ from crewup.core.identity import Actor
 from crewup.groups import membership, service
 from crewup.groups.access import Group, load_group
 from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
-from crewup.web.appkeys import DB
+from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
@@ -97,7 +97,12 @@ async def create_group(request: web.Request) -> web.Response:
     if form.data is None:
         return await _group_form(request, None, form.values, form.errors, 422)
     async with request.app[DB].transaction() as conn:
-        group = await service.create_group(conn, caller(request), form.data.model_dump())
+        group = await service.create_group(
+            conn,
+            caller(request),
+            form.data.model_dump(),
+            verified_required=request.app[SETTINGS].require_verified_email,
+        )
     await flash(request, f"{group.name} is ready. Invite people or share its page.")
     redirect(request, "group_page", group_id=group.id)
 

@@ -6,20 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, func, literal_column, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, Forbidden
-from crewup.core.identity import Actor, viewer_params
+from crewup.core.identity import Actor, ensure_may_create, viewer_params
 from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
 from crewup.core.text import matches_words
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
+    LISTED,
     VIEWER_COLUMNS,
-    VIEWER_ROLE,
     Group,
     MemberRole,
     Visibility,
@@ -30,7 +30,7 @@ from crewup.groups.access import (
     lock_group,
 )
 from crewup.groups.domain_events import GroupMadePrivate
-from crewup.groups.tables import group_members, groups
+from crewup.groups.tables import GROUP_TEXT, group_members, groups
 
 # A fixed list, so the directory filters mean something; documented in API.md's changelog.
 CATEGORIES = (
@@ -61,7 +61,10 @@ class GroupFilter:
     radius_km: float = 25.0
 
 
-async def create_group(conn: AsyncConnection, actor: Actor, values: dict[str, Any]) -> Group:
+async def create_group(
+    conn: AsyncConnection, actor: Actor, values: dict[str, Any], *, verified_required: bool
+) -> Group:
+    ensure_may_create(actor, verified_required=verified_required)
     now = clock.now()
     group_id = (
         await conn.execute(
@@ -121,22 +124,11 @@ async def list_groups(
     cursor: str | None = None,
 ) -> Page[Group]:
     """Public groups plus the private ones I belong to; newest first, or nearest first."""
-    query = (
-        select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
-        .select_from(GROUPS_WITH_VIEWER)
-        .where(
-            or_(
-                groups.c.visibility == Visibility.public.value,
-                VIEWER_ROLE.in_(["owner", "admin", "member"]),
-            )
-        )
-    )
+    query = select(*GROUP_COLUMNS, *VIEWER_COLUMNS).select_from(GROUPS_WITH_VIEWER).where(LISTED)
     if filters.category:
         query = query.where(groups.c.category == filters.category)
     if filters.q:
-        query = query.where(
-            matches_words(conn.dialect.name, filters.q, groups.c.name, groups.c.description)
-        )
+        query = query.where(matches_words(conn.dialect.name, filters.q, GROUP_TEXT))
     position_of: Callable[[Group], Cursor]
     if filters.near is not None:
         query = geo.nearest_first(
@@ -183,46 +175,4 @@ async def list_all_groups(conn: AsyncConnection, *, limit: int, after_id: int = 
     rows = await conn.execute(
         select(*GROUP_COLUMNS).where(groups.c.id > after_id).order_by(groups.c.id).limit(limit)
     )
-    return [group_from_row(row) for row in rows]
-
-
-RECOMMEND_RADIUS_KM = 50.0
-
-
-async def recommend_groups(
-    conn: AsyncConnection, actor: Actor, interests: list[str], home: geo.Point | None, *, limit: int
-) -> list[Group]:
-    """Public groups I have not joined whose category is one of my interests or whose home
-    is within 50 km of mine; those matching both first, then the nearest, then the newest."""
-    wanted = [c for c in CATEGORIES if c in {i.lower() for i in interests}]
-    conditions: list[ColumnElement[bool]] = []
-    score: Any = literal_column("0")
-    if wanted:
-        by_interest = groups.c.category.in_(wanted)
-        conditions.append(by_interest)
-        score = score + case((by_interest, 1), else_=0)
-    distance = None
-    if home is not None:
-        distance = geo.distance_expr(groups.c.lat, groups.c.lon, home)
-        nearby = and_(
-            geo.within_box(groups.c.lat, groups.c.lon, home, RECOMMEND_RADIUS_KM),
-            distance <= RECOMMEND_RADIUS_KM,
-        )
-        conditions.append(nearby)
-        score = score + case((nearby, 1), else_=0)
-    if not conditions:
-        return []
-    query = (
-        select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
-        .select_from(GROUPS_WITH_VIEWER)
-        .where(
-            groups.c.visibility == Visibility.public.value, VIEWER_ROLE.is_(None), or_(*conditions)
-        )
-    )
-    if distance is not None:
-        query = query.add_columns(distance.label("distance_km"))
-        order = [score.desc(), func.coalesce(distance, 1e9), groups.c.id.desc()]
-    else:
-        order = [score.desc(), groups.c.id.desc()]
-    rows = await conn.execute(query.order_by(*order).limit(limit), viewer_params(actor))
     return [group_from_row(row) for row in rows]

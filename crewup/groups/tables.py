@@ -13,7 +13,7 @@ from sqlalchemy import (
 
 from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
-from crewup.core.text import text_vector
+from crewup.core.text import TextIndex
 
 groups = Table(
     "groups",
@@ -72,11 +72,14 @@ group_invites = Table(
 )
 
 
-# Word search over name and description on PostgreSQL: core.text builds exactly this
-# expression for `q=`, so the index serves it. SQLite does without (see core.text).
-Index(
-    "ix_groups_text", text_vector(groups.c.name, groups.c.description), postgresql_using="gin"
-).ddl_if(dialect="postgresql")
+# Word search (`q=` and /search): name (A), category (B), description (C), indexed by
+# migration 0008 (a tsvector column on PostgreSQL, FTS5 on SQLite).
+GROUP_TEXT = TextIndex(
+    groups,
+    title=groups.c.name,
+    body=groups.c.description,
+    fts_columns=("name", "category", "description"),
+)
 
 
 # Kept exact by SQL increments under the group row lock; `fix counters` checks them.

@@ -2,6 +2,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
 
 from crewup.core.counters import Counter
 from crewup.core.db import UtcDateTime, metadata
+from crewup.core.text import TextIndex
 
 posts = Table(
     "posts",
@@ -31,3 +32,10 @@ comments = Table(
 
 
 COUNTERS = (Counter(posts, "comment_count", comments, "post_id"),)
+
+
+# Word search (see migration 0008): posts by title (A) and body (C); comments by body.
+POST_TEXT = TextIndex(posts, title=posts.c.title, body=posts.c.body, fts_columns=("title", "body"))
+COMMENT_TEXT = TextIndex(
+    comments, title=comments.c.body, body=comments.c.body, fts_columns=("body",)
+)

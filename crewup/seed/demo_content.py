@@ -42,6 +42,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
                 "lat": 52.52,
                 "lon": 13.405,
             },
+            verified_required=False,
         )
         riders = await groups.create_group(
             conn,
@@ -54,6 +55,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
                 "lat": 52.4,
                 "lon": 13.06,
             },
+            verified_required=False,
         )
         for person in (bea, carl):
             await membership.join_group(conn, climbers.id, person)
@@ -81,6 +83,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
                 "ends_at": _evening(3, 21),
                 "capacity": 3,
             },
+            verified_required=False,
         )
         await events.create_event(
             conn,
@@ -96,6 +99,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
                 "ends_at": _evening(10, 17),
                 "capacity": None,
             },
+            verified_required=False,
         )
         await events.create_event(
             conn,
@@ -111,6 +115,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
                 "ends_at": _evening(6, 13),
                 "capacity": None,
             },
+            verified_required=False,
         )
     # One at a time and in this order, so the fourth person is first on the waitlist.
     for person in (ann, bea, carl, mo):

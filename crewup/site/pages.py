@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from crewup.events import service as events
@@ -11,6 +13,7 @@ from crewup.groups.access import Visibility, load_group
 from crewup.groups.membership import Member
 from crewup.posts import service as posts
 from crewup.posts.service import Post
+from crewup.search import recommend
 from crewup.web.appkeys import DB
 from crewup.web.caller import maybe_caller
 from crewup.web.pages import render_page
@@ -20,9 +23,23 @@ from crewup.web.routes import PageRoutes
 routes = PageRoutes()
 
 
+HOME_ITEMS = 5
+
+
 @routes.get("/", name="home")
 async def home(request: web.Request) -> web.Response:
-    return await render_page(request, "home.html", {})
+    """Signed in: groups and upcoming events recommended for me; a visitor: the next
+    public events (near `near=lat,lon` when the page is asked for a place)."""
+    actor = maybe_caller(request)
+    context: dict[str, Any] = {"groups": [], "events": [], "public_events": []}
+    async with request.app[DB].reading() as conn:
+        if actor is not None:
+            context["groups"] = await recommend.recommend_groups(conn, actor, limit=HOME_ITEMS)
+            context["events"] = await recommend.recommend_events(conn, actor, limit=HOME_ITEMS)
+        else:
+            upcoming = await events.list_events(conn, None, events.EventFilter(), limit=HOME_ITEMS)
+            context["public_events"] = upcoming.items
+    return await render_page(request, "home.html", context)
 
 
 @routes.get(r"/groups/{group_id:\d+}", name="group_page")

@@ -37,3 +37,11 @@ class UserRoleChanged(DomainEvent):
     name: ClassVar[str] = "user.role_changed"
     user_id: int
     role: str
+
+
+@dataclass(frozen=True)
+class UserRegistered(DomainEvent):
+    """A new account: its address gets a confirmation link."""
+
+    name: ClassVar[str] = "user.registered"
+    user_id: int

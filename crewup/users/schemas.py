@@ -42,6 +42,7 @@ class UserPublic(BaseModel):
 
 class UserMe(UserPublic):
     email: str | None
+    email_verified: bool
     role: str
     home_lat: float | None
     home_lon: float | None
@@ -52,6 +53,7 @@ class UserMe(UserPublic):
         return cls(
             **public.model_dump(),
             email=account.email,
+            email_verified=account.email_verified_at is not None,
             role=account.role.value,
             home_lat=account.home_lat,
             home_lon=account.home_lon,

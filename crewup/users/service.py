@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -14,7 +14,13 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, NotFound
 from crewup.core.identity import Actor, Role
-from crewup.users.domain_events import UserBanned, UserDeleted, UserRoleChanged, UserUnbanned
+from crewup.users.domain_events import (
+    UserBanned,
+    UserDeleted,
+    UserRegistered,
+    UserRoleChanged,
+    UserUnbanned,
+)
 from crewup.users.tables import users
 
 DELETED_NAME = "deleted user"
@@ -24,6 +30,7 @@ DELETED_NAME = "deleted user"
 class Account:
     id: int
     email: str | None
+    email_verified_at: datetime | None
     password_hash: str | None
     display_name: str
     bio: str
@@ -52,6 +59,17 @@ def is_banned(banned_at: datetime | None, expires_at: datetime | None) -> bool:
     return banned_at is not None and (expires_at is None or expires_at > clock.now())
 
 
+def shown_account() -> ColumnElement[bool]:
+    """`is_banned` for many rows at once, plus deletion: whom people lists may show."""
+    return and_(
+        users.c.deleted_at.is_(None),
+        or_(
+            users.c.banned_at.is_(None),
+            and_(users.c.ban_expires_at.is_not(None), users.c.ban_expires_at <= clock.now()),
+        ),
+    )
+
+
 _ACCOUNT_COLUMNS = [users.c[name] for name in Account.__dataclass_fields__]
 
 
@@ -67,7 +85,11 @@ def normalise_email(email: str) -> str:
 
 
 _LOAD_ACTOR = select(
-    users.c.role, users.c.banned_at, users.c.ban_expires_at, users.c.display_name
+    users.c.role,
+    users.c.banned_at,
+    users.c.ban_expires_at,
+    users.c.display_name,
+    users.c.email_verified_at,
 ).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
 
 
@@ -81,6 +103,7 @@ async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
         role=Role(row.role),
         banned=is_banned(row.banned_at, row.ban_expires_at),
         display_name=row.display_name,
+        verified=row.email_verified_at is not None,
     )
 
 
@@ -148,6 +171,7 @@ async def create_account(
         ).scalar_one()
     except IntegrityError:
         raise taken from None
+    await announce(conn, UserRegistered(user_id))
     return await get_account(conn, user_id)
 
 
@@ -263,3 +287,37 @@ async def count_accounts(conn: AsyncConnection) -> int:
             select(func.count()).select_from(users).where(users.c.deleted_at.is_(None))
         )
     ).scalar_one()
+
+
+async def mark_email_verified(conn: AsyncConnection, user_id: int, email: str) -> bool:
+    """Confirm `email` for the account, if it is still the account's address."""
+    done = await conn.execute(
+        update(users)
+        .where(
+            users.c.id == user_id,
+            users.c.email == normalise_email(email),
+            users.c.deleted_at.is_(None),
+        )
+        .values(email_verified_at=func.coalesce(users.c.email_verified_at, clock.now()))
+    )
+    return bool(done.rowcount)
+
+
+async def lift_expired_bans(conn: AsyncConnection) -> int:
+    """Bans end by themselves at their expiry (they already stop applying then); this
+    clears them and announces each, so everything that reacts to a lifted ban does."""
+    ended = (
+        (
+            await conn.execute(
+                update(users)
+                .where(users.c.banned_at.is_not(None), users.c.ban_expires_at <= clock.now())
+                .values(banned_at=None, ban_expires_at=None, ban_reason=None)
+                .returning(users.c.id)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for user_id in sorted(ended):
+        await announce(conn, UserUnbanned(user_id))
+    return len(ended)

@@ -1,6 +1,7 @@
 from sqlalchemy import JSON, Column, Float, Integer, String, Table, Text, func
 
 from crewup.core.db import UtcDateTime, metadata
+from crewup.core.text import TextIndex
 
 users = Table(
     "users",
@@ -8,6 +9,8 @@ users = Table(
     Column("id", Integer, primary_key=True),
     # NULL once the account is deleted; unique among live accounts.
     Column("email", String(320), unique=True, nullable=True),
+    # Set when the person opened the link mailed to `email`; cleared when it changes.
+    Column("email_verified_at", UtcDateTime, nullable=True),
     Column("password_hash", String(255), nullable=True),
     Column("display_name", String(80), nullable=False),
     Column("bio", Text, nullable=False, server_default=""),
@@ -23,4 +26,13 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("deleted_at", UtcDateTime, nullable=True),
+)
+
+
+# Word search over people (see migration 0008): display name (A) and interests (B).
+USER_TEXT = TextIndex(
+    users,
+    title=users.c.display_name,
+    body=func.crewup_json_words(users.c.interests),
+    fts_columns=("display_name", "interests"),
 )

@@ -32,6 +32,9 @@ SESSION_LOADER = web.AppKey[Callable[[AsyncConnection, str], Awaitable[Actor | N
     "session_loader"
 )
 
+# How many unread notifications a person has, for the header (notifications provides it).
+UNREAD_COUNTER = web.AppKey[Callable[[AsyncConnection, int], Awaitable[int]]]("unread_counter")
+
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey[Actor | None]("caller")

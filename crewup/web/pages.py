@@ -10,7 +10,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from crewup.web.appkeys import SETTINGS
+from crewup.web.appkeys import DB, SETTINGS, UNREAD_COUNTER
 from crewup.web.caller import page_viewer
 from crewup.web.sessions import csrf_token, take_flashes
 from crewup.web.times import time_element
@@ -24,11 +24,24 @@ async def _layout_context(request: web.Request) -> dict[str, Any]:
     return {
         "current_user": viewer,
         "current_user_name": viewer.display_name if viewer else None,
+        "current_user_verified": bool(viewer and viewer.verified),
+        "unread_count": await _unread(request, viewer.id) if viewer else 0,
         "csrf_token": csrf_token(request),
         "flashes": await take_flashes(request),
         "map_tile_url": settings.map_tile_url,
         "map_attribution": settings.map_attribution,
     }
+
+
+async def _unread(request: web.Request, user_id: int) -> int:
+    counter = request.app.get(UNREAD_COUNTER)
+    if counter is None:
+        return 0
+    try:
+        async with request.app[DB].reading() as conn:
+            return await counter(conn, user_id)
+    except Exception:  # the badge must never break a page (an error page during an outage)
+        return 0
 
 
 async def render_page(

@@ -85,6 +85,7 @@ async def serve(
     *,
     announce: Callable[[], None],
     shutdown_timeout: float = 30.0,
+    reuse_port: bool = False,
     **runner_options: Any,
 ) -> None:
     """Start the app, listen, `announce()`, and serve until SIGTERM or SIGINT; then stop
@@ -92,7 +93,8 @@ async def serve(
     runner = CrewUpRunner(app, shutdown_timeout=shutdown_timeout, **runner_options)
     await runner.setup()  # start-up errors (StartupError) surface here, before listening
     try:
-        await web.TCPSite(runner, host, port).start()
+        # reuse_port: several `crewup serve` processes share the port (crewup/supervisor.py)
+        await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
         announce()
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -184,7 +184,10 @@ async def test_recommended_by_interests_and_home(client, api: Api) -> None:
         lat=52.5,
         lon=13.4,
     )
-    joined = await make_group(client, owner, name="Joined Climbers", category="climbing")
+    # owned by someone else: sharing a group with Owner would recommend all of theirs
+    joined = await make_group(
+        client, await api.register("Other"), name="Joined Climbers", category="climbing"
+    )
     await client.post(f"/api/v1/groups/{joined['id']}/join", headers=me["headers"])
     empty = await (await client.get("/api/v1/groups/recommended", headers=me["headers"])).json()
     assert empty["items"] == []  # no interests, no home: nothing to go on

@@ -5,9 +5,12 @@ owns (tests/support/proxy.py), cut and restored; the shared services keep runnin
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import urlsplit
 
+import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -17,7 +20,7 @@ from tests.support.api import Api, make_group
 from tests.support.databases import Stack
 from tests.support.pages import register_via_form
 from tests.support.proxy import OutageProxy
-from tests.support.services import REDIS_URL
+from tests.support.services import PG_ADMIN_URL, REDIS_URL
 
 
 @pytest.fixture
@@ -91,3 +94,39 @@ async def test_postgresql_going_away_is_503_and_heals(behind_proxies) -> None:
     for _ in range(3):
         assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
     assert (await client.get(f"/api/v1/groups/{group['id']}")).status == 200
+
+
+async def test_a_postgresql_restart_between_requests_fails_none(
+    stack: Stack, make_settings: Callable[..., Settings], aiohttp_client: Any
+) -> None:
+    """A restart ends every server process of this database (what pg_terminate_backend
+    does to each one): the connections pooled before it are dead, and none of them may
+    fail a request, not even the first after the restart."""
+    if not stack.is_services:
+        pytest.skip("the embedded stack has no PostgreSQL to restart")
+    settings = make_settings()
+    client = await aiohttp_client(create_app(settings))
+    person = await Api(client).register()
+
+    async def burst() -> list[int]:
+        calls = [client.get("/api/v1/users/me", headers=person["headers"]) for _ in range(12)]
+        return [resp.status for resp in await asyncio.gather(*calls)]
+
+    assert await burst() == [200] * 12  # several connections now wait in the pool
+    database = urlsplit(settings.database_url or "").path.lstrip("/")
+    # The restart is over before the next request (a request racing the shutdown itself
+    # may rightly get a 503): termination is asynchronous, so wait for the backends to go.
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        pids = "SELECT pid FROM pg_stat_activity WHERE datname = $1"
+        ended = [r["pid"] for r in await admin.fetch(pids, database)]
+        for pid in ended:  # one by one: only this test's database is touched
+            await admin.execute("SELECT pg_terminate_backend($1)", pid)
+        assert ended, "the pool had connections to end"
+        async with asyncio.timeout(10):
+            alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])"
+            while await admin.fetchval(alive, ended):  # noqa: ASYNC110 (another process)
+                await asyncio.sleep(0.05)
+    finally:
+        await admin.close()
+    assert await burst() == [200] * 12

@@ -60,7 +60,7 @@ async def test_a_password_reset_ends_old_browser_sessions(
 ) -> None:
     cookie = await signed_in_browser(client, "ann@example.com")
     await client.post("/api/v1/auth/password-reset", json={"email": "ann@example.com"})
-    [token] = reset_tokens(settings)
+    [token] = await reset_tokens(client.app)
     done = await client.post(
         "/api/v1/auth/password-reset/confirm",
         json={"token": token, "new_password": "a brand new password"},

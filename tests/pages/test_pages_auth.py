@@ -146,7 +146,7 @@ async def test_password_reset_pages(client, api: Api, settings) -> None:
         "/password-reset", data={"csrf_token": token, "email": person["email"]}
     )
     assert sent.status == 202
-    [reset] = reset_tokens(settings)
+    [reset] = await reset_tokens(client.app)
     page = await client.get(f"/password-reset/confirm?token={reset}")
     html = await page.text()
     assert reset in html

@@ -22,6 +22,12 @@ def cli_env(settings: Settings) -> dict[str, str]:
     }
     if settings.database_url:
         env["CREWUP_DATABASE_URL"] = settings.database_url
+    if settings.amqp_url:
+        env["CREWUP_AMQP_URL"] = settings.amqp_url
+        env["CREWUP_AMQP_PREFIX"] = settings.amqp_prefix
+    env["CREWUP_BUS_RETRY_DELAYS"] = ",".join(str(d) for d in settings.bus_retry_delays)
+    env["CREWUP_BUS_POLL_SECONDS"] = str(settings.bus_poll_seconds)
+    env["CREWUP_CHAT_DIGEST_AFTER_SECONDS"] = str(settings.chat_digest_after_seconds)
     return env
 
 

@@ -1,0 +1,64 @@
+"""GET /api/v1/search over a demo world (default 100k posts, 10k groups, 100k events),
+beside bare /healthz in the same run: the maximum rate flat out, then p99 at 70% of it
+with constant-rate pacing (paced.lua), for a one-word and a two-word query.
+
+The words come from the seeded world itself (the newest group's name), so the queries
+find something; the answer is checked before any load is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from urllib.parse import quote
+
+from common import crewup_server, http_json, print_table, recreate_postgres, seed_demo, wrk
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--seconds", type=int, default=10)
+parser.add_argument("--groups", type=int, default=10_000)
+parser.add_argument("--events", type=int, default=100_000)
+parser.add_argument("--posts", type=int, default=100_000)
+parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
+args, _ = parser.parse_known_args()
+
+
+def seed(database_url: str) -> None:
+    seeded = seed_demo(
+        database_url,
+        *("--users", str(max(1000, args.groups * 2)), "--groups", str(args.groups)),
+        *("--events", str(args.events), "--posts", str(args.posts), "--seed", "7"),
+    )
+    counts = ", ".join(f"{t[0]:,} {name}" for name, t in seeded.tables.items())
+    print(f"seeded {counts} in {seeded.seconds:.1f} s")
+
+
+def _queries(base: str) -> tuple[str, str]:
+    name = http_json(f"{base}/api/v1/groups?limit=1")["items"][0]["name"]
+    words = re.findall(r"[^\W_]+", name.lower())
+    one = words[0][:4]  # a prefix, as typed
+    two = " ".join(words[:2]) if len(words) > 1 else f"{words[0]} {words[0]}"
+    return one, two
+
+
+def run(label: str, env: dict[str, str]) -> None:
+    if "CREWUP_DATABASE_URL" in env:
+        recreate_postgres(env["CREWUP_DATABASE_URL"])
+    with crewup_server(env, before_start=seed) as base:
+        rows = [("GET /healthz", wrk(f"{base}/healthz", seconds=args.seconds))]
+        for words, q in zip(("one word", "two words"), _queries(base), strict=True):
+            url = f"{base}/api/v1/search?q={quote(q)}&limit=20"
+            found = http_json(url)["items"]
+            assert found, f"search for {q!r} found nothing: seeding failed"
+            print(f"{label}: {words} {q!r} -> {len(found)} results on the first page")
+            top = wrk(url, seconds=args.seconds)
+            rows.append((f"search {words} ({q}), max", top))
+            paced = wrk(url, seconds=args.seconds, rate=max(1.0, 0.7 * top["rps"]))
+            rows.append((f"search {words} ({q}), 70% of max", paced))
+    size = f"{args.posts:,} posts, {args.groups:,} groups, {args.events:,} events"
+    print_table(f"search, {size}, {label}, one process", rows, "GET /healthz")
+
+
+run("SQLite (embedded default)", {})
+if args.postgres:
+    run("PostgreSQL", {"CREWUP_DATABASE_URL": args.postgres})

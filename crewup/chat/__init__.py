@@ -1,0 +1,12 @@
+"""Chat rooms per group and per event: REST history, the /ws frames, the browser panel."""
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    from crewup.chat import api, pages, socket
+    from crewup.realtime.appkeys import HUB
+
+    app.router.add_routes(api.api.table)
+    app.router.add_routes(pages.routes.table)
+    socket.register(app, app[HUB])

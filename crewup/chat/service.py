@@ -1,0 +1,342 @@
+"""The rules of chat: post, edit, delete, history, replay, read markers and unread counts.
+
+Ids increase within a room in commit order: on PostgreSQL a post takes a transaction-level
+advisory lock on its room before it inserts, so no message can commit after one with a
+higher id (a client replaying "after 1235" would otherwise miss a late 1234). SQLite has
+one writer, which gives the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, literal, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.chat.access import Reader, Room, RoomKind, check_reader
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
+from crewup.chat.tables import chat_messages, chat_read_markers
+from crewup.core import clock
+from crewup.core.db import upsert
+from crewup.core.dispatch import announce
+from crewup.core.errors import Forbidden, Invalid, NotFound
+from crewup.core.identity import Actor
+from crewup.events.tables import event_participants
+from crewup.groups.tables import group_members
+from crewup.users.tables import users
+
+# Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
+_LOCK_SPACE = {RoomKind.group: 71_001, RoomKind.event: 71_002}
+REPLAY_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    room: Room
+    author_id: int
+    author_name: str
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+    client_id: str | None
+
+
+def _room_column(room: Room) -> Any:
+    return chat_messages.c.group_id if room.kind is RoomKind.group else chat_messages.c.event_id
+
+
+def clean_body(body: str, max_chars: int) -> str:
+    cleaned = body.strip()
+    if not cleaned:
+        raise Invalid("a message needs some text")
+    if len(cleaned) > max_chars:
+        raise Invalid(f"a message is at most {max_chars} characters")
+    return cleaned
+
+
+async def post_message(
+    conn: AsyncConnection,
+    room: Room,
+    actor: Actor,
+    body: str,
+    client_id: str | None,
+    *,
+    max_chars: int,
+) -> Message:
+    text_ = clean_body(body, max_chars)
+    await check_reader(conn, room, actor)
+    if conn.dialect.name == "postgresql":
+        await conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :room)"),
+            {"space": _LOCK_SPACE[room.kind], "room": room.id},
+        )
+    now = clock.now()
+    message_id = (
+        await conn.execute(
+            chat_messages.insert()
+            .values(
+                {
+                    _room_column(room).name: room.id,
+                    "author_id": actor.id,
+                    "body": text_,
+                    "client_id": client_id,
+                    "created_at": now,
+                }
+            )
+            .returning(chat_messages.c.id)
+        )
+    ).scalar_one()
+    message = Message(message_id, room, actor.id, actor.display_name, text_, now, None, client_id)
+    await announce(
+        conn,
+        MessagePosted(
+            message.id,
+            room.kind.value,
+            room.id,
+            actor.id,
+            actor.display_name,
+            text_,
+            now,
+            client_id,
+        ),
+    )
+    return message
+
+
+_MESSAGE_COLUMNS = (
+    chat_messages.c.id,
+    chat_messages.c.group_id,
+    chat_messages.c.event_id,
+    chat_messages.c.author_id,
+    users.c.display_name.label("author_name"),
+    chat_messages.c.body,
+    chat_messages.c.created_at,
+    chat_messages.c.edited_at,
+    chat_messages.c.client_id,
+)
+_WITH_AUTHOR = chat_messages.join(users, users.c.id == chat_messages.c.author_id)
+
+
+def _message_of(row: Any) -> Message:
+    if row.group_id is not None:
+        room = Room(RoomKind.group, row.group_id)
+    else:
+        room = Room(RoomKind.event, row.event_id)
+    return Message(
+        row.id,
+        room,
+        row.author_id,
+        row.author_name,
+        row.body,
+        row.created_at,
+        row.edited_at,
+        row.client_id,
+    )
+
+
+async def history(
+    conn: AsyncConnection,
+    room: Room,
+    actor: Actor,
+    *,
+    before: int | None,
+    after: int | None,
+    limit: int,
+) -> tuple[list[Message], bool]:
+    """Newest first (or with `after`, oldest first from there), and whether more exist."""
+    await check_reader(conn, room, actor)
+    query = select(*_MESSAGE_COLUMNS).select_from(_WITH_AUTHOR).where(_room_column(room) == room.id)
+    if after is not None:
+        query = query.where(chat_messages.c.id > after).order_by(chat_messages.c.id)
+    else:
+        if before is not None:
+            query = query.where(chat_messages.c.id < before)
+        query = query.order_by(chat_messages.c.id.desc())
+    rows = (await conn.execute(query.limit(limit + 1))).all()
+    return [_message_of(row) for row in rows[:limit]], len(rows) > limit
+
+
+async def messages_after(conn: AsyncConnection, room: Room, after: int) -> list[Message]:
+    """One batch of a replay, oldest first. The caller checked access when subscribing."""
+    rows = await conn.execute(
+        select(*_MESSAGE_COLUMNS)
+        .select_from(_WITH_AUTHOR)
+        .where(_room_column(room) == room.id, chat_messages.c.id > after)
+        .order_by(chat_messages.c.id)
+        .limit(REPLAY_BATCH)
+    )
+    return [_message_of(row) for row in rows]
+
+
+async def _own_or_managed(
+    conn: AsyncConnection, message_id: int, actor: Actor
+) -> tuple[Message, Reader | None]:
+    row = (
+        await conn.execute(
+            select(*_MESSAGE_COLUMNS)
+            .select_from(_WITH_AUTHOR)
+            .where(chat_messages.c.id == message_id)
+            .with_for_update(of=chat_messages)
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"message {message_id} not found")
+    message = _message_of(row)
+    try:
+        reader = await check_reader(conn, message.room, actor)
+    except (NotFound, Forbidden):
+        if message.author_id != actor.id:
+            raise NotFound(f"message {message_id} not found") from None
+        reader = None  # authors may still delete what they wrote after leaving
+    return message, reader
+
+
+async def edit_message(
+    conn: AsyncConnection, message_id: int, actor: Actor, body: str, *, max_chars: int
+) -> Message:
+    text_ = clean_body(body, max_chars)
+    message, reader = await _own_or_managed(conn, message_id, actor)
+    if message.author_id != actor.id or reader is None:
+        raise Forbidden("only the author may edit a message")
+    now = clock.now()
+    await conn.execute(
+        update(chat_messages)
+        .where(chat_messages.c.id == message_id)
+        .values(body=text_, edited_at=now)
+    )
+    await announce(
+        conn, MessageEdited(message.id, message.room.kind.value, message.room.id, text_, now)
+    )
+    return Message(
+        message.id,
+        message.room,
+        message.author_id,
+        message.author_name,
+        text_,
+        message.created_at,
+        now,
+        message.client_id,
+    )
+
+
+async def delete_message(conn: AsyncConnection, message_id: int, actor: Actor) -> None:
+    message, reader = await _own_or_managed(conn, message_id, actor)
+    if message.author_id != actor.id and not (reader is not None and reader.manages):
+        raise Forbidden("only the author, the group's admins and moderators delete messages")
+    await conn.execute(delete(chat_messages).where(chat_messages.c.id == message_id))
+    await announce(
+        conn, MessageDeleted(message.id, message.room.kind.value, message.room.id, actor.id)
+    )
+
+
+async def mark_read(conn: AsyncConnection, room: Room, actor: Actor, up_to_id: int) -> int:
+    """Move the person's marker forward (never back: devices report out of order);
+    answers the unread count left."""
+    await check_reader(conn, room, actor)
+    newest = (
+        await conn.execute(
+            select(func.max(chat_messages.c.id)).where(_room_column(room) == room.id)
+        )
+    ).scalar_one_or_none() or 0
+    up_to = min(up_to_id, newest)
+    current = await _marker(conn, room, actor.id)
+    if up_to > current:
+        await upsert(
+            conn,
+            chat_read_markers,
+            {
+                "user_id": actor.id,
+                "room_kind": room.kind.value,
+                "room_id": room.id,
+                "last_read_id": up_to,
+                "updated_at": clock.now(),
+            },
+            ["user_id", "room_kind", "room_id"],
+        )
+    return await unread_in(conn, room, actor.id)
+
+
+async def _marker(conn: AsyncConnection, room: Room, user_id: int) -> int:
+    found = (
+        await conn.execute(
+            select(chat_read_markers.c.last_read_id).where(
+                chat_read_markers.c.user_id == user_id,
+                chat_read_markers.c.room_kind == room.kind.value,
+                chat_read_markers.c.room_id == room.id,
+            )
+        )
+    ).scalar_one_or_none()
+    return int(found or 0)
+
+
+async def unread_in(conn: AsyncConnection, room: Room, user_id: int) -> int:
+    """Messages of others after the person's marker."""
+    marker = await _marker(conn, room, user_id)
+    count = (
+        await conn.execute(
+            select(func.count())
+            .select_from(chat_messages)
+            .where(
+                _room_column(room) == room.id,
+                chat_messages.c.id > marker,
+                chat_messages.c.author_id != user_id,
+            )
+        )
+    ).scalar_one()
+    return int(count)
+
+
+async def unread_counts(conn: AsyncConnection, user_id: int) -> list[tuple[Room, int]]:
+    """Unread counts of every room the person is in, rooms without unread left out: two
+    statements whatever the number of rooms. A group's messages from before the person
+    joined do not count."""
+    found: list[tuple[Room, int]] = []
+    for kind, column, membership, since in (
+        (
+            RoomKind.group,
+            chat_messages.c.group_id,
+            select(group_members.c.group_id.label("room_id"), group_members.c.joined_at)
+            .where(group_members.c.user_id == user_id)
+            .subquery(),
+            True,
+        ),
+        (
+            RoomKind.event,
+            chat_messages.c.event_id,
+            select(event_participants.c.event_id.label("room_id"))
+            .where(
+                event_participants.c.user_id == user_id,
+                event_participants.c.status.in_(("going", "waitlisted")),
+            )
+            .subquery(),
+            False,
+        ),
+    ):
+        marker = chat_read_markers.alias("marker")
+        conditions = [
+            column == membership.c.room_id,
+            chat_messages.c.id > func.coalesce(marker.c.last_read_id, 0),
+            chat_messages.c.author_id != user_id,
+        ]
+        if since:
+            conditions.append(chat_messages.c.created_at >= membership.c.joined_at)
+        rows = await conn.execute(
+            select(membership.c.room_id, func.count(chat_messages.c.id))
+            .select_from(
+                membership.outerjoin(
+                    marker,
+                    and_(
+                        marker.c.user_id == user_id,
+                        marker.c.room_kind == literal(kind.value),
+                        marker.c.room_id == membership.c.room_id,
+                    ),
+                ).join(chat_messages, and_(*conditions))
+            )
+            .group_by(membership.c.room_id)
+            .order_by(membership.c.room_id)
+        )
+        found.extend((Room(kind, row[0]), int(row[1])) for row in rows)
+    return found

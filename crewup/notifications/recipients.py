@@ -1,0 +1,200 @@
+"""Who hears of what: each domain event that notifies people, turned into a kind, the
+query that selects its recipients, the names its wording needs, and where it links.
+
+Recipients are selected by SQL, never loaded into Python one by one, so a post to a group
+of thousands costs the same few statements as a post to a group of three. Names are read
+at the moment the message is handled (what the person was called then is what they see).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, literal, select, union
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.bus.messages import Message
+from crewup.events.tables import event_participants, events
+from crewup.groups.tables import group_members, groups
+from crewup.notifications.kinds import Kind
+from crewup.posts.tables import comments, posts
+from crewup.users.tables import users
+
+WHERE_CHANGES_MATTER = {"starts_at", "ends_at", "location_name", "lat", "lon"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: Kind
+    recipients: Select[Any]
+    data: dict[str, Any]
+    url: str
+
+
+class Lookup:
+    """The names and titles a batch of messages needs, each read once per batch (a
+    hundred posts in one group by one person read the group and the person once)."""
+
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self._people: dict[int, str] = {}
+        self._groups: dict[int, str | None] = {}
+        self._events: dict[int, Any] = {}
+
+    async def name(self, user_id: int | None) -> str:
+        if user_id is None:
+            return "someone"
+        if user_id not in self._people:
+            found = (
+                await self.conn.execute(select(users.c.display_name).where(users.c.id == user_id))
+            ).scalar_one_or_none()
+            self._people[user_id] = str(found) if found else "someone"
+        return self._people[user_id]
+
+    async def group_name(self, group_id: int) -> str | None:
+        if group_id not in self._groups:
+            found = (
+                await self.conn.execute(select(groups.c.name).where(groups.c.id == group_id))
+            ).scalar_one_or_none()
+            self._groups[group_id] = str(found) if found is not None else None
+        return self._groups[group_id]
+
+    async def event(self, event_id: int) -> Any:
+        if event_id not in self._events:
+            self._events[event_id] = (
+                await self.conn.execute(
+                    select(events.c.title, events.c.group_id).where(events.c.id == event_id)
+                )
+            ).first()
+        return self._events[event_id]
+
+
+Plan = Callable[[Lookup, dict[str, Any]], Awaitable[list[Notice]]]
+
+
+def _just(*user_ids: int) -> Select[Any]:
+    return select(users.c.id).where(users.c.id.in_(user_ids))
+
+
+def _managers(group_id: int) -> Select[Any]:
+    return select(group_members.c.user_id).where(
+        group_members.c.group_id == group_id, group_members.c.role.in_(["owner", "admin"])
+    )
+
+
+def _participants(event_id: int, statuses: tuple[str, ...]) -> Select[Any]:
+    return select(event_participants.c.user_id).where(
+        event_participants.c.event_id == event_id, event_participants.c.status.in_(statuses)
+    )
+
+
+async def join_requested(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    group = await lookup.group_name(p["group_id"])
+    if group is None:
+        return []
+    data = {"group": group, "actor": await lookup.name(p["user_id"])}
+    url = f"/groups/{p['group_id']}"
+    return [Notice(Kind.join_request, _managers(p["group_id"]), data, url)]
+
+
+async def join_decided(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    group = await lookup.group_name(p["group_id"])
+    if group is None:
+        return []
+    data = {"group": group, "approved": bool(p["approved"])}
+    return [Notice(Kind.join_answer, _just(p["user_id"]), data, f"/groups/{p['group_id']}")]
+
+
+async def invite_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    group = await lookup.group_name(p["group_id"])
+    if group is None:
+        return []
+    data = {"group": group, "actor": await lookup.name(p["invited_by"])}
+    return [Notice(Kind.invite, _just(p["user_id"]), data, f"/groups/{p['group_id']}")]
+
+
+async def post_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    post = (
+        await lookup.conn.execute(select(posts.c.title).where(posts.c.id == p["post_id"]))
+    ).scalar_one_or_none()
+    group = await lookup.group_name(p["group_id"])
+    if post is None or group is None:
+        return []
+    members = select(group_members.c.user_id).where(
+        group_members.c.group_id == p["group_id"], group_members.c.user_id != p["author_id"]
+    )
+    data = {"group": group, "title": post, "actor": await lookup.name(p["author_id"])}
+    return [Notice(Kind.new_post, members, data, f"/posts/{p['post_id']}")]
+
+
+async def comment_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    """The post's author and whoever commented before, if they may still read it."""
+    post = (
+        await lookup.conn.execute(
+            select(posts.c.title, groups.c.visibility)
+            .join(groups, groups.c.id == posts.c.group_id)
+            .where(posts.c.id == p["post_id"])
+        )
+    ).first()
+    if post is None:
+        return []
+    earlier = select(comments.c.author_id.label("user_id")).where(
+        comments.c.post_id == p["post_id"], comments.c.id < p["comment_id"]
+    )
+    thread = union(select(literal(p["post_author_id"]).label("user_id")), earlier).subquery()
+    readers = select(thread.c.user_id).where(thread.c.user_id != p["author_id"])
+    if post.visibility == "private":
+        readers = readers.where(
+            thread.c.user_id.in_(
+                select(group_members.c.user_id).where(group_members.c.group_id == p["group_id"])
+            )
+        )
+    data = {"title": post.title, "actor": await lookup.name(p["author_id"])}
+    return [Notice(Kind.reply, readers, data, f"/posts/{p['post_id']}")]
+
+
+async def rsvp_promoted(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    event = await lookup.event(p["event_id"])
+    if event is None or not p["user_ids"]:
+        return []
+    data = {"event": event.title}
+    return [Notice(Kind.promoted, _just(*p["user_ids"]), data, f"/events/{p['event_id']}")]
+
+
+async def event_cancelled(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    event = await lookup.event(p["event_id"])
+    if event is None:
+        return []
+    everyone = _participants(p["event_id"], ("going", "waitlisted", "interested"))
+    data = {"event": event.title, "reason": p.get("reason", "")}
+    return [Notice(Kind.event_cancelled, everyone, data, f"/events/{p['event_id']}")]
+
+
+async def event_changed(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    if not WHERE_CHANGES_MATTER & set(p.get("fields", ())):
+        return []  # a new description is not worth interrupting people for
+    event = await lookup.event(p["event_id"])
+    if event is None:
+        return []
+    everyone = _participants(p["event_id"], ("going", "waitlisted", "interested"))
+    data = {"event": event.title, "fields": sorted(p["fields"])}
+    return [Notice(Kind.event_changed, everyone, data, f"/events/{p['event_id']}")]
+
+
+PLANS: dict[str, Plan] = {
+    "join.requested": join_requested,
+    "join.decided": join_decided,
+    "invite.created": invite_created,
+    "post.created": post_created,
+    "comment.created": comment_created,
+    "rsvp.promoted": rsvp_promoted,
+    "event.cancelled": event_cancelled,
+    "event.changed": event_changed,
+}
+
+
+async def notices_for(lookup: Lookup, message: Message) -> list[Notice]:
+    plan = PLANS.get(message.name)
+    return await plan(lookup, message.payload) if plan else []

@@ -1,0 +1,269 @@
+"""The hub of one process: which sockets listen to which rooms and belong to whom, and
+everything that reaches them, from this process or (through pub/sub) any other.
+
+Everything is published as an envelope and acted on when it comes back from the pub/sub,
+so a frame for a room, "close this person's sockets" or "this person left that room"
+work the same whether the socket is here or on another process. Acting on an envelope
+never awaits: text is serialised once and put on each socket's bounded queue.
+
+Envelopes (JSON):
+  {"k": "room", "room": "group:7", "frame": {...}, "id": 1235?}   to everyone in a room
+  {"k": "user", "user": 3, "frame": {...}}                        to every socket of a person
+  {"k": "drop", "user": 3, "code": 4403, "reason": "..."}         close a person's sockets
+  {"k": "leave", "user": 3, "room": "group:7"}                    end one subscription
+  {"k": "presence", "origin": "...", "room": "group:7", "online": [3, 9]}
+  {"k": "hello", "origin": "..."}                                 a new process: presence again
+  anything else: handlers registered with `on_kind` (e.g. cache invalidation)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from crewup.realtime.metrics import RealtimeMetrics
+from crewup.realtime.peer import Peer, Subscription, dumps
+from crewup.realtime.pubsub import PubSub
+from crewup.realtime.rooms import room_fields
+
+log = logging.getLogger("crewup.realtime")
+
+# Messages of a room after an id, oldest first, as (id, frame text); chat provides it.
+Fetcher = Callable[[str, int], Awaitable[list[tuple[int, str]]]]
+REPLAY_BATCH = 200
+PRESENCE_DELAY = 0.25  # seconds: presence changes within it go out as one frame
+
+
+class Hub:
+    def __init__(self, pubsub: PubSub, metrics: RealtimeMetrics) -> None:
+        self.pubsub = pubsub
+        self.metrics = metrics
+        self.origin = uuid.uuid4().hex
+        self.peers: set[Peer] = set()
+        self.rooms: dict[str, set[Peer]] = defaultdict(set)
+        self.users: dict[int, set[Peer]] = defaultdict(set)
+        self.fetcher: Fetcher | None = None
+        self._presence: dict[str, dict[str, frozenset[int]]] = defaultdict(dict)
+        self._kinds: dict[str, Callable[[dict[str, Any]], None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._announcing: set[str] = set()
+        self._showing: set[str] = set()
+        self.closing = False  # shutting down: new sockets are turned away with 1001
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    async def start(self) -> None:
+        await self.pubsub.start(self._received, self._recovered)
+        await self.publish({"k": "hello", "origin": self.origin})
+
+    async def stop(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await self.pubsub.stop()
+
+    def close_all(self, code: int, reason: str) -> None:
+        for peer in list(self.peers):
+            peer.close(code, reason)
+
+    async def wait_closed(self) -> None:
+        await asyncio.gather(*(peer.closed() for peer in list(self.peers)))
+
+    def on_kind(self, kind: str, handler: Callable[[dict[str, Any]], None]) -> None:
+        self._kinds[kind] = handler
+
+    # -- sockets of this process -------------------------------------------------------
+
+    def add(self, peer: Peer) -> None:
+        self.peers.add(peer)
+        self.users[peer.actor.id].add(peer)
+        self.metrics.open_sockets.set(len(self.peers))
+
+    def remove(self, peer: Peer) -> None:
+        for room in list(peer.rooms):
+            self.leave(peer, room)
+        self.peers.discard(peer)
+        mine = self.users.get(peer.actor.id)
+        if mine is not None:
+            mine.discard(peer)
+            if not mine:
+                del self.users[peer.actor.id]
+        self.metrics.open_sockets.set(len(self.peers))
+
+    async def subscribe(self, peer: Peer, room: str, since_id: int | None) -> None:
+        """Listen to a room (the caller has checked access); with `since_id`, first
+        replay what came after it, in order."""
+        if room in peer.rooms:
+            self.leave(peer, room)
+        peer.rooms[room] = Subscription()
+        self.rooms[room].add(peer)
+        self._announce_presence(room)
+        online = sorted({*self.online(room), peer.actor.id})
+        peer.send({"type": "presence", **room_fields(room), "online": online})
+        if since_id is not None:
+            await self.replay(peer, room, since_id)
+
+    def leave(self, peer: Peer, room: str) -> None:
+        if peer.rooms.pop(room, None) is None:
+            return
+        members = self.rooms.get(room)
+        if members is not None:
+            members.discard(peer)
+            if not members:
+                del self.rooms[room]
+        self._announce_presence(room)
+
+    async def replay(self, peer: Peer, room: str, since_id: int) -> None:
+        subscription = peer.rooms.get(room)
+        if subscription is None or self.fetcher is None:
+            return
+        subscription.held = []
+        last = since_id
+        try:
+            while not peer.closing and room in peer.rooms:
+                batch = await self.fetcher(room, last)
+                for message_id, text in batch:
+                    await peer.send_waiting(text)
+                    last = message_id
+                if len(batch) < REPLAY_BATCH:
+                    break
+        finally:
+            held, subscription.held = subscription.held or [], None
+            subscription.last_id = max(subscription.last_id, last)
+            for held_id, text in held:
+                if held_id is None or held_id > last:
+                    peer.deliver(room, text, held_id)
+
+    def online(self, room: str) -> list[int]:
+        everyone: set[int] = set()
+        for ids in self._presence.get(room, {}).values():
+            everyone |= ids
+        return sorted(everyone)
+
+    # -- publishing ---------------------------------------------------------------------
+
+    async def publish(self, envelope: dict[str, Any]) -> None:
+        await self.pubsub.publish(dumps(envelope).encode())
+
+    async def to_room(
+        self, room: str, frame: dict[str, Any], message_id: int | None = None
+    ) -> None:
+        await self.publish({"k": "room", "room": room, "frame": frame, "id": message_id})
+
+    async def to_user(self, user_id: int, frame: dict[str, Any]) -> None:
+        await self.publish({"k": "user", "user": user_id, "frame": frame})
+
+    async def drop_user(self, user_id: int, code: int, reason: str) -> None:
+        await self.publish({"k": "drop", "user": user_id, "code": code, "reason": reason})
+
+    async def remove_from_room(self, user_id: int, room: str) -> None:
+        await self.publish({"k": "leave", "user": user_id, "room": room})
+
+    def _announce_presence(self, room: str) -> None:
+        """Presence is coalesced: a room where 1,000 people connect at once announces
+        itself a few times, not 1,000 times to 1,000 sockets."""
+        if room in self._announcing:
+            return
+        self._announcing.add(room)
+        asyncio.get_running_loop().call_later(PRESENCE_DELAY, self._announce_now, room)
+
+    def _announce_now(self, room: str) -> None:
+        self._announcing.discard(room)
+        here = sorted({peer.actor.id for peer in self.rooms.get(room, ())})
+        self.spawn(
+            self.publish({"k": "presence", "origin": self.origin, "room": room, "online": here})
+        )
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- receiving ----------------------------------------------------------------------
+
+    def _received(self, raw: bytes) -> None:
+        try:
+            envelope = json.loads(raw)
+            self._act(envelope)
+        except Exception:
+            log.exception("could not act on a pub/sub envelope")
+
+    def _act(self, envelope: dict[str, Any]) -> None:
+        kind = envelope.get("k")
+        if kind == "room":
+            room = envelope["room"]
+            peers = self.rooms.get(room)
+            if peers:
+                text = dumps(envelope["frame"])
+                for peer in list(peers):
+                    peer.deliver(room, text, envelope.get("id"))
+        elif kind == "user":
+            text = dumps(envelope["frame"])
+            for peer in list(self.users.get(envelope["user"], ())):
+                peer.send_text(text)
+        elif kind == "drop":
+            for peer in list(self.users.get(envelope["user"], ())):
+                peer.close(envelope["code"], envelope.get("reason", ""))
+        elif kind == "leave":
+            room = envelope["room"]
+            for peer in list(self.users.get(envelope["user"], ())):
+                if room in peer.rooms:
+                    self.leave(peer, room)
+                    peer.send(
+                        {
+                            "type": "error",
+                            "code": "forbidden",
+                            "detail": "you can no longer read this room",
+                            **room_fields(room),
+                        }
+                    )
+        elif kind == "presence":
+            self._presence_changed(envelope["room"], envelope["origin"], envelope["online"])
+        elif kind == "hello":
+            if envelope.get("origin") != self.origin:
+                for room in list(self.rooms):
+                    self._presence.get(room, {}).pop(self.origin, None)
+                    self._announce_presence(room)
+        elif isinstance(kind, str) and kind in self._kinds:
+            self._kinds[kind](envelope)
+
+    def _presence_changed(self, room: str, origin: str, online: list[int]) -> None:
+        rooms = self._presence[room]
+        before = self.online(room)
+        if online:
+            rooms[origin] = frozenset(online)
+        else:
+            rooms.pop(origin, None)
+            if not rooms:
+                del self._presence[room]
+        if self.online(room) != before and room not in self._showing:
+            self._showing.add(room)
+            asyncio.get_running_loop().call_later(PRESENCE_DELAY, self._show_presence, room)
+
+    def _show_presence(self, room: str) -> None:
+        self._showing.discard(room)
+        if self.rooms.get(room):
+            text = dumps({"type": "presence", **room_fields(room), "online": self.online(room)})
+            for peer in list(self.rooms[room]):
+                peer.deliver(room, text, None)
+
+    def _recovered(self) -> None:
+        """The link to the other processes is back: announce presence again, and replay
+        to every subscriber what other processes persisted while it was down."""
+        for room in list(self.rooms):
+            self._presence.get(room, {}).pop(self.origin, None)
+            self._announce_presence(room)
+            for peer in list(self.rooms.get(room, ())):
+                subscription = peer.rooms.get(room)
+                if subscription is not None and subscription.held is None:
+                    self.spawn(self.replay(peer, room, subscription.last_id))
+
+    async def wait_idle(self) -> None:
+        """Tests and shutdown: let spawned publishes finish."""
+        with contextlib.suppress(Exception):
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

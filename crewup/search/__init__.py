@@ -1,0 +1,10 @@
+"""Search and recommendations: read several domains' tables, so they sit above them."""
+
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    from crewup.search import api, pages
+
+    app.router.add_routes(api.api.table)
+    app.router.add_routes(pages.routes.table)

@@ -1,0 +1,93 @@
+"""REST face of search: parse, read, serialise."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from crewup.search import recommend, service
+from crewup.search.schemas import (
+    HitOut,
+    RecommendedEventOut,
+    RecommendedEvents,
+    RecommendedGroupOut,
+    RecommendedGroups,
+    SearchPage,
+    SearchQuery,
+    Suggestion,
+    SuggestionList,
+    SuggestQuery,
+    url_of,
+)
+from crewup.web.appkeys import DB
+from crewup.web.caller import caller, maybe_caller
+from crewup.web.requests import json_response, parse_query
+from crewup.web.routes import Access, ApiRoutes
+
+api = ApiRoutes("search")
+RECOMMENDATIONS = 20
+
+
+@api.get(
+    "/api/v1/search",
+    "Search groups, events, posts, comments and people I may see; best matches first",
+    query=SearchQuery,
+    response=SearchPage,
+    access=Access.optional,
+    errors=(400, 422),
+)
+async def search(request: web.Request) -> web.Response:
+    query = parse_query(request, SearchQuery)
+    async with request.app[DB].reading() as conn:
+        page = await service.search(
+            conn,
+            maybe_caller(request),
+            query.q,
+            query.kinds,
+            limit=query.limit,
+            cursor=query.cursor,
+        )
+    return json_response(
+        SearchPage(items=[HitOut.of(hit) for hit in page.items], next_cursor=page.next_cursor)
+    )
+
+
+@api.get(
+    "/api/v1/search/suggest",
+    "A few best matches for search as you type",
+    query=SuggestQuery,
+    response=SuggestionList,
+    access=Access.optional,
+    errors=(422,),
+)
+async def suggest(request: web.Request) -> web.Response:
+    query = parse_query(request, SuggestQuery)
+    async with request.app[DB].reading() as conn:
+        hits = await service.suggest(conn, maybe_caller(request), query.q)
+    items = [Suggestion(type=h.kind, id=h.id, title=h.title, url=url_of(h)) for h in hits]
+    return json_response(SuggestionList(items=items))
+
+
+@api.get(
+    "/api/v1/groups/recommended",
+    "Groups I have not joined, for my interests, my area and people I know; each with why",
+    response=RecommendedGroups,
+)
+async def recommended_groups(request: web.Request) -> web.Response:
+    async with request.app[DB].reading() as conn:
+        found = await recommend.recommend_groups(conn, caller(request), limit=RECOMMENDATIONS)
+    return json_response(
+        RecommendedGroups(items=[RecommendedGroupOut.of_recommended(r) for r in found])
+    )
+
+
+@api.get(
+    "/api/v1/events/recommended",
+    "Upcoming events I have not answered, best for me first; each with why",
+    response=RecommendedEvents,
+)
+async def recommended_events(request: web.Request) -> web.Response:
+    async with request.app[DB].reading() as conn:
+        found = await recommend.recommend_events(conn, caller(request), limit=RECOMMENDATIONS)
+    return json_response(
+        RecommendedEvents(items=[RecommendedEventOut.of_recommended(r) for r in found])
+    )

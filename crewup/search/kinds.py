@@ -1,0 +1,116 @@
+"""What search finds, kind by kind: which rows a viewer may see and how each ranks.
+
+Visibility is the domains' own rules (groups' LISTED, events' VISIBLE, the users domain's
+shown_account), so a search never shows what the lists would hide.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, case, func, literal, select
+
+from crewup.core.text import TextIndex, matches
+from crewup.events.access import EVENTS_WITH_VIEWER, VISIBLE
+from crewup.events.tables import EVENT_TEXT, events
+from crewup.groups.access import GROUPS_WITH_MEMBER, LISTED
+from crewup.groups.tables import GROUP_TEXT, groups
+from crewup.posts.tables import COMMENT_TEXT, POST_TEXT, comments, posts
+from crewup.users.service import shown_account
+from crewup.users.tables import USER_TEXT, users
+
+
+class Kind(enum.StrEnum):
+    groups = "groups"
+    events = "events"
+    posts = "posts"
+    comments = "comments"
+    users = "users"
+
+
+# The order kinds take among equally ranked, equally recent results (and on pages).
+KIND_ORDER = tuple(Kind)
+
+
+class Tier(enum.IntEnum):
+    """How well a row matches: the whole name or title is the query, every word is in the
+    name or title, or the words are elsewhere in its text."""
+
+    text = 1
+    title = 2
+    exact = 3
+
+
+@dataclass(frozen=True)
+class KindSearch:
+    kind: Kind
+    index: TextIndex
+    created_at: ColumnElement[Any]
+    # The rows this viewer may see, before any text condition.
+    visible_rows: Callable[[], Select[Any]]
+
+
+def _groups() -> Select[Any]:
+    return select().select_from(GROUPS_WITH_MEMBER).where(LISTED)
+
+
+def _events() -> Select[Any]:
+    return select().select_from(EVENTS_WITH_VIEWER).where(VISIBLE)
+
+
+def _posts() -> Select[Any]:
+    return (
+        select()
+        .select_from(posts.join(GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id))
+        .where(LISTED)
+    )
+
+
+def _comments() -> Select[Any]:
+    return (
+        select()
+        .select_from(
+            comments.join(posts, posts.c.id == comments.c.post_id).join(
+                GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id
+            )
+        )
+        .where(LISTED)
+    )
+
+
+def _users() -> Select[Any]:
+    return select().select_from(users).where(shown_account())
+
+
+KINDS: dict[Kind, KindSearch] = {
+    Kind.groups: KindSearch(Kind.groups, GROUP_TEXT, groups.c.created_at, _groups),
+    Kind.events: KindSearch(Kind.events, EVENT_TEXT, events.c.created_at, _events),
+    Kind.posts: KindSearch(Kind.posts, POST_TEXT, posts.c.created_at, _posts),
+    Kind.comments: KindSearch(Kind.comments, COMMENT_TEXT, comments.c.created_at, _comments),
+    Kind.users: KindSearch(Kind.users, USER_TEXT, users.c.created_at, _users),
+}
+
+
+def candidates(spec: KindSearch, dialect: str, words: list[str], phrase: str) -> Select[Any]:
+    """(kind, id, tier, created_at) of every visible row matching all words."""
+    index = spec.index
+    tier: ColumnElement[Any] = literal(int(Tier.text), Integer)
+    if index.has_title:
+        tier = case(
+            (func.lower(index.title) == phrase, int(Tier.exact)),
+            (matches(dialect, index, words, title_only=True), int(Tier.title)),
+            else_=int(Tier.text),
+        )
+    return (
+        spec.visible_rows()
+        .add_columns(
+            literal(KIND_ORDER.index(spec.kind), Integer).label("kind"),
+            index.table.c.id.label("id"),
+            tier.label("tier"),
+            spec.created_at.label("created_at"),
+        )
+        .where(matches(dialect, index, words))
+    )

@@ -1,0 +1,59 @@
+"""The search results page: grouped by kind, or one kind with paging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from crewup.core.errors import Refusal
+from crewup.search import service
+from crewup.search.kinds import KIND_ORDER
+from crewup.search.schemas import HitOut, SearchQuery
+from crewup.web.appkeys import DB
+from crewup.web.caller import maybe_caller
+from crewup.web.pages import render_page
+from crewup.web.routes import PageRoutes
+
+routes = PageRoutes()
+PER_KIND = 5
+
+
+@routes.get("/search", name="search")
+async def search_page(request: web.Request) -> web.Response:
+    raw = {k: v for k, v in request.query.items() if v.strip()}
+    context: dict[str, Any] = {
+        "q": raw.get("q", ""),
+        "sections": [],
+        "error": None,
+        "type_filter": None,
+    }
+    if "q" not in raw:
+        return await render_page(request, "search/results.html", context)
+    try:
+        query = SearchQuery.model_validate(raw)
+    except ValidationError:
+        context["error"] = "type a few letters or words (at most 200 characters)"
+        return await render_page(request, "search/results.html", context, status=400)
+    actor = maybe_caller(request)
+    kinds = [query.kinds[0]] if query.type else list(KIND_ORDER)
+    async with request.app[DB].reading() as conn:
+        try:
+            for kind in kinds:
+                page = await service.search(
+                    conn,
+                    actor,
+                    query.q,
+                    [kind],
+                    limit=query.limit if query.type else PER_KIND,
+                    cursor=query.cursor if query.type else None,
+                )
+                if page.items:
+                    items = [HitOut.of(hit) for hit in page.items]
+                    context["sections"].append((kind, items, page.next_cursor))
+        except Refusal as exc:
+            context["error"] = exc.detail
+            return await render_page(request, "search/results.html", context, status=400)
+    context["type_filter"] = query.type
+    return await render_page(request, "search/results.html", context)

@@ -1,0 +1,118 @@
+"""Search across groups, events, posts, comments and people: one ranked, paged list.
+
+Every kind ranks the same way on both engines, so results interleave fairly: the tier
+(the whole name or title is the query, every word is in the name or title, the words are
+elsewhere), then the newest first, then kind and id for a total order the cursor can
+resume from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from pydantic import Field
+from sqlalchemy import ColumnElement, and_, literal, or_, select, union_all
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.core.clock import UtcMoment
+from crewup.core.db import UtcDateTime
+from crewup.core.errors import FieldError, Invalid
+from crewup.core.identity import Actor, viewer_params
+from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
+from crewup.core.text import words_of
+from crewup.search.details import Hit, describe
+from crewup.search.kinds import KIND_ORDER, KINDS, Kind, Tier, candidates
+
+MAX_QUERY_LENGTH = 200
+SUGGESTIONS = 8
+
+
+class SearchCursor(Cursor):
+    """Where a page ended: tier, creation time, kind, id (see the module docstring)."""
+
+    r: Annotated[int, Field(ge=int(Tier.text), le=int(Tier.exact))]
+    t: UtcMoment
+    k: Annotated[int, Field(ge=0, lt=len(KIND_ORDER))]
+    id: RowId
+
+
+def check_query(q: str) -> str:
+    """The query as searched; Invalid (422) when it is too long or has no words."""
+    if len(q) > MAX_QUERY_LENGTH:
+        raise Invalid(
+            f"q is limited to {MAX_QUERY_LENGTH} characters",
+            [FieldError("q", f"at most {MAX_QUERY_LENGTH} characters")],
+        )
+    words_of(q)
+    return q
+
+
+def _phrase(q: str) -> str:
+    """The query as a whole name, for the exact tier: spaces squeezed, lower case, without
+    the control characters (NUL) no stored name holds and PostgreSQL would refuse."""
+    return " ".join("".join(c if c.isprintable() else " " for c in q).split()).lower()
+
+
+def _after(found: Any, position: SearchCursor) -> ColumnElement[bool]:
+    t = literal(position.t, UtcDateTime())
+    return or_(
+        found.c.tier < position.r,
+        and_(
+            found.c.tier == position.r,
+            or_(
+                found.c.created_at < t,
+                and_(
+                    found.c.created_at == t,
+                    or_(
+                        found.c.kind > position.k,
+                        and_(found.c.kind == position.k, found.c.id < position.id),
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+async def search(
+    conn: AsyncConnection,
+    actor: Actor | None,
+    q: str,
+    kinds: Sequence[Kind] = KIND_ORDER,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Hit]:
+    """Visible rows of `kinds` matching every word of `q` as a prefix, best first."""
+    check_query(q)
+    words = words_of(q)
+    phrase = _phrase(q)
+    position = decode_cursor(cursor, SearchCursor)
+    dialect = conn.dialect.name
+    parts = [
+        candidates(KINDS[kind], dialect, words, phrase) for kind in KIND_ORDER if kind in kinds
+    ]
+    found = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("found")
+    query = select(found.c.kind, found.c.id, found.c.tier, found.c.created_at)
+    if position is not None:
+        query = query.where(_after(found, position))
+    query = query.order_by(
+        found.c.tier.desc(), found.c.created_at.desc(), found.c.kind, found.c.id.desc()
+    ).limit(limit + 1)
+    rows = (await conn.execute(query, viewer_params(actor))).all()
+    tiers = {(KIND_ORDER[row.kind], row.id): row.tier for row in rows}
+    hits = await describe(
+        conn, words, [(KIND_ORDER[row.kind], row.id, row.created_at) for row in rows]
+    )
+
+    def position_of(hit: Hit) -> Cursor:
+        return SearchCursor(
+            r=tiers[(hit.kind, hit.id)], t=hit.created_at, k=KIND_ORDER.index(hit.kind), id=hit.id
+        )
+
+    return cut_page(hits, limit, position_of)
+
+
+async def suggest(conn: AsyncConnection, actor: Actor | None, q: str) -> list[Hit]:
+    """The best few results for search as you type."""
+    return (await search(conn, actor, q, limit=SUGGESTIONS)).items

@@ -1,0 +1,41 @@
+// The notifications badge of every page, kept current over /ws for signed-in people.
+// Pages work without it: the badge is rendered with the page.
+(function () {
+  "use strict";
+  var bell = document.querySelector("a.bell");
+  if (!bell || !window.WebSocket) { return; }
+  var retry = 1000;
+
+  function show(count) {
+    var badge = bell.querySelector(".badge");
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "badge";
+      bell.appendChild(document.createTextNode(" "));
+      bell.appendChild(badge);
+    }
+    badge.hidden = count === 0;
+    badge.textContent = count > 99 ? "99+" : String(count);
+    bell.setAttribute("aria-label", count ? "Notifications, " + count + " unread" : "Notifications");
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws");
+    socket.onopen = function () { retry = 1000; };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "notification" && typeof frame.unread === "number") {
+        show(frame.unread);
+      }
+    };
+    socket.onclose = function (event) {
+      // 4401/4403: signed out or banned; nothing to keep current.
+      if (event.code === 4401 || event.code === 4403) { return; }
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 30000);
+    };
+  }
+  connect();
+})();

@@ -1,0 +1,103 @@
+"""`crewup worker` as a real process: killed with SIGKILL in the middle of its work and
+started again, it loses nothing and doubles nothing; SIGTERM stops it cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from crewup.app import BUS, create_app
+from crewup.core.settings import Settings
+from crewup.notifications.tables import notifications
+from crewup.web.appkeys import DB
+from tests.support.api import Api, make_group
+from tests.support.bus import settle
+from tests.support.cli import cli_env
+
+POSTS = 150
+
+
+async def start_worker(settings: Settings) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "crewup",
+        "worker",
+        env={**os.environ, **cli_env(settings)},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def notification_count(client: TestClient) -> int:
+    async with client.app[DB].reading() as conn:
+        query = select(func.count()).select_from(notifications)
+        return int((await conn.execute(query)).scalar_one())
+
+
+async def test_a_killed_worker_loses_and_doubles_nothing(
+    aiohttp_client: Any, make_settings: Any
+) -> None:
+    settings = make_settings(worker_in_process=False)
+    client = await aiohttp_client(create_app(settings))
+    # Only the worker processes may relay and handle: this process stops its own bus.
+    await client.app[BUS].stop()
+    api = Api(client)
+    owner = await api.register()
+    members = [await api.register() for _ in range(3)]
+    group = await make_group(client, owner)
+    for person in members:
+        resp = await client.post(f"/api/v1/groups/{group['id']}/join", headers=person["headers"])
+        assert resp.status == 200
+    for i in range(POSTS):
+        resp = await client.post(
+            f"/api/v1/groups/{group['id']}/posts",
+            json={"title": f"Post {i}", "body": "x"},
+            headers=owner["headers"],
+        )
+        assert resp.status == 201
+
+    first = await start_worker(settings)
+    try:
+        async with asyncio.timeout(30):
+            while True:
+                if await notification_count(client) > 0:
+                    break
+                await asyncio.sleep(0.01)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+    finally:
+        if first.returncode is None:
+            first.kill()
+            await first.wait()
+
+    second = await start_worker(settings)
+    try:
+        await settle(client.app)
+        second.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            assert await second.wait() == 0
+    finally:
+        if second.returncode is None:
+            second.kill()
+            await second.wait()
+
+    for person in members:
+        seen: list[str] = []
+        cursor = ""
+        while True:
+            resp = await client.get(
+                f"/api/v1/notifications?limit=100{cursor}", headers=person["headers"]
+            )
+            page = await resp.json()
+            seen += [n["data"]["title"] for n in page["items"]]
+            if not page["next_cursor"]:
+                break
+            cursor = f"&cursor={page['next_cursor']}"
+        assert sorted(seen) == sorted(f"Post {i}" for i in range(POSTS))

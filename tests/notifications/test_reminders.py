@@ -1,0 +1,55 @@
+"""Event reminders, run as an operator would run the job (`crewup-admin jobs run`): the
+people going hear of it once per lead time, however often the job runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from crewup.core.settings import Settings
+from tests.support.api import Api, future, make_event, make_group, rsvp
+from tests.support.bus import settle
+from tests.support.cli import admin_cli
+
+
+async def reminders_of(client: TestClient, person: dict[str, Any]) -> list[dict[str, Any]]:
+    await settle(client.app)
+    resp = await client.get("/api/v1/notifications", headers=person["headers"])
+    return [n for n in (await resp.json())["items"] if n["kind"] == "event_reminder"]
+
+
+async def test_reminders_go_once_to_the_people_going(
+    client: TestClient, settings: Settings
+) -> None:
+    api = Api(client)
+    owner, going, interested = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, owner)
+    soon = await make_event(
+        client, owner, group["id"], title="Soon", starts_at=future(0.5), ends_at=future(2)
+    )
+    later = await make_event(
+        client,
+        owner,
+        group["id"],
+        title="Next week",
+        starts_at=future(24 * 7),
+        ends_at=future(24 * 7 + 2),
+    )
+    await rsvp(client, soon, going)
+    await rsvp(client, later, going)
+    await rsvp(client, soon, interested, "interested")
+
+    for _ in range(2):  # twice: the second run must send nothing again
+        result = await admin_cli(settings, "jobs", "run", "event-reminders")
+        assert result.exit_code == 0, result.output
+
+    got = await reminders_of(client, going)
+    assert [(n["data"]["event"], n["data"]["lead_time"]) for n in got] == [("Soon", "1 hour")]
+    assert await reminders_of(client, interested) == []
+
+
+async def test_unknown_job_is_a_usage_error(settings: Settings) -> None:
+    result = await admin_cli(settings, "jobs", "run", "no-such-job")
+    assert result.exit_code == 2
+    assert "event-reminders" in result.output

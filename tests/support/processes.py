@@ -1,0 +1,76 @@
+"""Real `crewup serve` processes for tests that need more than one (cross-process
+delivery): the same settings, given through CREWUP_* variables, each on a free port."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.error import URLError
+from urllib.request import urlopen
+
+from tests.support.live_server import free_port
+
+
+def environment_of(settings: dict[str, Any]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CREWUP_")}
+    for name, value in settings.items():
+        if isinstance(value, tuple | list):
+            value = ",".join(str(part) for part in value)
+        env[f"CREWUP_{name.upper()}"] = str(value)
+    return env
+
+
+@contextmanager
+def crewup_processes(settings: dict[str, Any], count: int) -> Iterator[list[str]]:
+    """Start `count` servers sharing `settings` (one public URL, so tokens one issues the
+    others accept); yield their base URLs; SIGTERM them afterwards."""
+    ports = [free_port() for _ in range(count)]
+    shared = {**settings, "public_url": f"http://127.0.0.1:{ports[0]}", "host": "127.0.0.1"}
+    started: list[subprocess.Popen[bytes]] = []
+    logs = Path(str(settings["data_dir"]))
+    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        for n, port in enumerate(ports):
+            log = open(logs / f"serve-{n}.log", "wb")  # noqa: SIM115 (closed with the process)
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "crewup", "serve", "--port", str(port)],
+                    env=environment_of(shared),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        for url, process in zip(urls, started, strict=True):
+            _wait_ready(url, process, logs)
+        yield urls
+    finally:
+        for process in started:
+            process.terminate()
+        for process in started:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], logs: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = "\n".join(p.read_text() for p in logs.glob("serve-*.log"))
+            raise RuntimeError(f"crewup serve exited with {process.returncode}:\n{output}")
+        try:
+            with urlopen(f"{url}/readyz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except (URLError, OSError):
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not become ready within 60 s")
