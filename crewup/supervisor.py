@@ -100,8 +100,14 @@ class Supervisor:
         stop_signals = (signal.SIGTERM, signal.SIGINT)
         previous = {s: signal.signal(s, self._request_stop) for s in stop_signals}
         try:
-            self._children = [self._start(n) for n in range(1, self.count + 1)]
-            failed = self._watch()
+            # The first process starts alone: if a dependency is down, one process says
+            # so once, instead of N processes printing the same error.
+            first = self._start(1)
+            self._children = [first]
+            failed = self._wait_ready(first)
+            if failed is None:
+                self._children += [self._start(n) for n in range(2, self.count + 1)]
+                failed = self._watch()
         finally:
             self._stop_all()
             for signum, handler in previous.items():
@@ -121,6 +127,18 @@ class Supervisor:
         finally:
             os.close(write_end)
         return _Child(number, process, read_end)
+
+    def _wait_ready(self, child: _Child) -> int | None:
+        """None once the process serves; its exit code if it stopped before that."""
+        while not self._stopping:
+            code = child.process.poll()
+            if child.check_ready():
+                return None
+            if code is not None:
+                child.forget()
+                return code or 1
+            time.sleep(0.05)
+        return 0
 
     def _watch(self) -> int:
         while not self._stopping:
