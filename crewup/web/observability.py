@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextvars
+import itertools
 import json
 import logging
 import re
+import secrets
 import sys
-import uuid
 from typing import Any
 
 from aiohttp import web
@@ -19,6 +20,9 @@ from crewup.web.appkeys import REQUEST_ID
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# Unique without a system call per request: a random prefix per process and a counter.
+_ID_PREFIX = secrets.token_hex(8)
+_ID_SEQUENCE = itertools.count(1)
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
@@ -29,7 +33,7 @@ def _request_id_for(request: web.BaseRequest) -> str:
         return request[REQUEST_ID]
     given = request.headers.get(REQUEST_ID_HEADER, "")
     # Echo a client's id only if it is safe to put in logs and headers.
-    rid = given if _SAFE_ID.match(given) else uuid.uuid4().hex
+    rid = given if given and _SAFE_ID.match(given) else f"{_ID_PREFIX}{next(_ID_SEQUENCE):x}"
     request[REQUEST_ID] = rid
     return rid
 
