@@ -16,5 +16,7 @@ USER crewup
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/healthz')"
-# Migrate, then serve; `docker stop` sends SIGTERM, which shuts down gracefully.
+# Migrate, then serve; `docker stop` sends SIGTERM, which shuts down gracefully. With
+# CREWUP_REDIS_URL and a PostgreSQL CREWUP_DATABASE_URL it serves one process per core
+# (`crewup serve --workers N` to choose; see docs/operations.md).
 CMD ["sh", "-c", "crewup-admin db upgrade && exec crewup serve"]

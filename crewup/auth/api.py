@@ -7,6 +7,7 @@ from crewup.auth.appkeys import KEYRING
 from crewup.auth.schemas import (
     AcceptedOut,
     LoginIn,
+    PasswordChangeIn,
     PasswordResetConfirmIn,
     PasswordResetIn,
     RefreshIn,
@@ -144,3 +145,19 @@ async def resend_verification(request: web.Request) -> web.Response:
     return json_response(
         AcceptedOut(detail="if the address is not confirmed yet, a link is on its way"), status=202
     )
+
+
+@api.post(
+    "/api/v1/users/me/password",
+    "Change my password: the current one is required, and every login ends "
+    "(refresh tokens, browser sessions, open sockets); sign in again with the new one",
+    body=PasswordChangeIn,
+    status=204,
+    errors=(403, 422, 429),
+)
+async def change_password(request: web.Request) -> web.Response:
+    body = await parse_body(request, PasswordChangeIn)
+    await web_flows.change_password(
+        request, caller(request).id, body.current_password, body.new_password
+    )
+    return web.Response(status=204)

@@ -36,6 +36,11 @@ class PasswordResetConfirmIn(InputModel):
     new_password: NewPassword
 
 
+class PasswordChangeIn(InputModel):
+    current_password: Secret
+    new_password: NewPassword
+
+
 class TokenPairOut(BaseModel):
     user: UserMe
     access_token: str

@@ -101,6 +101,26 @@ async def check_password(kit: AuthKit, account: Account | None, password: str) -
     return account
 
 
+async def check_current_password(kit: AuthKit, account: Account, password: str) -> None:
+    """Changing a password or deleting an account asks for the current password, so a
+    browser left signed in is not enough; each try counts against the login limits."""
+    await kit.limiter.hit(
+        kit.settings.rate_limit_login,
+        "login-email",
+        users.normalise_email(account.email or str(account.id)),
+        what="password attempts for this account",
+    )
+    if not await kit.hasher.verify(account.password_hash, password):
+        raise Forbidden("that is not your current password")
+
+
+async def change_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
+    """The new password, and every login ends (other browsers, apps and open sockets): a
+    person changing a password after a leak expects the leaked sessions gone too."""
+    await users.set_password(conn, user_id, password_hash)
+    await refresh.revoke_all_sessions(conn, user_id)
+
+
 async def rotate(conn: AsyncConnection, kit: AuthKit, refresh_token: str) -> Rotation:
     """Spend a refresh token for a new pair; reuse of a spent one revokes the whole family."""
     spent = await refresh.spend_refresh_token(conn, refresh_token)

@@ -12,6 +12,7 @@ from aiohttp import web
 from crewup.auth import page_sessions, service
 from crewup.auth.appkeys import AUTH
 from crewup.auth.service import IssuedTokens
+from crewup.users import service as users
 from crewup.users.service import Account
 from crewup.web.appkeys import DB
 from crewup.web.requests import client_address
@@ -113,3 +114,18 @@ async def resend_verification(request: web.Request, user_id: int) -> None:
     )
     async with request.app[DB].transaction() as conn:
         await service.request_verification(conn, user_id)
+
+
+async def check_current_password(request: web.Request, user_id: int, password: str) -> Account:
+    async with request.app[DB].reading() as conn:
+        account = await users.get_account(conn, user_id)
+    await service.check_current_password(request.app[AUTH], account, password)
+    return account
+
+
+async def change_password(request: web.Request, user_id: int, current: str, new: str) -> None:
+    """Checks the current password, stores the new one, ends every login of the person."""
+    await check_current_password(request, user_id, current)
+    password_hash = await request.app[AUTH].hasher.hash(new)
+    async with request.app[DB].transaction() as conn:
+        await service.change_password(conn, user_id, password_hash)

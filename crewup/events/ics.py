@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from icalendar import Calendar, vGeo
 from icalendar import Event as VEvent
@@ -78,5 +79,14 @@ async def feed_owner(conn: AsyncConnection, token: str) -> int | None:
             select(calendar_feeds.c.user_id).where(
                 calendar_feeds.c.token_hash == ids.token_digest(token)
             )
+        )
+    ).scalar_one_or_none()
+
+
+async def feed_created_at(conn: AsyncConnection, user_id: int) -> datetime | None:
+    """When the person's current feed link was made (the link itself is not kept)."""
+    return (
+        await conn.execute(
+            select(calendar_feeds.c.created_at).where(calendar_feeds.c.user_id == user_id)
         )
     ).scalar_one_or_none()

@@ -5,6 +5,7 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.site import pages
+    from crewup.site import account_pages, pages
 
     app.router.add_routes(pages.routes.table)
+    app.router.add_routes(account_pages.routes.table)
