@@ -98,7 +98,11 @@ def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
 
 def pusher_for(settings: Settings) -> Pusher:
     address = parseaddr(sender_of(settings))[1] or "no-reply@localhost"
-    return Pusher(settings.data_dir / "vapid", f"mailto:{address}")
+    return Pusher(
+        settings.data_dir / "vapid",
+        f"mailto:{address}",
+        allow_private=settings.push_allow_insecure_endpoints,
+    )
 
 
 def build_handlers(

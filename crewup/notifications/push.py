@@ -10,10 +10,13 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02, b64urlencode
 from pywebpush import WebPushException, webpush
+
+from crewup.core.netguard import resolves_to_public
 
 log = logging.getLogger("crewup.push")
 
@@ -29,9 +32,10 @@ class Subscription:
 
 
 class Pusher:
-    def __init__(self, key_dir: Path, subject: str) -> None:
+    def __init__(self, key_dir: Path, subject: str, *, allow_private: bool = False) -> None:
         self.key_file = key_dir / "vapid_private.pem"
         self.subject = subject
+        self.allow_private = allow_private
         self._vapid: Vapid02 | None = None
 
     def load(self) -> None:
@@ -66,6 +70,11 @@ class Pusher:
         return await asyncio.to_thread(self._send, subscription, json.dumps(payload))
 
     def _send(self, subscription: Subscription, data: str) -> int:
+        if not self.allow_private and not self._endpoint_is_public(subscription.endpoint):
+            # Checked again here, not only at subscribe time: a name can be re-pointed at
+            # an internal address later. 410 makes the caller drop the subscription.
+            log.warning("push endpoint is not a public host; subscription dropped")
+            return 410
         try:
             response = webpush(
                 subscription.info(),
@@ -80,3 +89,12 @@ class Pusher:
             log.info("push refused", extra={"status": status})
             return int(status)
         return int(getattr(response, "status_code", 201))
+
+    @staticmethod
+    def _endpoint_is_public(endpoint: str) -> bool:
+        parts = urlsplit(endpoint)
+        try:
+            port = parts.port or 443
+        except ValueError:
+            return False
+        return resolves_to_public(parts.hostname or "", port)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import (
     Select,
@@ -29,6 +30,7 @@ from crewup.core.db import upsert
 from crewup.core.dispatch import announce
 from crewup.core.errors import Invalid
 from crewup.core.identity import Actor
+from crewup.core.netguard import may_be_public_host
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.notifications.domain_events import DeliveryRequested, NotificationsCreated
 from crewup.notifications.kinds import DEFAULTS, Channels, Kind, wording
@@ -291,8 +293,12 @@ async def subscribe_push(
     or another account on that browser) moves it to this person. Push services answer on
     https; a plain-http endpoint (a push service on this machine, for tests) is taken only
     where the operator allowed it, or anyone could make the server post to local ports."""
-    if not endpoint.startswith("https://") and not allow_insecure:
-        raise Invalid("endpoint must be an https URL from the browser's push service")
+    if not allow_insecure:
+        if not endpoint.startswith("https://"):
+            raise Invalid("endpoint must be an https URL from the browser's push service")
+        # Never a host on the server's own network (the send re-checks what it resolves to).
+        if not may_be_public_host(urlsplit(endpoint).hostname or ""):
+            raise Invalid("endpoint must be on a public push service, not a local address")
     values = {
         "user_id": user_id,
         "endpoint": endpoint,

@@ -196,6 +196,48 @@ async def test_plain_http_push_endpoints_are_refused_by_default(client: TestClie
     assert "https" in (await resp.json())["detail"]
 
 
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://127.0.0.1/push",
+        "https://localhost:8443/push",
+        "https://10.1.2.3/push",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/push",
+        "https://[::ffff:192.168.0.1]/push",
+        "https://metadata.google.internal/push",
+        "https://printer.local/push",
+    ],
+)
+async def test_https_push_endpoints_on_the_servers_own_network_are_refused(
+    client: TestClient, endpoint: str
+) -> None:
+    """The server posts to the endpoint later: it must not be aimed at internal services."""
+    person = await Api(client).register()
+    key = b64url(b"k" * 65)
+    resp = await client.post(
+        "/api/v1/users/me/push-subscriptions",
+        json={"endpoint": endpoint, "keys": {"p256dh": key, "auth": key}},
+        headers=person["headers"],
+    )
+    assert resp.status == 422
+    assert "public push service" in (await resp.json())["detail"]
+
+
+async def test_a_public_push_service_is_accepted(client: TestClient) -> None:
+    person = await Api(client).register()
+    key = b64url(b"k" * 65)
+    resp = await client.post(
+        "/api/v1/users/me/push-subscriptions",
+        json={
+            "endpoint": "https://fcm.googleapis.com/fcm/send/abc",
+            "keys": {"p256dh": key, "auth": key},
+        },
+        headers=person["headers"],
+    )
+    assert resp.status in (201, 204)
+
+
 async def test_one_click_unsubscribe_turns_that_mail_off(client: TestClient) -> None:
     api = Api(client)
     owner, member = await api.register(), await api.register()
