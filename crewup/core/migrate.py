@@ -18,14 +18,16 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 # PostgreSQL generated `search_vector` columns with their GIN indexes, and the SQLite
 # FTS5 tables (`fts_*`, with FTS5's own `fts_*_data`, `fts_*_idx`, ... beside them).
 HAND_MANAGED_INDEXES = frozenset(
-    f"ix_{table}_search" for table in ("groups", "events", "posts", "comments", "users")
+    {f"ix_{table}_search" for table in ("groups", "events", "posts", "comments", "users")}
+    | {"ix_events_place_point", "ix_groups_place_point"}  # PostgreSQL only (0011)
 )
 HAND_MANAGED_COLUMNS = frozenset({"search_vector"})
 HAND_MANAGED_TABLE_PREFIX = "fts_"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Autogenerate filter: leave the hand-managed search structures alone."""
+    """Autogenerate filter: leave the hand-managed search and nearest-first structures
+    alone."""
     if type_ == "index":
         return name not in HAND_MANAGED_INDEXES
     if type_ == "column":

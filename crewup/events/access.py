@@ -55,6 +55,7 @@ class Event:
     my_status: str | None = None
     my_position: int | None = None
     distance_km: float | None = None
+    near_key: float | None = None  # what nearest-first pages are ordered by (see core/geo)
 
     @property
     def status(self) -> EventStatus:

@@ -189,6 +189,7 @@ async def list_events(
             filters.near,
             filters.radius_km,
             decode_cursor(cursor, NearCursor),
+            conn.dialect.name,
         )
         position_of = _near_position
     else:
@@ -202,12 +203,13 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
+    async with geo.index_order(conn, nearest=filters.near is not None):
+        rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
 
 
 def _near_position(event: Event) -> Cursor:
-    return NearCursor(d=event.distance_km or 0.0, id=event.id)
+    return NearCursor(d=event.near_key or 0.0, id=event.id)
 
 
 def _time_position(event: Event) -> Cursor:

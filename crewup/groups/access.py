@@ -46,6 +46,7 @@ class Group:
     my_role: str | None = None  # owner|admin|member|pending|None for the viewer
     invited: bool = False
     distance_km: float | None = None
+    near_key: float | None = None  # what nearest-first pages are ordered by (see core/geo)
 
     @property
     def is_member(self) -> bool:

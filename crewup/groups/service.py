@@ -139,6 +139,7 @@ async def list_groups(
             filters.near,
             filters.radius_km,
             decode_cursor(cursor, NearCursor),
+            conn.dialect.name,
         )
         position_of = _near_position
     else:
@@ -147,12 +148,13 @@ async def list_groups(
         if position is not None:
             query = query.where(groups.c.id < position.id)
         position_of = _id_position
-    rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
+    async with geo.index_order(conn, nearest=filters.near is not None):
+        rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([group_from_row(row) for row in rows], limit, position_of)
 
 
 def _near_position(group: Group) -> Cursor:
-    return NearCursor(d=group.distance_km or 0.0, id=group.id)
+    return NearCursor(d=group.near_key or 0.0, id=group.id)
 
 
 def _id_position(group: Group) -> Cursor:

@@ -157,6 +157,49 @@ async def test_nearby_orders_by_distance_with_filters(client, api: Api) -> None:
     assert len(by_group["items"]) == 3
 
 
+async def test_nearby_pages_through_a_crowded_venue_without_gaps_or_repeats(
+    client, api: Api
+) -> None:
+    """Weekly meetups share one venue: equal distances are ordered by id, and pages of
+    two walk through them (and the events around them) each exactly once."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    private = await make_group(client, owner, name="Hidden", visibility="private")
+    at_venue = [
+        (
+            await make_event(
+                client,
+                owner,
+                group["id"],
+                lat=52.5,
+                lon=13.4,
+                starts_at=future(h),
+                ends_at=future(h + 2),
+            )
+        )["id"]
+        for h in (30, 20, 40, 25, 35)
+    ]
+    closer = await make_event(client, owner, group["id"], lat=52.49, lon=13.4)
+    further = await make_event(client, owner, group["id"], lat=52.53, lon=13.4)
+    await make_event(client, owner, private["id"], lat=52.5, lon=13.4)  # not for outsiders
+    await make_event(client, owner, group["id"], lat=52.9, lon=13.4)  # outside 20 km
+    seen: list[int] = []
+    distances: list[float] = []
+    cursor = ""
+    for _ in range(10):
+        resp = await client.get(f"/api/v1/events?near=52.48,13.4&radius_km=20&limit=2{cursor}")
+        assert resp.status == 200
+        page = await resp.json()
+        seen += [e["id"] for e in page["items"]]
+        distances += [e["distance_km"] for e in page["items"]]
+        if not page["next_cursor"]:
+            break
+        cursor = f"&cursor={page['next_cursor']}"
+    assert seen == [closer["id"], *sorted(at_venue), further["id"]]
+    assert distances == sorted(distances)
+    assert 2.2 < distances[1] < 2.3 and distances[1] == distances[5]
+
+
 async def test_nearby_is_not_date_first_then_distance(client, api: Api) -> None:
     """30 soon events far away must not hide one later event close by."""
     owner = await api.register()
