@@ -32,13 +32,9 @@ class EventIn(InputModel):
     lon: Longitude
     starts_at: UtcMoment
     ends_at: UtcMoment
+    # The end must come after the start: a rule of the service (it applies to edits too),
+    # so its error names the field and the pages can show it there.
     capacity: Capacity | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> EventIn:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        return self
 
 
 class EventPatch(InputModel):
