@@ -75,3 +75,7 @@ def sign_in(page: Any, someone: Person) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()
+
+
+def comment(base: str, author: Person, post_id: int, body: str) -> None:
+    call(base, "POST", f"/api/v1/posts/{post_id}/comments", {"body": body}, author.token)
