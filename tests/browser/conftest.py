@@ -50,7 +50,9 @@ def _install_chromium() -> str | None:
     if CHROMIUM.exists():
         return None
     if os.geteuid() != 0:
-        return "/usr/bin/chromium is missing and installing it needs root (apt-get install chromium)"
+        return (
+            "/usr/bin/chromium is missing and installing it needs root (apt-get install chromium)"
+        )
     if shutil.which("apt-get") is None:
         return "/usr/bin/chromium is missing and there is no apt-get to install it"
     # The package lists may be absent (slim images) or stale: update only when needed.

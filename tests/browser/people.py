@@ -64,7 +64,9 @@ def event(base: str, owner: Person, group_id: int, **fields: Any) -> dict[str, A
 
 def post(base: str, author: Person, group_id: int, **fields: Any) -> dict[str, Any]:
     body = {"title": "Hello", "body": "First post", **fields}
-    found: dict[str, Any] = call(base, "POST", f"/api/v1/groups/{group_id}/posts", body, author.token)
+    found: dict[str, Any] = call(
+        base, "POST", f"/api/v1/groups/{group_id}/posts", body, author.token
+    )
     return found
 
 

@@ -1,10 +1,11 @@
-""""Add to calendar" works for the people who can see the event, through their page
+""" "Add to calendar" works for the people who can see the event, through their page
 session, and tells nobody else that a private event exists."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tests.browser import people
 
