@@ -23,7 +23,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -63,7 +63,7 @@ def _install_chromium() -> str | None:
     return None if CHROMIUM.exists() else "apt-get installed chromium but not /usr/bin/chromium"
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run under CI=true: {reason}", pytrace=False)
     pytest.skip(f"browser tests skipped: {reason}")
