@@ -60,7 +60,7 @@ def from_validator(field: str, error: dict[str, Any]) -> str:
     ctx: dict[str, Any] = error.get("ctx") or {}
     given = error.get("input")
     blank = given is None or (isinstance(given, str) and not given.strip())
-    if kind == "missing" or (blank and kind != "value_error"):
+    if kind == "missing" or blank:
         return f"Please enter {ask}."
     if kind == "string_too_short":
         return _sentence(f"{about} needs at least {ctx.get('min_length')} characters")
