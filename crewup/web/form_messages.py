@@ -64,10 +64,12 @@ def from_validator(field: str, error: dict[str, Any]) -> str:
         return f"Please enter {ask}."
     if kind == "string_too_short":
         return _sentence(f"{about} needs at least {ctx.get('min_length')} characters")
-    if kind in ("string_too_long", "too_long"):
+    if kind == "string_too_long":
         length = f" (this one has {len(given)})" if isinstance(given, str) else ""
         limit = ctx.get("max_length")
         return _sentence(f"{about} can be at most {limit} characters{length}")
+    if kind == "too_long":
+        return _sentence(f"{about} can hold at most {ctx.get('max_length')} entries")
     if kind.startswith(("int_", "float_", "decimal_")):
         whole = kind.startswith("int_")
         return _sentence(f"{about} must be a {'whole ' if whole else ''}number")
