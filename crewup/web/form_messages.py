@@ -60,6 +60,8 @@ def from_validator(field: str, error: dict[str, Any]) -> str:
     ctx: dict[str, Any] = error.get("ctx") or {}
     given = error.get("input")
     blank = given is None or (isinstance(given, str) and not given.strip())
+    if kind == "field_order":  # a rule over two fields, e.g. the end after the start
+        return _sentence(f"{about} must be after {_words(str(ctx.get('after')))[1]}")
     if kind == "missing" or blank:
         return f"Please enter {ask}."
     if kind == "string_too_short":

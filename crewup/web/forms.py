@@ -44,8 +44,13 @@ async def parse_form(
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for error in exc.errors(include_url=False):
-            # A rule over several fields has no location: it belongs at the top of the form.
-            field = str(error["loc"][0]) if error["loc"] else "form"
+            context = error.get("ctx") or {}
+            if error["loc"]:
+                field = str(error["loc"][0])
+            elif "field" in context:  # a rule over two fields that names the one to fix
+                field = str(context["field"])
+            else:  # any other rule over several fields: at the top of the form
+                field = "form"
             if field in errors:
                 continue
             if field == "form":
