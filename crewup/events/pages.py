@@ -103,8 +103,8 @@ async def event_page(request: web.Request) -> web.Response:
 
 @routes.get(r"/events/{event_id:\d+}/calendar.ics", name="event_ics")
 async def event_calendar_file(request: web.Request) -> web.Response:
-    """ "Add to calendar" for people signed in to the pages: the API's file, found with the
-    session, so members of a private group get it and outsiders a 404."""
+    """The event page's "Add to calendar": the API's file, but the caller comes from the
+    page session, so members of a private group get it and outsiders a 404."""
     return await event_file(request, maybe_caller(request))
 
 

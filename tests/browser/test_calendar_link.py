@@ -1,5 +1,5 @@
-""" "Add to calendar" works for the people who can see the event, through their page
-session, and tells nobody else that a private event exists."""
+"""The event page's "Add to calendar" works for the people who can see the event, through
+their page session, and tells nobody else that a private event exists."""
 
 from __future__ import annotations
 
