@@ -12,6 +12,7 @@ from crewup.core.identity import Actor
 from crewup.events import ics, rsvp, service
 from crewup.events import participants as participants_of
 from crewup.events.access import RsvpStatus, load_event
+from crewup.events.calendar_files import calendar_response, event_file
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import (
     CalendarQuery,
@@ -222,13 +223,6 @@ async def my_calendar(request: web.Request) -> web.Response:
     return json_response(EventList(items=[EventOut.of(e) for e in found]))
 
 
-def _calendar_response(body: bytes, filename: str | None = None) -> web.Response:
-    headers = {"Cache-Control": "private, max-age=300"}
-    if filename:
-        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers=headers)
-
-
 @api.get(
     EVENT + "/ics",
     "The event as an iCalendar file",
@@ -237,11 +231,7 @@ def _calendar_response(body: bytes, filename: str | None = None) -> web.Response
     content_type="text/calendar",
 )
 async def event_ics(request: web.Request) -> web.Response:
-    actor = maybe_caller(request)
-    async with request.app[DB].reading() as conn:
-        event = await load_event(conn, path_id(request, "event_id"), actor)
-    body = ics.render([event], request.app[SETTINGS].effective_public_url, event.title)
-    return _calendar_response(body, f"crewup-event-{event.id}.ics")
+    return await event_file(request, maybe_caller(request))
 
 
 @api.get(
@@ -263,7 +253,7 @@ async def calendar_feed(request: web.Request) -> web.Response:
             conn, actor, now - timedelta(FEED_WINDOW_DAYS[0]), now + timedelta(FEED_WINDOW_DAYS[1])
         )
     body = ics.render(found, request.app[SETTINGS].effective_public_url, "CrewUp")
-    return _calendar_response(body)
+    return calendar_response(body)
 
 
 @api.post(

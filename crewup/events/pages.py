@@ -11,6 +11,7 @@ from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
 from crewup.events import participants, rsvp, service
 from crewup.events.access import Event, RsvpStatus, load_event
+from crewup.events.calendar_files import event_file
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
@@ -98,6 +99,13 @@ async def event_page(request: web.Request) -> web.Response:
         "events/page.html",
         {"event": event, "going": going.items, "waiting": waiting.items},
     )
+
+
+@routes.get(r"/events/{event_id:\d+}/calendar.ics", name="event_ics")
+async def event_calendar_file(request: web.Request) -> web.Response:
+    """The event page's "Add to calendar": the API's file, but the caller comes from the
+    page session, so members of a private group get it and outsiders a 404."""
+    return await event_file(request, maybe_caller(request))
 
 
 @routes.get(r"/groups/{group_id:\d+}/events/new", name="new_event", access=Access.signed_in)

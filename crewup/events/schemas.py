@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic_core import PydanticCustomError
 
 from crewup.core.clock import UtcMoment
 from crewup.core.paging import Limit
@@ -37,7 +38,13 @@ class EventIn(InputModel):
     @model_validator(mode="after")
     def _order(self) -> EventIn:
         if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
+            # The rule spans two fields, so its location is the body; the context names
+            # the field it is about, so a form can show it there.
+            raise PydanticCustomError(
+                "field_order",
+                "ends_at must be after starts_at",
+                {"field": "ends_at", "after": "starts_at"},
+            )
         return self
 
 

@@ -56,7 +56,7 @@ class EventFilter:
 def _check_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None:
     if ends_at <= starts_at:
         raise Invalid(
-            "the event must end after it starts", [FieldError("ends_at", "must be after starts_at")]
+            "the event must end after it starts", [FieldError("ends_at", "must be after the start")]
         )
     if new and starts_at <= clock.now():
         raise Invalid(

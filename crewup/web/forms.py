@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from crewup.core.errors import DomainError, field_errors
+from crewup.core.errors import DomainError
+from crewup.web.form_messages import from_service, from_validator
 from crewup.web.sessions import check_csrf
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,9 +25,9 @@ class FormResult(Generic[M]):
     def fail(self, exc: DomainError) -> None:
         """Put a service's answer next to its fields, or at the top of the form."""
         for error in exc.errors:
-            self.errors.setdefault(error.field, error.message)
+            self.errors.setdefault(error.field, from_service(error.field, error.message))
         if not exc.errors:
-            self.errors["form"] = exc.detail
+            self.errors["form"] = from_service("form", exc.detail)
 
 
 async def parse_form(
@@ -42,8 +43,20 @@ async def parse_form(
         return FormResult(model.model_validate(raw), values, {})
     except ValidationError as exc:
         errors: dict[str, str] = {}
-        for error in field_errors(exc):
-            errors.setdefault(error.field.split(".")[0], error.message)
+        for error in exc.errors(include_url=False):
+            context = error.get("ctx") or {}
+            if error["loc"]:
+                field = str(error["loc"][0])
+            elif "field" in context:  # a rule over two fields that names the one to fix
+                field = str(context["field"])
+            else:  # any other rule over several fields: at the top of the form
+                field = "form"
+            if field in errors:
+                continue
+            if field == "form":
+                errors[field] = from_service(field, error["msg"].removeprefix("Value error, "))
+            else:
+                errors[field] = from_validator(field, dict(error))
         return FormResult(None, values, errors)
 
 

@@ -3,6 +3,7 @@ Jinja setup, and redirects by route name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -63,11 +64,17 @@ def redirect(request: web.Request, name: str, **parts: int | str) -> NoReturn:
     raise web.HTTPSeeOther(url_for(request, name, **parts))
 
 
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """`{{ n | counted("member") }}`: "1 member", "2 members" (English only for now)."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
 def setup_templates(app: web.Application) -> None:
+    filters: dict[str, Callable[..., str]] = {"when": time_element, "counted": counted}
     aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        filters={"when": time_element},
+        filters=filters,
     )

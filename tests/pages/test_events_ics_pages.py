@@ -86,7 +86,7 @@ async def test_event_page_rsvp_buttons_and_waitlist_position(client, api: Api) -
     await client.delete(f"/api/v1/events/{event['id']}/rsvp", headers=taker["headers"])
     promoted = await (await client.get(f"/events/{event['id']}")).text()
     assert "You're going." in promoted
-    assert f'href="/api/v1/events/{event["id"]}/ics"' in promoted
+    assert f'href="/events/{event["id"]}/calendar.ics"' in promoted
 
 
 async def test_plan_event_form_shows_field_errors(client) -> None:

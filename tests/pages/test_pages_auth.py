@@ -65,7 +65,7 @@ async def test_sign_in_wrong_password_then_right_and_sign_out(client, api: Api) 
         "/login", data={"csrf_token": token, "email": person["email"], "password": "wrong password"}
     )
     assert bad.status == 401
-    assert "email or password is wrong" in await bad.text()
+    assert "Email or password is wrong." in await bad.text()  # a sentence, in the UI's voice
     good = await client.post(
         "/login?next=/profile",
         data={"csrf_token": token, "email": person["email"], "password": person["password"]},
