@@ -147,14 +147,22 @@ async def test_fix_reputation_mends_a_tampered_counter(
 
 
 async def test_ratings_outlive_their_event_and_banned_raters_still_count(
-    client, api: Api, monkeypatch: pytest.MonkeyPatch
+    client, api: Api, settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    o = await outing(client, api, going=2)
-    a, b = o.going
+    o = await outing(client, api, going=3)
+    a, b, c = o.going
     o.move_to(monkeypatch, timedelta(hours=1))
     await rate(client, a, b, o.event, 2)
+    await rate(client, c, b, o.event, 4)
+    banned = await admin_cli(settings, "bans", "add", str(c["user"]["id"]), "--reason", "spam")
+    assert banned.exit_code == 0, banned.output
+    assert (await reputation(client, b, a))["count"] == 2
+    assert (await rate(client, c, a, o.event))[0] == 403  # but a banned person rates no more
+    assert (await admin_cli(settings, "fix", "reputation")).output.count("nothing to fix") == 1
+    unbanned = await admin_cli(settings, "bans", "remove", str(c["user"]["id"]))
+    assert unbanned.exit_code == 0, unbanned.output
     deleted = await client.delete(f"/api/v1/events/{o.event['id']}", headers=o.owner["headers"])
     assert deleted.status == 204, await deleted.text()
-    [kept] = await all_ratings(client, b, a)
-    assert kept["event"] is None and kept["score"] == 2
-    assert (await reputation(client, b, a))["count"] == 1
+    kept = await all_ratings(client, b, a)
+    assert [(r["event"], r["score"]) for r in kept] == [(None, 4), (None, 2)]
+    assert (await reputation(client, b, a))["count"] == 2
