@@ -77,6 +77,7 @@ BAD_BODIES = [
     {"score": 3, "comment": 12},
     {"score": 3, "comment": "x" * 2001},
     {"score": 3, "comment": "nul\x00"},
+    {"score": 3, "comment": "\x07bell"},
     {"score": 3, "extra": 1},
 ]
 
@@ -91,6 +92,8 @@ async def test_bad_bodies_are_422(client, api: Api, monkeypatch: pytest.MonkeyPa
         assert resp.status == 422, (body, await resp.text())
         assert resp.content_type == PROBLEM
         assert (await resp.json())["errors"]
+    odd = await rate(client, a, b, o.event, 5, comment="lone \ud800 surrogate")
+    assert 400 <= odd[0] < 500, odd
     assert (await rate(client, a, b, o.event, 5))[0] == 201  # none of them was stored
 
 
