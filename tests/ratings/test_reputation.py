@@ -15,6 +15,7 @@ from crewup.web.appkeys import DB
 from tests.ratings.helpers import all_ratings, edit, outing, rate, reputation
 from tests.support.api import Api, participants
 from tests.support.cli import admin_cli
+from tests.support.statements import StatementCounter
 
 
 def smoothed(scores: list[int]) -> float:
@@ -166,3 +167,32 @@ async def test_ratings_outlive_their_event_and_banned_raters_still_count(
     kept = await all_ratings(client, b, a)
     assert [(r["event"], r["score"]) for r in kept] == [(None, 4), (None, 2)]
     assert (await reputation(client, b, a))["count"] == 2
+
+
+async def test_reputation_beside_names_costs_no_statement_per_person(
+    client, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    o = await outing(client, api, going=6)
+    first, *rest = o.going
+    o.move_to(monkeypatch, timedelta(hours=1))
+    app = client.server.app
+    lists = (
+        f"/api/v1/events/{o.event['id']}/participants?status=going",
+        f"/api/v1/users/{first['user']['id']}/ratings",
+    )
+
+    async def statements() -> list[int]:
+        counts = []
+        for url in lists:
+            with StatementCounter(app) as counter:
+                assert (await client.get(url, headers=first["headers"])).status == 200
+            counts.append(counter.count)
+        return counts
+
+    await rate(client, rest[0], first, o.event, 4)
+    few = await statements()
+    for rater in rest[1:]:
+        for ratee in o.going:
+            if ratee is not rater:
+                await rate(client, rater, ratee, o.event, 3)
+    assert await statements() == few
