@@ -11,7 +11,7 @@ from crewup.events import repair as seats
 from crewup.events.tables import COUNTERS as EVENT_COUNTERS
 from crewup.groups.tables import COUNTERS as GROUP_COUNTERS
 from crewup.posts.tables import COUNTERS as POST_COUNTERS
-from crewup.ratings import service as ratings
+from crewup.ratings import repair as ratings
 
 app = typer.Typer(
     help="Repair derived data: counters, waitlists, reputation.", no_args_is_help=True
