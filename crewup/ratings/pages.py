@@ -34,7 +34,7 @@ def _number(raw: object) -> object:
     """Form fields are text; a score or id that is not a whole number stays text, so the
     model refuses it with its usual message."""
     text = str(raw).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else text
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else text
 
 
 @routes.post(r"/events/{event_id:\d+}/ratings", name="rate_button")

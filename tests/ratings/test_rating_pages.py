@@ -56,11 +56,12 @@ async def test_rate_forms_on_an_ended_event(
         f"{page}/ratings", data={**form, "csrf_token": csrf_of(after)}, allow_redirects=True
     )
     assert "already rated" in await again.text()
-    bad = await client.post(
-        f"{page}/ratings",
-        data={**form, "score": "eleven", "csrf_token": csrf_of(after)},
-        allow_redirects=True,
-    )
-    assert bad.status == 200 and "score from 1 to 5" in await bad.text()
+    for score, user_id in (("eleven", form["user_id"]), ("\u00b2", form["user_id"]), ("3", "x")):
+        bad = await client.post(
+            f"{page}/ratings",
+            data={**form, "score": score, "user_id": user_id, "csrf_token": csrf_of(after)},
+            allow_redirects=True,
+        )
+        assert bad.status == 200 and "score from 1 to 5" in await bad.text()
     profile = await (await client.get(f"/users/{bob['user']['id']}")).text()
     assert "rated 4.0 / 5 by 1 people" in profile
