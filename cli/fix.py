@@ -11,8 +11,11 @@ from crewup.events import repair as seats
 from crewup.events.tables import COUNTERS as EVENT_COUNTERS
 from crewup.groups.tables import COUNTERS as GROUP_COUNTERS
 from crewup.posts.tables import COUNTERS as POST_COUNTERS
+from crewup.ratings import repair as ratings
 
-app = typer.Typer(help="Repair derived data: counters, waitlists.", no_args_is_help=True)
+app = typer.Typer(
+    help="Repair derived data: counters, waitlists, reputation.", no_args_is_help=True
+)
 
 
 def _print_seats(repairs: list[seats.SeatRepair], title: str, column: str) -> None:
@@ -81,3 +84,32 @@ def waitlists() -> None:
         _print_seats(promoted, f"{people} people promoted", "promoted user ids, in waitlist order")
     if not overbooked and not promoted:
         console.print("no free seats with people waiting; nothing changed")
+
+
+@app.command()
+def reputation() -> None:
+    """Recompute everyone's rating count and sum from the ratings; print each change."""
+    cfg = settings()
+
+    async def work() -> list[ratings.ReputationFix]:
+        async with transaction(cfg) as conn:
+            with console.status("recounting ratings..."):
+                return await ratings.recount_reputation(conn)
+
+    fixes = run(work)
+    if not fixes:
+        console.print("every reputation matches its ratings; nothing to fix")
+        return
+    table = Table(title=f"{len(fixes)} reputations fixed")
+    for column in ("user", "name", "count was", "count now", "sum was", "sum now"):
+        table.add_column(column, overflow="fold")
+    for fix in fixes:
+        table.add_row(
+            str(fix.user_id),
+            fix.display_name,
+            str(fix.count_was),
+            str(fix.count_now),
+            str(fix.sum_was),
+            str(fix.sum_now),
+        )
+    console.print(table)

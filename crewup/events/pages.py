@@ -11,6 +11,7 @@ from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
 from crewup.events import participants, rsvp, service
 from crewup.events.access import Event, RsvpStatus, load_event
+from crewup.events.appkeys import EVENT_PAGE_PARTS
 from crewup.events.calendar_files import event_file
 from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
@@ -94,11 +95,11 @@ async def event_page(request: web.Request) -> web.Response:
         waiting = await participants.list_participants(
             conn, event_id, actor, status=RsvpStatus.waitlisted, limit=200
         )
-    return await render_page(
-        request,
-        "events/page.html",
-        {"event": event, "going": going.items, "waiting": waiting.items},
-    )
+        context: dict[str, Any] = {"event": event, "going": going.items, "waiting": waiting.items}
+        if actor is not None:
+            for part in request.app.get(EVENT_PAGE_PARTS, ()):
+                context.update(await part(conn, event, actor))
+    return await render_page(request, "events/page.html", context)
 
 
 @routes.get(r"/events/{event_id:\d+}/calendar.ics", name="event_ics")

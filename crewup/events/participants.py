@@ -13,6 +13,7 @@ from crewup.core.identity import Actor
 from crewup.core.paging import LineCursor, Page, UserCursor, cut_page, decode_cursor
 from crewup.events.access import RsvpStatus, visible_state
 from crewup.events.tables import event_participants
+from crewup.users import reputation
 from crewup.users.tables import users
 
 
@@ -24,6 +25,13 @@ class Participant:
     waitlist_position: int | None
     waitlist_seq: int | None
     created_at: datetime
+    # Reputation rides along from the account row the list joins anyway: no extra query.
+    rating_count: int = 0
+    rating_sum: int = 0
+
+    @property
+    def reputation_mean(self) -> float | None:
+        return reputation.mean(self.rating_count, self.rating_sum)
 
 
 async def list_participants(
@@ -45,6 +53,8 @@ async def list_participants(
             event_participants.c.status,
             event_participants.c.waitlist_seq,
             event_participants.c.created_at,
+            users.c.rating_count,
+            users.c.rating_sum,
         )
         .join(users, users.c.id == event_participants.c.user_id)
         .where(
@@ -83,4 +93,6 @@ def _participant(row: Any, position: int | None) -> Participant:
         waitlist_position=position,
         waitlist_seq=row.waitlist_seq,
         created_at=row.created_at,
+        rating_count=row.rating_count,
+        rating_sum=row.rating_sum,
     )

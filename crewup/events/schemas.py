@@ -11,6 +11,7 @@ from crewup.events.access import Event
 from crewup.events.participants import Participant
 from crewup.events.rsvp import RsvpResult
 from crewup.events.service import EventFilter
+from crewup.users.schemas import Reputation
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
@@ -201,6 +202,7 @@ class ParticipantOut(BaseModel):
     status: str
     waitlist_position: int | None
     created_at: UtcTimestamp
+    reputation: Reputation
 
     @classmethod
     def of(cls, p: Participant) -> ParticipantOut:
@@ -210,6 +212,7 @@ class ParticipantOut(BaseModel):
             status=p.status,
             waitlist_position=p.waitlist_position,
             created_at=p.created_at,
+            reputation=Reputation.of(p.rating_count, p.rating_sum),
         )
 
 

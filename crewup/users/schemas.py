@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from crewup.users import reputation as rep
 from crewup.users.service import Account
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
@@ -18,6 +19,17 @@ Interest = Annotated[
 class Reputation(BaseModel):
     score: float | None = Field(description="mean rating 1..5, null until rated")
     count: int
+    smoothed: float = Field(
+        description="Bayesian average (C*m + sum)/(C + n) with m=3, C=5: for sorting"
+    )
+
+    @classmethod
+    def of(cls, count: int, total: int) -> Reputation:
+        return cls(
+            score=rep.mean(count, total),
+            count=count,
+            smoothed=rep.smoothed(count, total),
+        )
 
 
 class UserPublic(BaseModel):
@@ -35,7 +47,7 @@ class UserPublic(BaseModel):
             display_name=account.display_name,
             bio=account.bio,
             interests=account.interests,
-            reputation=Reputation(score=account.reputation_score, count=account.rating_count),
+            reputation=Reputation.of(account.rating_count, account.rating_sum),
             created_at=account.created_at,
         )
 

@@ -1,0 +1,13 @@
+from aiohttp import web
+
+
+def setup(app: web.Application) -> None:
+    from crewup.events.appkeys import EVENT_PAGE_PARTS
+    from crewup.ratings import api, pages
+
+    app.router.add_routes(api.api.table)
+    app.router.add_routes(pages.routes.table)
+    parts = app.get(EVENT_PAGE_PARTS)
+    if parts is None:
+        app[EVENT_PAGE_PARTS] = parts = []
+    parts.append(pages.rate_part)
