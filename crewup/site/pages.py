@@ -28,12 +28,14 @@ HOME_ITEMS = 5
 
 @routes.get("/", name="home")
 async def home(request: web.Request) -> web.Response:
-    """Signed in: groups and upcoming events recommended for me; a visitor: the next
-    public events (near `near=lat,lon` when the page is asked for a place)."""
+    """Signed in: invitations waiting, groups and upcoming events recommended for me; a
+    visitor: the next public events (near `near=lat,lon` when the page is asked for a
+    place)."""
     actor = maybe_caller(request)
-    context: dict[str, Any] = {"groups": [], "events": [], "public_events": []}
+    context: dict[str, Any] = {"groups": [], "events": [], "public_events": [], "invites": []}
     async with request.app[DB].reading() as conn:
         if actor is not None:
+            context["invites"] = await membership.my_invites(conn, actor)
             context["groups"] = await recommend.recommend_groups(conn, actor, limit=HOME_ITEMS)
             context["events"] = await recommend.recommend_events(conn, actor, limit=HOME_ITEMS)
         else:
