@@ -17,7 +17,7 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
-from crewup.core.errors import FieldError, Forbidden, Gone, Invalid, NotFound
+from crewup.core.errors import Conflict, FieldError, Forbidden, Gone, Invalid, NotFound
 from crewup.core.identity import Actor
 from crewup.core.ids import new_token, token_digest
 from crewup.groups import membership
@@ -29,6 +29,7 @@ from crewup.groups.access import (
 )
 from crewup.groups.tables import group_invite_links, group_invites
 from crewup.users.service import find_account_by_email, load_actor
+from crewup.users.tables import users
 
 # What the invite form offers; a link is a bearer secret, so it never lives long.
 LINK_LIFETIMES = {"1": timedelta(days=1), "7": timedelta(days=7), "30": timedelta(days=30)}
@@ -69,8 +70,40 @@ async def invite_by_email(conn: AsyncConnection, group_id: int, actor: Actor, em
         )
     if account.id == actor.id:
         raise Invalid("that is you", [FieldError("email", "That is your own address.")])
-    await membership.invite(conn, group_id, actor, account.id)
+    try:
+        await membership.invite(conn, group_id, actor, account.id)
+    except Conflict:  # the only conflict: a member already; said by name, not by id
+        raise Invalid(
+            "already a member",
+            [FieldError("email", f"{account.display_name} is already a member.")],
+        ) from None
     return account.display_name
+
+
+@dataclass(frozen=True)
+class PendingInvite:
+    user_id: int
+    display_name: str
+    invited_at: datetime
+
+
+async def pending_invites(
+    conn: AsyncConnection, group_id: int, actor: Actor
+) -> list[PendingInvite]:
+    """People invited and not yet answered, for the managers (who may take one back)."""
+    await load_group_for_managers(conn, group_id, actor)
+    rows = await conn.execute(
+        select(
+            group_invites.c.user_id,
+            users.c.display_name,
+            group_invites.c.created_at.label("invited_at"),
+        )
+        .join(users, users.c.id == group_invites.c.user_id)
+        .where(group_invites.c.group_id == group_id)
+        .order_by(group_invites.c.created_at.desc())
+        .limit(100)
+    )
+    return [PendingInvite(**row._mapping) for row in rows]
 
 
 async def create_link(

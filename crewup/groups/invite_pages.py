@@ -50,9 +50,11 @@ async def _invite_page(
     async with request.app[DB].reading() as conn:
         group = await load_group_for_managers(conn, group_id, actor)
         links = await invite_links.live_links(conn, group_id, actor)
+        invited = await invite_links.pending_invites(conn, group_id, actor)
     context: dict[str, Any] = {
         "group": group,
         "links": links,
+        "invited": invited,
         "values": values or {"lifetime": invite_links.DEFAULT_LIFETIME},
         "errors": errors or {},
         "lifetimes": list(invite_links.LINK_LIFETIMES),
@@ -105,6 +107,18 @@ async def revoke_invite_link(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
         await invite_links.revoke_link(conn, group_id, caller(request), path_id(request, "link_id"))
     await flash(request, "The link no longer works.")
+    redirect(request, "invite_people", group_id=group_id)
+
+
+@routes.post(r"/groups/{group_id:\d+}/invites/{user_id:\d+}/withdraw", name="withdraw_invite")
+async def withdraw_invite(request: web.Request) -> web.Response:
+    await check_csrf(request, await request.post())
+    group_id = path_id(request, "group_id")
+    async with request.app[DB].transaction() as conn:
+        await membership.withdraw_invite(
+            conn, group_id, caller(request), path_id(request, "user_id")
+        )
+    await flash(request, "Invitation withdrawn.")
     redirect(request, "invite_people", group_id=group_id)
 
 

@@ -123,3 +123,44 @@ async def test_requests_page_approve_and_decline(client: TestClient) -> None:
     assert "Request declined" in html and "Nobody is waiting" in html
     members = await (await client.get(f"/groups/{group_id}")).text()
     assert ">Ann<" in members and ">Bob<" not in members
+
+
+async def test_managers_see_and_withdraw_open_invitations(client: TestClient) -> None:
+    await as_new_person(client, "Nina", "nina@example.com")
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    await client.post(
+        f"/groups/{group_id}/invite", data={"csrf_token": owner, "email": "nina@example.com"}
+    )
+    page = await (await client.get(f"/groups/{group_id}/invite")).text()
+    assert "Invited, not answered yet" in page and ">Nina<" in page
+    withdraw = re.search(r'action="(/groups/\d+/invites/\d+/withdraw)"', page)
+    assert withdraw is not None
+    done = await client.post(withdraw.group(1), data={"csrf_token": owner})
+    assert "Invitation withdrawn" in await done.text()
+    await as_person(client, "nina@example.com")
+    assert "No invitations waiting" in await (await client.get("/invites")).text()
+    assert (await client.get(f"/groups/{group_id}")).status == 404
+
+
+async def test_inviting_a_member_says_so_by_name(client: TestClient) -> None:
+    await as_new_person(client, "Mo", "mo@example.com")
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    await client.post(
+        f"/groups/{group_id}/invite", data={"csrf_token": owner, "email": "mo@example.com"}
+    )
+    mo = await as_person(client, "mo@example.com")
+    await client.post(f"/groups/{group_id}/join", data={"csrf_token": mo})
+    owner = await as_person(client, "olga@example.com")
+    again = await client.post(
+        f"/groups/{group_id}/invite", data={"csrf_token": owner, "email": "mo@example.com"}
+    )
+    assert again.status == 422
+    html = await again.text()
+    assert "Mo is already a member." in html and 'value="mo@example.com"' in html
+    itself = await client.post(
+        f"/groups/{group_id}/invite", data={"csrf_token": owner, "email": "olga@example.com"}
+    )
+    assert itself.status == 422
+    assert "That is your own address." in await itself.text()
