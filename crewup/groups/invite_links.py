@@ -222,3 +222,18 @@ async def redeem_link(conn: AsyncConnection, token: str, actor: Actor) -> int:
     if spent.rowcount != 1:
         raise Gone("this invite link has already been used; ask for a new one")
     return group.id
+
+
+# Spent and expired links are kept a while, so "already used" and "expired" stay clear
+# answers for a late click, then go.
+LINK_RETENTION = timedelta(days=30)
+
+
+async def prune_links(conn: AsyncConnection) -> int:
+    """The scheduler's job: links expired more than `LINK_RETENTION` ago."""
+    gone = await conn.execute(
+        delete(group_invite_links).where(
+            group_invite_links.c.expires_at < clock.now() - LINK_RETENTION
+        )
+    )
+    return int(gone.rowcount or 0)

@@ -13,6 +13,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from crewup.core import clock
+from crewup.groups.invite_links import prune_links
+from crewup.web.appkeys import DB
 from tests.support.api import PASSWORD
 from tests.support.browsers import as_new_person, as_person, forget, new_private_group
 from tests.support.pages import csrf_of
@@ -193,3 +195,22 @@ async def api_login(client: TestClient, email: str) -> dict[str, Any]:
     body: dict[str, Any] = await resp.json()
     body["headers"] = {"Authorization": f"Bearer {body['access_token']}"}
     return body
+
+
+async def test_long_dead_links_are_pruned(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    old = await make_link(client, owner, group_id, days="1")
+    fresh = await make_link(client, owner, group_id, days="30")
+    real_now = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=20))
+    async with client.app[DB].transaction() as conn:
+        assert await prune_links(conn) == 0  # expired, but recently: still a clear 410
+    assert (await client.get(old)).status == 410
+    monkeypatch.setattr(clock, "now", lambda: real_now() + timedelta(days=32))
+    async with client.app[DB].transaction() as conn:
+        assert await prune_links(conn) == 1
+    assert (await client.get(old)).status == 404
+    assert (await client.get(fresh)).status == 410  # expired at day 30, kept for now
