@@ -107,6 +107,9 @@ async def test_requests_page_approve_and_decline(client: TestClient) -> None:
         asked = await client.post(f"/groups/{group_id}/join", data={"csrf_token": token})
         assert asked.status == 200
     owner = await as_person(client, "olga@example.com")
+    home = await (await client.get("/")).text()
+    assert "Join requests to answer" in home
+    assert f'<a href="/groups/{group_id}/requests">Night Riders</a>: 2 waiting' in home
     group_page = await (await client.get(f"/groups/{group_id}")).text()
     assert "2 join requests waiting" in group_page
     requests_page = await (await client.get(f"/groups/{group_id}/requests")).text()
