@@ -104,6 +104,8 @@ async def test_cancelling_an_event_asks_and_needs_a_reason(client: TestClient, a
     html = await done.text()
     assert "Cancelled: Storm &lt;warning&gt;" in html
     assert (await event_state(client, event))["status"] == "cancelled"
+    again = await (await client.get(f"{url}/cancel")).text()
+    assert "already cancelled" in again and 'name="reason"' not in again
 
 
 async def test_members_cannot_reach_the_cancel_question(client: TestClient, api: Api) -> None:
