@@ -214,3 +214,20 @@ async def test_long_dead_links_are_pruned(
         assert await prune_links(conn) == 1
     assert (await client.get(old)).status == 404
     assert (await client.get(fresh)).status == 410  # expired at day 30, kept for now
+
+
+async def test_joining_by_link_needs_the_csrf_token(client: TestClient) -> None:
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    link = await make_link(client, owner, group_id)
+    without_csrf = await client.post(
+        f"/groups/{group_id}/invite-links", data={"lifetime": "7"}, allow_redirects=False
+    )
+    assert without_csrf.status == 403
+    nina = await as_new_person(client, "Nina", "nina@example.com")
+    token = link.split("token=", 1)[1]
+    forged = await client.post("/invite", data={"token": token})
+    assert forged.status == 403
+    assert (await client.get(f"/groups/{group_id}")).status == 404
+    joined = await client.post("/invite", data={"csrf_token": nina, "token": token})
+    assert joined.status == 200 and "Welcome aboard!" in await joined.text()
