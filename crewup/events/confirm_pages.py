@@ -1,6 +1,6 @@
 """Event buttons that take something away ask first and say what will happen: cancelling
 an event (with a reason people will read), and giving up a seat or a waitlist place by
-switching to "Interested"."""
+switching to "Interested" or withdrawing."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from crewup.web.sessions import check_csrf, flash
 
 routes = PageRoutes()
 
-# Leaving these for "interested" gives up a seat or a place in the queue for good.
+# Leaving these (for "interested", or altogether) gives up a seat or a queue place for good.
 HOLDS_A_PLACE = ("going", "waitlisted")
 
 
@@ -62,32 +62,33 @@ async def cancel_event(request: web.Request) -> web.Response:
     return await _cancel_page(request, form.values, form.errors, 422)
 
 
-async def _ask_before_giving_up(request: web.Request, event: Event) -> web.Response:
-    return await render_page(request, "events/confirm_rsvp.html", {"event": event})
+async def _ask_before_giving_up(request: web.Request, event: Event, wanted: str) -> web.Response:
+    context = {"event": event, "wanted": wanted}
+    return await render_page(request, "events/confirm_rsvp.html", context)
 
 
 @routes.post(r"/events/{event_id:\d+}/rsvp", name="rsvp_button")
 async def rsvp_button(request: web.Request) -> web.Response:
-    """Going, interested or withdraw. Switching to interested from a seat or a waitlist
-    place asks first: the place is gone for good, and coming back means the end of the
-    queue."""
+    """Going, interested or withdraw. Leaving a seat or a waitlist place (for interested,
+    or withdrawing) asks first: the place is gone for good, and coming back means the
+    end of the queue."""
     actor = caller(request)
     form = await request.post()
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     db = request.app[DB]
-    wanted = form.get("status")
+    wanted = str(form.get("status", "going"))
     try:
+        if wanted in ("withdraw", "interested") and form.get("confirm") != "yes":
+            async with db.reading() as conn:
+                event = await load_event(conn, event_id, actor)
+            if event.my_status in HOLDS_A_PLACE:
+                return await _ask_before_giving_up(request, event, wanted)
         if wanted == "withdraw":
             async with db.transaction() as conn:
                 await rsvp.cancel_rsvp(conn, event_id, actor)
             message = "Your RSVP is withdrawn."
         elif wanted == "interested":
-            if form.get("confirm") != "yes":
-                async with db.reading() as conn:
-                    event = await load_event(conn, event_id, actor)
-                if event.my_status in HOLDS_A_PLACE:
-                    return await _ask_before_giving_up(request, event)
             await rsvp_with_fast_path(db, event_id, actor, RsvpStatus.interested)
             message = "Noted: interested."
         else:

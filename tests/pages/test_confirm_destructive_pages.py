@@ -158,3 +158,21 @@ async def test_interested_without_a_place_needs_no_question(client: TestClient, 
         f"/events/{event['id']}/rsvp", data={"csrf_token": token, "status": "interested"}
     )
     assert "Noted: interested." in await resp.text()
+
+
+async def test_withdrawing_from_a_seat_asks_first(client: TestClient, api: Api) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=1)
+    token = await signed_in(client, "Bea", "bea@example.com")
+    url = f"/events/{event['id']}"
+    await client.post(f"{url}/rsvp", data={"csrf_token": token, "status": "going"})
+    asked = await client.post(f"{url}/rsvp", data={"csrf_token": token, "status": "withdraw"})
+    question = await asked.text()
+    assert "Give up your seat?" in question and 'value="withdraw"' in question
+    assert (await event_state(client, event))["going_count"] == 1
+    done = await client.post(
+        f"{url}/rsvp", data={"csrf_token": token, "status": "withdraw", "confirm": "yes"}
+    )
+    assert "Your RSVP is withdrawn." in await done.text()
+    assert (await event_state(client, event))["going_count"] == 0
