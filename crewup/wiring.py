@@ -32,6 +32,7 @@ from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
+from crewup.groups.invite_links import prune_links
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
 from crewup.notifications.domain_events import NotificationsCreated
@@ -132,6 +133,7 @@ def build_jobs(settings: Settings) -> list[Job]:
         Job("lift-expired-bans", timedelta(minutes=5), lift_expired_bans),
         Job("prune-auth", timedelta(hours=6), prune_expired),
         Job("prune-bus", timedelta(hours=6), prune_bus_records),
+        Job("prune-invite-links", timedelta(hours=6), prune_links),
     ]
 
 

@@ -58,13 +58,17 @@ async def login_submit(request: web.Request) -> web.Response:
 
 @routes.get("/register", name="register")
 async def register_form(request: web.Request) -> web.Response:
-    return await _form_page(request, "auth/register.html")
+    return await _form_page(
+        request, "auth/register.html", next=safe_next(request.query.get("next"), "")
+    )
 
 
 @routes.post("/register", name="register_submit", access=Access.optional)
 async def register_submit(request: web.Request) -> web.Response:
     form = await parse_form(request, RegisterIn)
     values = {k: v for k, v in form.values.items() if k != "password"}
+    # Where to go once the account exists (an invite link): same-site paths only.
+    target = safe_next(request.query.get("next"), "")
     if form.data is not None:
         try:
             account = await web_flows.enroll(
@@ -73,12 +77,21 @@ async def register_submit(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
             return await _form_page(
-                request, "auth/register.html", exc.status, values=values, errors=form.errors
+                request,
+                "auth/register.html",
+                exc.status,
+                next=target,
+                values=values,
+                errors=form.errors,
             )
         await web_flows.sign_in_browser(request, account.id)
         await flash(request, f"Welcome to CrewUp, {account.display_name}!")
+        if target:
+            raise web.HTTPSeeOther(target)
         redirect(request, "my_profile")
-    return await _form_page(request, "auth/register.html", 422, values=values, errors=form.errors)
+    return await _form_page(
+        request, "auth/register.html", 422, next=target, values=values, errors=form.errors
+    )
 
 
 @routes.post("/logout", name="logout", access=Access.optional)

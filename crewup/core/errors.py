@@ -55,6 +55,13 @@ class Conflict(Refusal):
     title = "Conflict"
 
 
+class Gone(Refusal):
+    """It existed and cannot be used any more (an expired or spent link)."""
+
+    status = 410
+    title = "Gone"
+
+
 class Invalid(Refusal):
     status = 422
     title = "Validation failed"

@@ -2,7 +2,8 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.events import api, pages
+    from crewup.events import api, confirm_pages, pages
 
     app.router.add_routes(api.api.table)
     app.router.add_routes(pages.routes.table)
+    app.router.add_routes(confirm_pages.routes.table)

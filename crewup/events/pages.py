@@ -1,4 +1,5 @@
-"""Browser face of events: nearby list, event page with RSVP, plan and edit forms."""
+"""Browser face of events: nearby list, event page, plan and edit forms. (The buttons
+that RSVP or cancel, and ask first when something is lost, are in confirm_pages.)"""
 
 from __future__ import annotations
 
@@ -6,14 +7,11 @@ from typing import Any
 
 from aiohttp import web
 
-from crewup.core.db import Database
 from crewup.core.errors import Refusal
-from crewup.core.identity import Actor
-from crewup.events import participants, rsvp, service
+from crewup.events import participants, service
 from crewup.events.access import Event, RsvpStatus, load_event
 from crewup.events.appkeys import EVENT_PAGE_PARTS
 from crewup.events.calendar_files import event_file
-from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import EventIn, EventPatch, EventQuery
 from crewup.groups.access import load_group_for_managers
 from crewup.users.service import get_account
@@ -23,7 +21,7 @@ from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import flash
 
 routes = PageRoutes()
 FIELDS = ("title", "description", "location_name", "lat", "lon", "starts_at", "ends_at", "capacity")
@@ -197,48 +195,3 @@ async def edit_event(request: web.Request) -> web.Response:
         {"group": None, "event": event, "values": form.values, "errors": form.errors},
         422,
     )
-
-
-async def _act(request: web.Request, work: Any) -> web.Response:
-    """A button on the event page: `work(db, event_id, actor, form)` returns the message
-    to flash. Refusals are flashed too; a hidden event stays a 404."""
-    actor = caller(request)
-    form = await request.post()
-    await check_csrf(request, form)
-    event_id = path_id(request, "event_id")
-    try:
-        message = await work(request.app[DB], event_id, actor, form)
-    except Refusal as exc:
-        message = exc.detail
-    await flash(request, message)
-    redirect(request, "event_page", event_id=event_id)
-
-
-@routes.post(r"/events/{event_id:\d+}/rsvp", name="rsvp_button")
-async def rsvp_button(request: web.Request) -> web.Response:
-    async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
-        if form.get("status") == "withdraw":
-            async with db.transaction() as conn:
-                await rsvp.cancel_rsvp(conn, event_id, actor)
-            return "Your RSVP is withdrawn."
-        wanted = RsvpStatus.interested if form.get("status") == "interested" else RsvpStatus.going
-        result = await rsvp_with_fast_path(db, event_id, actor, wanted)
-        if result.status is RsvpStatus.waitlisted:
-            return (
-                f"The event is full: you are number {result.waitlist_position} "
-                "on the waitlist and move up automatically."
-            )
-        return "You're going!" if result.status is RsvpStatus.going else "Noted: interested."
-
-    return await _act(request, work)
-
-
-@routes.post(r"/events/{event_id:\d+}/cancel", name="cancel_event")
-async def cancel_button(request: web.Request) -> web.Response:
-    async def work(db: Database, event_id: int, actor: Actor, form: Any) -> str:
-        reason = str(form.get("reason", "")).strip() or "cancelled by the organisers"
-        async with db.transaction() as conn:
-            await service.cancel_event(conn, event_id, actor, reason[:2000])
-        return "The event is cancelled."
-
-    return await _act(request, work)

@@ -99,6 +99,11 @@ async def _load_for_managers(conn: AsyncConnection, event_id: int, actor: Actor)
     return event
 
 
+async def load_event_for_managers(conn: AsyncConnection, event_id: int, actor: Actor) -> Event:
+    """The event, if this person manages it (the pages ask before cancelling)."""
+    return await _load_for_managers(conn, event_id, actor)
+
+
 async def update_event(
     conn: AsyncConnection, event_id: int, actor: Actor, changes: dict[str, Any]
 ) -> Event:

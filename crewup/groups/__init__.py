@@ -2,7 +2,8 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.groups import api, pages
+    from crewup.groups import api, invite_pages, pages
 
     app.router.add_routes(api.api.table)
     app.router.add_routes(pages.routes.table)
+    app.router.add_routes(invite_pages.routes.table)

@@ -140,9 +140,11 @@ async def edit_group(request: web.Request) -> web.Response:
 MembershipStep = Callable[[AsyncConnection, int, Actor], Awaitable[str | None]]
 
 
-async def _act(request: web.Request, step: MembershipStep, done: str) -> web.Response:
-    """A membership button: do it, say what happened, go back to the group page. A refusal
-    is said too; a hidden group stays a 404."""
+async def _act(
+    request: web.Request, step: MembershipStep, done: str, back_to: str = "group_page"
+) -> web.Response:
+    """A membership button: do it, say what happened, go back to the group page (or the
+    named page of the group). A refusal is said too; a hidden group stays a 404."""
     await check_csrf(request, await request.post())
     group_id = path_id(request, "group_id")
     try:
@@ -151,7 +153,7 @@ async def _act(request: web.Request, step: MembershipStep, done: str) -> web.Res
     except Refusal as exc:
         message = exc.detail
     await flash(request, message)
-    redirect(request, "group_page", group_id=group_id)
+    redirect(request, back_to, group_id=group_id)
 
 
 @routes.post(r"/groups/{group_id:\d+}/join", name="join_group")
@@ -184,4 +186,5 @@ async def decide(request: web.Request) -> web.Response:
     async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
         await membership.decide_request(conn, group_id, actor, user_id, approve)
 
-    return await _act(request, step, "Request approved." if approve else "Request declined.")
+    done = "Request approved." if approve else "Request declined."
+    return await _act(request, step, done, back_to="group_requests")

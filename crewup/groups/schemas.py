@@ -170,3 +170,15 @@ class InviteOut(BaseModel):
 
 class GroupList(BaseModel):
     items: list[GroupOut]
+
+
+class InviteEmailIn(InputModel):
+    """The invite-by-address form on the pages."""
+
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
+
+
+class InviteLinkIn(InputModel):
+    """The invite-link form on the pages: how many days the link stays valid."""
+
+    lifetime: Literal["1", "7", "30"] = "7"

@@ -84,3 +84,20 @@ GROUP_TEXT = TextIndex(
 
 # Kept exact by SQL increments under the group row lock; `fix counters` checks them.
 COUNTERS = (Counter(groups, "member_count", group_members, "group_id"),)
+
+
+# Shareable invite links (migration 0013). Only the token's digest is stored, so a leaked
+# table hands out no live link; one link lets one person in, until it expires.
+group_invite_links = Table(
+    "group_invite_links",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_by", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_by", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_group_invite_links_group_id", "group_id"),
+)

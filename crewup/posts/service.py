@@ -190,10 +190,18 @@ async def update_post(
     return await _fetch_post(conn, post_id)  # type: ignore[return-value]
 
 
-async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor) -> None:
+async def load_post_to_delete(
+    conn: AsyncConnection, post_id: int, actor: Actor
+) -> tuple[Post, Group]:
+    """The post, if this person may delete it (the pages ask before they do)."""
     post, group = await load_post(conn, post_id, actor)
     if post.author.id != actor.id and not _may_moderate(group, actor):
         raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    return post, group
+
+
+async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor) -> None:
+    await load_post_to_delete(conn, post_id, actor)
     await conn.execute(delete(posts).where(posts.c.id == post_id))
 
 

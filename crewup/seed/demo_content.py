@@ -49,7 +49,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
             dina,
             {
                 "name": "Sunday Riders",
-                "description": "A small road-cycling crew. Ask to join.",
+                "description": "A small road-cycling crew; members invite new riders.",
                 "category": "sports",
                 "visibility": "private",
                 "lat": 52.4,

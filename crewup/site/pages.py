@@ -8,7 +8,7 @@ from aiohttp import web
 
 from crewup.events import service as events
 from crewup.events.access import Event
-from crewup.groups import membership
+from crewup.groups import membership, waiting
 from crewup.groups.access import Visibility, load_group
 from crewup.groups.membership import Member
 from crewup.posts import service as posts
@@ -28,12 +28,21 @@ HOME_ITEMS = 5
 
 @routes.get("/", name="home")
 async def home(request: web.Request) -> web.Response:
-    """Signed in: groups and upcoming events recommended for me; a visitor: the next
-    public events (near `near=lat,lon` when the page is asked for a place)."""
+    """Signed in: invitations and join requests waiting, groups and upcoming events
+    recommended for me; a visitor: the next public events (near `near=lat,lon` when the
+    page is asked for a place)."""
     actor = maybe_caller(request)
-    context: dict[str, Any] = {"groups": [], "events": [], "public_events": []}
+    context: dict[str, Any] = {
+        "groups": [],
+        "events": [],
+        "public_events": [],
+        "invites": [],
+        "requests": [],
+    }
     async with request.app[DB].reading() as conn:
         if actor is not None:
+            context["invites"] = await membership.my_invites(conn, actor)
+            context["requests"] = await waiting.requests_waiting(conn, actor)
             context["groups"] = await recommend.recommend_groups(conn, actor, limit=HOME_ITEMS)
             context["events"] = await recommend.recommend_events(conn, actor, limit=HOME_ITEMS)
         else:

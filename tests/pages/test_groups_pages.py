@@ -73,7 +73,7 @@ async def test_buttons_follow_my_state(client, api: Api) -> None:
     joined = await client.post(f"/groups/{public['id']}/join", data={"csrf_token": token})
     assert "Welcome aboard!" in await joined.text()
     assert ">Leave<" in await (await client.get(f"/groups/{public['id']}")).text()
-    # A private group is invisible until asked for by its id, then "Ask to join".
+    # A private group is a 404 to outsiders; a join by its id (as the API allows) is a request.
     assert (await client.get(f"/groups/{private['id']}")).status == 404
     asked = await client.post(f"/groups/{private['id']}/join", data={"csrf_token": token})
     assert "Request sent" in await asked.text()
