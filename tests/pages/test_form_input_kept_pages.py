@@ -72,6 +72,6 @@ async def test_a_refusal_shows_as_an_error_on_the_form(client: TestClient, api: 
     )
     assert resp.status == 422
     html = await resp.text()
-    assert 'class="error form-error" role="alert">join the group first' in html
+    assert 'class="error form-error" role="alert">Join the group first.' in html
     assert 'value="Hi all"' in html and "Can I join?</textarea>" in html
     assert not FLASH.search(html)

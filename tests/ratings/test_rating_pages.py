@@ -64,4 +64,4 @@ async def test_rate_forms_on_an_ended_event(
         )
         assert bad.status == 200 and "score from 1 to 5" in await bad.text()
     profile = await (await client.get(f"/users/{bob['user']['id']}")).text()
-    assert "rated 4.0 / 5 by 1 people" in profile
+    assert "rated 4.0 / 5 by 1 person" in profile
