@@ -2,7 +2,22 @@
 
 import typer
 
-from cli import bans, db, events, fix, groups, jobs, keys, notify, outbox, search, seed, users
+from cli import (
+    audit,
+    bans,
+    db,
+    events,
+    fix,
+    groups,
+    jobs,
+    keys,
+    notify,
+    outbox,
+    reports,
+    search,
+    seed,
+    users,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -14,6 +29,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(bans.app, name="bans")
+app.add_typer(reports.app, name="reports")
+app.add_typer(audit.app, name="audit")
 app.add_typer(keys.app, name="keys")
 app.add_typer(seed.app, name="seed")
 app.add_typer(groups.app, name="groups")

@@ -148,7 +148,11 @@ async def history(
 ) -> tuple[list[Message], bool]:
     """Newest first (or with `after`, oldest first from there), and whether more exist."""
     await check_reader(conn, room, actor)
-    query = select(*_MESSAGE_COLUMNS).select_from(_WITH_AUTHOR).where(_room_column(room) == room.id)
+    query = (
+        select(*_MESSAGE_COLUMNS)
+        .select_from(_WITH_AUTHOR)
+        .where(_room_column(room) == room.id, chat_messages.c.removed_at.is_(None))
+    )
     if after is not None:
         query = query.where(chat_messages.c.id > after).order_by(chat_messages.c.id)
     else:
@@ -164,7 +168,11 @@ async def messages_after(conn: AsyncConnection, room: Room, after: int) -> list[
     rows = await conn.execute(
         select(*_MESSAGE_COLUMNS)
         .select_from(_WITH_AUTHOR)
-        .where(_room_column(room) == room.id, chat_messages.c.id > after)
+        .where(
+            _room_column(room) == room.id,
+            chat_messages.c.id > after,
+            chat_messages.c.removed_at.is_(None),
+        )
         .order_by(chat_messages.c.id)
         .limit(REPLAY_BATCH)
     )
@@ -178,7 +186,7 @@ async def _own_or_managed(
         await conn.execute(
             select(*_MESSAGE_COLUMNS)
             .select_from(_WITH_AUTHOR)
-            .where(chat_messages.c.id == message_id)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
             .with_for_update(of=chat_messages)
         )
     ).first()
@@ -230,6 +238,46 @@ async def delete_message(conn: AsyncConnection, message_id: int, actor: Actor) -
     await announce(
         conn, MessageDeleted(message.id, message.room.kind.value, message.room.id, actor.id)
     )
+
+
+async def load_message(conn: AsyncConnection, message_id: int, actor: Actor) -> Message:
+    """A message this person may read (its room's members); NotFound otherwise."""
+    row = (
+        await conn.execute(
+            select(*_MESSAGE_COLUMNS)
+            .select_from(_WITH_AUTHOR)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"message {message_id} not found")
+    message = _message_of(row)
+    try:
+        await check_reader(conn, message.room, actor)
+    except (NotFound, Forbidden):
+        raise NotFound(f"message {message_id} not found") from None
+    return message
+
+
+async def remove_message(conn: AsyncConnection, message_id: int, actor_id: int | None) -> None:
+    """Soft removal (moderation): out of history and replay, kept for the audit; open
+    sockets drop it as they would a deletion. Who may do it is crewup.moderation's rule."""
+    row = (
+        await conn.execute(
+            update(chat_messages)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(chat_messages.c.group_id, chat_messages.c.event_id)
+        )
+    ).first()
+    if row is None:
+        return
+    kind, room_id = (
+        (RoomKind.group, row.group_id)
+        if row.group_id is not None
+        else (RoomKind.event, row.event_id)
+    )
+    await announce(conn, MessageDeleted(message_id, kind.value, room_id, actor_id or 0))
 
 
 async def mark_read(conn: AsyncConnection, room: Room, actor: Actor, up_to_id: int) -> int:

@@ -18,6 +18,7 @@ class Kind(enum.StrEnum):
     event_changed = "event_changed"
     event_reminder = "event_reminder"
     chat_message = "chat_message"
+    report_outcome = "report_outcome"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ DEFAULTS: dict[Kind, Channels] = {
     Kind.event_changed: Channels(True, True, True),
     Kind.event_reminder: Channels(True, True, True),
     Kind.chat_message: Channels(True, False, True),
+    Kind.report_outcome: Channels(True, False, False),
 }
 
 LABELS: dict[Kind, str] = {
@@ -52,6 +54,7 @@ LABELS: dict[Kind, str] = {
     Kind.event_changed: "An event I RSVPed to changes its time or place",
     Kind.event_reminder: "A reminder before an event I'm going to",
     Kind.chat_message: "Chat messages I missed (at most one an hour per room)",
+    Kind.report_outcome: "A report I made has been handled",
 }
 
 
@@ -89,4 +92,6 @@ def wording(kind: str, data: dict[str, Any]) -> str:
             return f"{event} starts in {_s(data, 'lead_time', 'a while')}"
         case Kind.chat_message:
             return f"New messages in the chat of {_s(data, 'room', 'a room')}"
+        case Kind.report_outcome:
+            return f"Your report about a {_s(data, 'target', 'thing')} was {_s(data, 'outcome')}"
     return "Something happened on CrewUp"

@@ -107,7 +107,7 @@ async def _fetch_post(conn: AsyncConnection, post_id: int) -> Post | None:
         await conn.execute(
             select(*_POST_COLUMNS)
             .join(users, users.c.id == posts.c.author_id)
-            .where(posts.c.id == post_id)
+            .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
         )
     ).first()
     return _post(row) if row else None
@@ -165,7 +165,7 @@ async def list_posts(
     query = (
         select(*_POST_COLUMNS)
         .join(users, users.c.id == posts.c.author_id)
-        .where(posts.c.group_id == group_id)
+        .where(posts.c.group_id == group_id, posts.c.removed_at.is_(None))
         .order_by(posts.c.id.desc())
         .limit(limit + 1)
     )
@@ -248,7 +248,7 @@ async def list_comments(
     query = (
         select(*_COMMENT_COLUMNS)
         .join(users, users.c.id == comments.c.author_id)
-        .where(comments.c.post_id == post_id)
+        .where(comments.c.post_id == post_id, comments.c.removed_at.is_(None))
         .order_by(comments.c.id.desc())
         .limit(limit + 1)
     )
@@ -263,7 +263,9 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
     """Returns the post the comment was on."""
     row = (
         await conn.execute(
-            select(comments.c.post_id, comments.c.author_id).where(comments.c.id == comment_id)
+            select(comments.c.post_id, comments.c.author_id).where(
+                comments.c.id == comment_id, comments.c.removed_at.is_(None)
+            )
         )
     ).first()
     if row is None:
@@ -281,3 +283,52 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
         .values(comment_count=posts.c.comment_count - 1)
     )
     return int(row.post_id)
+
+
+async def load_comment(
+    conn: AsyncConnection, comment_id: int, actor: Actor | None
+) -> tuple[Comment, Post, Group]:
+    """A comment as this viewer may see it: its post and group must be visible too."""
+    row = (
+        await conn.execute(
+            select(*_COMMENT_COLUMNS)
+            .join(users, users.c.id == comments.c.author_id)
+            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"comment {comment_id} not found")
+    comment = _comment(row)
+    try:
+        post, group = await load_post(conn, comment.post_id, actor)
+    except NotFound:
+        raise NotFound(f"comment {comment_id} not found") from None
+    return comment, post, group
+
+
+async def remove_post(conn: AsyncConnection, post_id: int) -> None:
+    """Soft removal (moderation): gone from every list, page and search, kept in the
+    database for the audit. Who may do it is the caller's rule (crewup.moderation)."""
+    await conn.execute(
+        update(posts)
+        .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
+        .values(removed_at=clock.now())
+    )
+
+
+async def remove_comment(conn: AsyncConnection, comment_id: int) -> None:
+    """Soft removal, as `remove_post`; the post's comment count goes down with it."""
+    post_id = (
+        await conn.execute(
+            update(comments)
+            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(comments.c.post_id)
+        )
+    ).scalar_one_or_none()
+    if post_id is not None:
+        await conn.execute(
+            update(posts)
+            .where(posts.c.id == post_id)
+            .values(comment_count=posts.c.comment_count - 1)
+        )
