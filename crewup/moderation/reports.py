@@ -70,7 +70,7 @@ async def create_report(
     conn: AsyncConnection, actor: Actor, kind: TargetType, target_id: int, reason: str
 ) -> Report:
     """One open report per reporter and target; a target the reporter cannot see is 404."""
-    await targets.seen_by(conn, kind, target_id, actor)
+    target = await targets.seen_by(conn, kind, target_id, actor)
     duplicate = Conflict(f"you already reported this {kind}; a moderator will look at it")
     already = (
         await conn.execute(
@@ -103,7 +103,7 @@ async def create_report(
             ).scalar_one()
     except IntegrityError:
         raise duplicate from None
-    return await _load(conn, report_id)
+    return _with_target(await _load(conn, report_id), target)
 
 
 async def _load(conn: AsyncConnection, report_id: int, *, lock: bool = False) -> Report:
