@@ -1,6 +1,11 @@
 """crewup-admin entry point."""
 
+import sys
+
 import typer
+
+# Typer vendors its own copy of click; its exceptions are the ones raised here.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
 from cli import (
     audit,
@@ -18,6 +23,7 @@ from cli import (
     seed,
     users,
 )
+from cli.common import EXIT_FAILED, EXIT_USAGE
 
 app = typer.Typer(
     add_completion=False,
@@ -43,4 +49,18 @@ app.add_typer(search.app, name="search")
 
 
 def main() -> None:
-    app()
+    try:
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()  # the group's help, as before
+        sys.exit(EXIT_USAGE)
+    except UsageError as exc:
+        # Bad usage is one plain line on stderr and exit code 2, like every other
+        # refusal (cli.common.fail), not a usage banner and a box.
+        fail_line = " ".join(exc.format_message().split())
+        typer.echo(f"crewup-admin: {fail_line}", err=True)
+        sys.exit(EXIT_USAGE)
+    except typer.Abort:
+        typer.echo("crewup-admin: aborted", err=True)
+        sys.exit(EXIT_FAILED)
+    sys.exit(code if isinstance(code, int) else 0)
