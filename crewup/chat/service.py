@@ -331,6 +331,7 @@ async def unread_in(conn: AsyncConnection, room: Room, user_id: int) -> int:
                 _room_column(room) == room.id,
                 chat_messages.c.id > marker,
                 chat_messages.c.author_id != user_id,
+                chat_messages.c.removed_at.is_(None),
             )
         )
     ).scalar_one()
@@ -368,6 +369,7 @@ async def unread_counts(conn: AsyncConnection, user_id: int) -> list[tuple[Room,
             column == membership.c.room_id,
             chat_messages.c.id > func.coalesce(marker.c.last_read_id, 0),
             chat_messages.c.author_id != user_id,
+            chat_messages.c.removed_at.is_(None),  # removed by a moderator: not unread
         ]
         if since:
             conditions.append(chat_messages.c.created_at >= membership.c.joined_at)
