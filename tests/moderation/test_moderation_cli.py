@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from crewup.core.settings import Settings
 from tests.moderation.helpers import audit_rows, report, staff, world
-from tests.support.api import Api
+from tests.support.api import Api, make_event
 from tests.support.cli import admin_cli, cli_env, run_admin
 
 
@@ -122,3 +122,26 @@ async def test_console_bans_and_roles_are_audited_and_exported(
         exported = list(csv.DictReader(f))
     assert len(exported) == len(everything)
     assert exported[0]["action"] == "user.ban" and exported[0]["face"] == "api"
+
+
+async def test_console_operator_fixes_are_audited(client: TestClient, api: Api, settings) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    event = await make_event(client, w["owner"], w["group"]["id"])
+    gid, member_id = str(w["group"]["id"]), str(w["member"]["user"]["id"])
+    steps = [
+        ("events", "cancel", str(event["id"]), "--reason", "venue closed"),
+        ("groups", "transfer-ownership", gid, "--to", member_id),
+        ("groups", "delete", gid, "--yes"),
+    ]
+    for step in steps:
+        result = await admin_cli(settings, *step)
+        assert result.exit_code == 0, (step, result.output)
+    rows = await audit_rows(client, moderator)
+    assert [(r["action"], r["target_id"], r["face"]) for r in rows[:3]] == [
+        ("group.delete", w["group"]["id"], "cli"),
+        ("group.transfer", w["group"]["id"], "cli"),
+        ("event.cancel", event["id"], "cli"),
+    ]
+    assert rows[1]["detail"] == {"from": w["owner"]["user"]["id"], "to": w["member"]["user"]["id"]}
+    assert rows[2]["reason"] == "venue closed"
