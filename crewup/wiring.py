@@ -32,12 +32,14 @@ from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
+from crewup.moderation import subscribers as moderation
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
 from crewup.notifications.domain_events import NotificationsCreated
 from crewup.notifications.handlers import Deliveries, notifications_handler
 from crewup.notifications.push import Pusher
 from crewup.notifications.reminders import send_reminders
+from crewup.posts.domain_events import ContentRemoved
 from crewup.realtime.handshake import FORBIDDEN, UNAUTHORIZED
 from crewup.realtime.hub import Hub
 from crewup.realtime.rooms import room_key
@@ -59,6 +61,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
+    dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
     dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
     dispatcher.after_commit_every(_log_committed)
     return dispatcher

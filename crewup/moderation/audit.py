@@ -78,10 +78,24 @@ async def record(
     reason: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
+    await record_as(conn, doer.actor_id, doer.face, action, target_type, target_id, reason, detail)
+
+
+async def record_as(
+    conn: AsyncConnection,
+    actor_id: int | None,
+    face: Face,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`record` for subscribers, which know the actor by id only (see subscribers.py)."""
     await conn.execute(
         insert(audit_log).values(
-            actor_id=doer.actor_id,
-            face=doer.face.value,
+            actor_id=actor_id,
+            face=face.value,
             action=action,
             target_type=target_type,
             target_id=target_id,

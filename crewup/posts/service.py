@@ -16,7 +16,7 @@ from crewup.core.identity import Actor
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
-from crewup.posts.domain_events import CommentCreated, PostCreated
+from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated
 from crewup.posts.tables import comments, posts
 from crewup.users.tables import users
 
@@ -190,11 +190,17 @@ async def update_post(
     return await _fetch_post(conn, post_id)  # type: ignore[return-value]
 
 
-async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor) -> None:
+async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor, via: str = "api") -> None:
+    """Authors delete their own posts. Anyone else allowed to (the group's admins, a
+    moderator) removes it softly instead, and the removal is audited: it is moderation."""
     post, group = await load_post(conn, post_id, actor)
-    if post.author.id != actor.id and not _may_moderate(group, actor):
+    if post.author.id == actor.id:
+        await conn.execute(delete(posts).where(posts.c.id == post_id))
+        return
+    if not _may_moderate(group, actor):
         raise Forbidden("only the author, the group's admins or a moderator may delete it")
-    await conn.execute(delete(posts).where(posts.c.id == post_id))
+    await remove_post(conn, post_id)
+    await announce(conn, ContentRemoved("post", post_id, group.id, actor.id, post.title[:80], via))
 
 
 _COMMENT_COLUMNS = (
@@ -259,11 +265,14 @@ async def list_comments(
     return cut_page(found, limit, lambda comment: IdCursor(id=comment.id))
 
 
-async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -> int:
-    """Returns the post the comment was on."""
+async def delete_comment(
+    conn: AsyncConnection, comment_id: int, actor: Actor, via: str = "api"
+) -> int:
+    """Returns the post the comment was on. As with posts, others than the author remove
+    softly, audited."""
     row = (
         await conn.execute(
-            select(comments.c.post_id, comments.c.author_id).where(
+            select(comments.c.post_id, comments.c.author_id, comments.c.body).where(
                 comments.c.id == comment_id, comments.c.removed_at.is_(None)
             )
         )
@@ -274,8 +283,15 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
         _, group = await load_post(conn, row.post_id, actor)
     except NotFound:
         raise NotFound(f"comment {comment_id} not found") from None
-    if row.author_id != actor.id and not _may_moderate(group, actor):
-        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    if row.author_id != actor.id:
+        if not _may_moderate(group, actor):
+            raise Forbidden("only the author, the group's admins or a moderator may delete it")
+        await remove_comment(conn, comment_id)
+        await announce(
+            conn,
+            ContentRemoved("comment", comment_id, group.id, actor.id, row.body[:80], via),
+        )
+        return int(row.post_id)
     await conn.execute(delete(comments).where(comments.c.id == comment_id))
     await conn.execute(
         update(posts)

@@ -19,7 +19,8 @@ from tests.moderation.helpers import (
     world,
 )
 from tests.search.helpers import search
-from tests.support.api import Api, make_group
+from tests.support.api import PASSWORD, Api, make_group
+from tests.support.pages import signed_in
 from tests.support.ws import connect, of_type, subscribe, wait_for
 
 
@@ -171,3 +172,45 @@ async def test_group_admins_remove_in_their_own_group_only(
     ]
     assert rows[2]["reason"] == "off topic"
     assert rows[2]["detail"]["excerpt"] == "Nice zebra"
+
+
+async def test_deletes_by_group_admins_are_soft_and_audited_on_api_and_pages(
+    client: TestClient, api: Api, settings
+) -> None:
+    # The owner uses the pages (session cookie) and the API (a token of their own).
+    csrf = await signed_in(client, "Page Owner", "owner@example.com")
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "owner@example.com", "password": PASSWORD}
+    )
+    owner = {"headers": {"Authorization": f"Bearer {(await login.json())['access_token']}"}}
+    owner_id = (await login.json())["user"]["id"]
+    _, moderator = await staff(settings, api)
+    member = await api.register("Member")
+    group = await make_group(client, owner)
+    await join(client, member, group)
+    by_api = await make_post(client, member, group, "Removed through the API")
+    by_page = await make_post(client, member, group, "Removed through a page")
+    comment = await make_comment(client, member, by_page, "Removed comment")
+    own = await make_post(client, member, group, "Deleted by its author")
+
+    resp = await client.delete(f"/api/v1/posts/{by_api['id']}", headers=owner["headers"])
+    assert resp.status == 204
+    resp = await client.post(
+        f"/comments/{comment['id']}/delete", data={"csrf_token": csrf}, allow_redirects=False
+    )
+    assert resp.status in (302, 303), await resp.text()
+    resp = await client.post(
+        f"/posts/{by_page['id']}/delete", data={"csrf_token": csrf}, allow_redirects=False
+    )
+    assert resp.status in (302, 303), await resp.text()
+    resp = await client.delete(f"/api/v1/posts/{own['id']}", headers=member["headers"])
+    assert resp.status == 204
+    for post in (by_api, by_page, own):
+        assert (await client.get(f"/api/v1/posts/{post['id']}")).status == 404
+    rows = await audit_rows(client, moderator, "?action=content.remove")
+    assert [(r["target_type"], r["face"], r["actor_id"]) for r in rows] == [
+        ("post", "page", owner_id),
+        ("comment", "page", owner_id),
+        ("post", "api", owner_id),
+    ]  # an author deleting their own post is not moderation: no row
+    assert rows[2]["detail"]["excerpt"] == "Removed through the API"
