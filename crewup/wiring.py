@@ -23,7 +23,7 @@ from crewup.bus.metrics import BusMetrics
 from crewup.bus.scheduler import Job
 from crewup.bus.upkeep import prune_bus_records
 from crewup.chat import live as chat_live
-from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.mail import mailer_for, sender_of
@@ -62,6 +62,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
     dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
+    dispatcher.subscribe(MessageRemoved, moderation.audit_message_removed)
     dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
     dispatcher.after_commit_every(_log_committed)
     return dispatcher

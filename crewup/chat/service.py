@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.chat.access import Reader, Room, RoomKind, check_reader
-from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.chat.tables import chat_messages, chat_read_markers
 from crewup.core import clock
 from crewup.core.db import upsert
@@ -230,10 +230,28 @@ async def edit_message(
     )
 
 
-async def delete_message(conn: AsyncConnection, message_id: int, actor: Actor) -> None:
+async def delete_message(
+    conn: AsyncConnection, message_id: int, actor: Actor, via: str = "api"
+) -> None:
+    """Authors delete their own messages. A group's admins and moderators remove others'
+    softly, and the removal is audited: it is moderation."""
     message, reader = await _own_or_managed(conn, message_id, actor)
-    if message.author_id != actor.id and not (reader is not None and reader.manages):
-        raise Forbidden("only the author, the group's admins and moderators delete messages")
+    if message.author_id != actor.id:
+        if not (reader is not None and reader.manages):
+            raise Forbidden("only the author, the group's admins and moderators delete messages")
+        await remove_message(conn, message_id, actor.id)
+        await announce(
+            conn,
+            MessageRemoved(
+                message.id,
+                message.room.kind.value,
+                message.room.id,
+                actor.id,
+                message.body[:80],
+                via,
+            ),
+        )
+        return
     await conn.execute(delete(chat_messages).where(chat_messages.c.id == message_id))
     await announce(
         conn, MessageDeleted(message.id, message.room.kind.value, message.room.id, actor.id)

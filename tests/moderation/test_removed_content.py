@@ -214,3 +214,26 @@ async def test_deletes_by_group_admins_are_soft_and_audited_on_api_and_pages(
         ("post", "api", owner_id),
     ]  # an author deleting their own post is not moderation: no row
     assert rows[2]["detail"]["excerpt"] == "Removed through the API"
+
+
+async def test_a_group_admin_deleting_a_message_is_an_audited_removal(
+    client: TestClient, api: Api, settings
+) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    ws = await connect(client, w["member"])
+    await subscribe(ws, group_id=w["group"]["id"])
+    await ws.send_json(
+        {"type": "message", "group_id": w["group"]["id"], "body": "rude words", "client_id": "r"}
+    )
+    sent = await wait_for(ws, of_type("message", client_id="r"))
+    await ws.close()
+    resp = await client.delete(f"/api/v1/messages/{sent['id']}", headers=w["owner"]["headers"])
+    assert resp.status == 204
+    path = f"/api/v1/groups/{w['group']['id']}/messages"
+    assert (await (await client.get(path, headers=w["owner"]["headers"])).json())["items"] == []
+    rows = await audit_rows(client, moderator, "?target_type=message")
+    assert [(r["action"], r["target_id"], r["actor_id"]) for r in rows] == [
+        ("content.remove", sent["id"], w["owner"]["user"]["id"])
+    ]
+    assert rows[0]["detail"]["excerpt"] == "rude words"
