@@ -212,19 +212,41 @@ async def resolve(
             )
         case Action.dismiss:
             pass
+    decided = {
+        "status": Status.resolved.value,
+        "resolved_by": doer.actor_id,
+        "resolution": action.value,
+        "resolved_at": clock.now(),
+    }
     await conn.execute(
-        update(reports)
-        .where(reports.c.id == report_id)
-        .values(
-            status=Status.resolved.value,
-            resolved_by=doer.actor_id,
-            resolution=action.value,
-            note=note,
-            resolved_at=clock.now(),
-        )
+        update(reports).where(reports.c.id == report_id).values(**decided, note=note)
     )
-    await record(conn, doer, "report.resolve", "report", report_id, note, {"action": action.value})
-    await _tell_reporter(conn, report, action)
+    also: list[int] = []
+    if action in (Action.remove_content, Action.ban_user):
+        # Other people's open reports of the same thing are settled by the same decision.
+        also = sorted(
+            (
+                await conn.execute(
+                    update(reports)
+                    .where(
+                        reports.c.target_type == report.target_type.value,
+                        reports.c.target_id == report.target_id,
+                        reports.c.resolved_at.is_(None),
+                    )
+                    .values(**decided, note=f"settled with report {report_id}")
+                    .returning(reports.c.id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    detail: dict[str, Any] = {"action": action.value}
+    if also:
+        detail["also_resolved"] = also
+    await record(conn, doer, "report.resolve", "report", report_id, note, detail)
+    await _tell_reporters(conn, [report_id, *also], report.target_type, action)
+    if action is Action.warn and target.owner_id is not None:
+        await _warn(conn, target, note)
     return await get_report(conn, doer, report_id)
 
 
@@ -236,14 +258,28 @@ _OUTCOMES = {
 }
 
 
-async def _tell_reporter(conn: AsyncConnection, report: Report, action: Action) -> None:
+async def _tell_reporters(
+    conn: AsyncConnection, report_ids: list[int], kind: TargetType, action: Action
+) -> None:
     # The outcome only, never the moderator's note: it may name other people.
-    recipients = select(literal(report.reporter_id).label("user_id"))
+    recipients = select(reports.c.reporter_id.label("user_id")).where(reports.c.id.in_(report_ids))
     await notify(
         conn,
         Kind.report_outcome,
         recipients,
-        {"target": report.target_type.value, "outcome": _OUTCOMES[action]},
+        {"target": kind.value, "outcome": _OUTCOMES[action]},
+        "/notifications",
+    )
+
+
+async def _warn(conn: AsyncConnection, target: Target, note: str | None) -> None:
+    """The warned person is told what about, with the moderator's note: it is written
+    for them."""
+    await notify(
+        conn,
+        Kind.warning,
+        select(literal(target.owner_id).label("user_id")),
+        {"target": target.type.value, "excerpt": target.excerpt, "note": note or ""},
         "/notifications",
     )
 

@@ -91,6 +91,7 @@ class SettingsIO(BaseModel):
     event_reminder: ChannelsIO | None = None
     chat_message: ChannelsIO | None = None
     report_outcome: ChannelsIO | None = None
+    warning: ChannelsIO | None = None
 
     @classmethod
     def of(cls, settings: dict[Kind, Channels]) -> SettingsIO:

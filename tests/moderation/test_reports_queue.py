@@ -186,3 +186,41 @@ async def test_group_reports_need_a_visible_group(client: TestClient, api: Api) 
     group = await make_group(client, owner)
     person = await api.register()
     assert (await report(client, person, "group", group["id"]))[0] == 201
+
+
+async def test_one_decision_settles_every_open_report_of_the_target(
+    client: TestClient, api: Api, settings
+) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    first, second = await api.register(), await api.register()
+    a = (await report(client, first, "post", w["post"]["id"]))[1]
+    b = (await report(client, second, "post", w["post"]["id"]))[1]
+    other = (await report(client, second, "comment", w["comment"]["id"]))[1]
+    assert (await resolve(client, moderator, a["id"], "remove_content"))[0] == 200
+    h = moderator["headers"]
+    settled = await (await client.get(f"/api/v1/moderation/reports/{b['id']}", headers=h)).json()
+    assert settled["status"] == "resolved" and settled["resolution"] == "remove_content"
+    queue = await (await client.get("/api/v1/moderation/reports", headers=h)).json()
+    assert [r["id"] for r in queue["items"]] == [other["id"]]
+    for person in (first, second):
+        inbox = await (await client.get("/api/v1/notifications", headers=person["headers"])).json()
+        assert [n["kind"] for n in inbox["items"]].count("report_outcome") == 1
+
+
+async def test_a_warning_reaches_the_warned_person(client: TestClient, api: Api, settings) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    created = (await report(client, w["owner"], "comment", w["comment"]["id"]))[1]
+    status, _ = await resolve(client, moderator, created["id"], "warn", "Please keep it civil")
+    assert status == 200
+    inbox = await (await client.get("/api/v1/notifications", headers=w["member"]["headers"])).json()
+    warnings = [n["text"] for n in inbox["items"] if n["kind"] == "warning"]
+    assert warnings == [
+        "A moderator warned you about your comment \u201cNice zebra\u201d: Please keep it civil"
+    ]
+    settings_ = await client.get(
+        "/api/v1/users/me/notification-settings", headers=w["member"]["headers"]
+    )
+    assert settings_.status == 200
+    assert set(await settings_.json()) >= {"warning", "report_outcome"}
