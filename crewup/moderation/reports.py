@@ -182,9 +182,18 @@ async def resolve(
     report = await _load(conn, report_id, lock=True)
     if report.status is Status.resolved:
         raise Conflict(f"report {report_id} is already resolved")
-    target = await targets.describe_one(conn, report.target_type, report.target_id)
+    key = (report.target_type, report.target_id)
+    target = (await targets.describe(conn, [key])).get(key)
+    if target is None:
+        # Deleted by its author or with its group: nothing left to act on but the report.
+        if action is not Action.dismiss:
+            gone = f"{report.target_type} {report.target_id} no longer exists"
+            raise Conflict(f"{gone}; the report can only be dismissed")
+        target = Target(report.target_type, report.target_id, "", None)
     reason = note or report.reason
     match action:
+        case Action.remove_content if target.removed:
+            pass  # already removed (by a group admin, or another report): nothing to undo
         case Action.remove_content:
             await targets.remove(conn, target, doer.actor_id)
             await record(

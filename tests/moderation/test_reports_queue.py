@@ -224,3 +224,20 @@ async def test_a_warning_reaches_the_warned_person(client: TestClient, api: Api,
     )
     assert settings_.status == 200
     assert set(await settings_.json()) >= {"warning", "report_outcome"}
+
+
+async def test_a_report_of_something_deleted_since_can_still_be_dismissed(
+    client: TestClient, api: Api, settings
+) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    created = (await report(client, w["owner"], "post", w["post"]["id"]))[1]
+    resp = await client.delete(f"/api/v1/posts/{w['post']['id']}", headers=w["member"]["headers"])
+    assert resp.status == 204  # the author deletes it for good
+    queue = await (
+        await client.get("/api/v1/moderation/reports", headers=moderator["headers"])
+    ).json()
+    assert queue["items"][0]["target"]["excerpt"] is None
+    status, body = await resolve(client, moderator, created["id"], "remove_content")
+    assert status == 409 and "can only be dismissed" in body["detail"]
+    assert (await resolve(client, moderator, created["id"], "dismiss"))[0] == 200
