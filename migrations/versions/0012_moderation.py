@@ -38,6 +38,7 @@ def upgrade() -> None:
     op.create_index("ix_audit_log_action_id", "audit_log", ["action", "id"])
     op.create_index("ix_audit_log_actor_id_id", "audit_log", ["actor_id", "id"])
     op.create_index("ix_audit_log_target", "audit_log", ["target_type", "target_id", "id"])
+    _forbid_audit_changes()
 
     op.create_table(
         "reports",
@@ -77,6 +78,36 @@ def upgrade() -> None:
         op.add_column(table, sa.Column("removed_at", UtcDateTime(timezone=True), nullable=True))
 
 
+def _forbid_audit_changes() -> None:
+    """The audit log is append-only in the database too: no code path, operator's SQL
+    console session aside, can rewrite history by mistake."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION crewup_audit_log_append_only() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "RAISE EXCEPTION 'audit_log is append-only'; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+            "FOR EACH ROW EXECUTE FUNCTION crewup_audit_log_append_only()"
+        )
+        return
+    for verb in ("update", "delete"):
+        op.execute(
+            f"CREATE TRIGGER audit_log_no_{verb} BEFORE {verb.upper()} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+        )
+
+
+def _allow_audit_changes() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
+        op.execute("DROP FUNCTION IF EXISTS crewup_audit_log_append_only()")
+        return
+    for verb in ("update", "delete"):
+        op.execute(f"DROP TRIGGER IF EXISTS audit_log_no_{verb}")
+
+
 def downgrade() -> None:
     for table in _REMOVABLE:
         # SQLite 3.35+ drops a plain column in place (no rebuild, triggers kept).
@@ -86,6 +117,7 @@ def downgrade() -> None:
     op.drop_index("ix_reports_status_kind_id", table_name="reports")
     op.drop_index("ix_reports_status_id", table_name="reports")
     op.drop_table("reports")
+    _allow_audit_changes()
     op.drop_index("ix_audit_log_target", table_name="audit_log")
     op.drop_index("ix_audit_log_actor_id_id", table_name="audit_log")
     op.drop_index("ix_audit_log_action_id", table_name="audit_log")
