@@ -9,6 +9,8 @@ import typer
 from cli.common import console, run, settings, transaction
 from cli.users import account_table, resolve_account
 from crewup.core import clock
+from crewup.moderation import accounts
+from crewup.moderation.audit import OPERATOR
 from crewup.users import service
 from crewup.users.service import Account
 
@@ -30,7 +32,7 @@ def add(
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
             expires = clock.now() + timedelta(days=days) if days else None
-            return await service.ban_account(conn, account.id, reason, expires)
+            return await accounts.ban(conn, OPERATOR, account.id, reason, expires)
 
     account = run(work)
     until = clock.isoformat(account.ban_expires_at) if account.ban_expires_at else "for good"
@@ -38,14 +40,17 @@ def add(
 
 
 @app.command()
-def remove(who: str = typer.Argument(..., help="User id or email")) -> None:
+def remove(
+    who: str = typer.Argument(..., help="User id or email"),
+    reason: str | None = typer.Option(None, help="Why; shown in the audit trail"),
+) -> None:
     """Lift a ban."""
     cfg = settings()
 
     async def work() -> Account:
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
-            return await service.unban_account(conn, account.id)
+            return await accounts.unban(conn, OPERATOR, account.id, reason)
 
     account = run(work)
     console.print(f"user {account.id} is no longer banned")

@@ -10,6 +10,8 @@ from crewup.core import clock
 from crewup.core.errors import Conflict
 from crewup.events import service
 from crewup.events.access import Event
+from crewup.moderation import audit
+from crewup.moderation.audit import OPERATOR
 
 app = typer.Typer(help="Events.", no_args_is_help=True)
 
@@ -76,7 +78,9 @@ def cancel(
             event = await service.operator_event(conn, event_id)
             if event.status.value != "scheduled":
                 raise Conflict(f"event {event_id} is already {event.status.value}")
-            return await service.cancel_event(conn, event_id, None, reason)
+            cancelled = await service.cancel_event(conn, event_id, None, reason)
+            await audit.record(conn, OPERATOR, "event.cancel", "event", event_id, reason)
+            return cancelled
 
     event = run(work)
     console.print(f"event {event.id} cancelled")

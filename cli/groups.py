@@ -9,6 +9,8 @@ from cli.common import console, fail, run, settings, transaction
 from crewup.core import clock
 from crewup.groups import membership, service
 from crewup.groups.access import Group
+from crewup.moderation import audit
+from crewup.moderation.audit import OPERATOR
 
 app = typer.Typer(help="Groups.", no_args_is_help=True)
 
@@ -72,8 +74,18 @@ def transfer_ownership(
 
     async def work() -> Group:
         async with transaction(cfg) as conn:
-            await service.get_group_for_operator(conn, group_id)
-            return await membership.transfer_ownership(conn, group_id, to, actor=None)
+            before = await service.get_group_for_operator(conn, group_id)
+            group = await membership.transfer_ownership(conn, group_id, to, actor=None)
+            await audit.record(
+                conn,
+                OPERATOR,
+                "group.transfer",
+                "group",
+                group_id,
+                None,
+                {"from": before.owner_id, "to": group.owner_id},
+            )
+            return group
 
     group = run(work)
     console.print(f"group {group.id} is now owned by user {group.owner_id}")
@@ -91,7 +103,11 @@ def delete(
 
     async def work() -> Group:
         async with transaction(cfg) as conn:
-            return await service.remove_group_for_operator(conn, group_id)
+            group = await service.remove_group_for_operator(conn, group_id)
+            await audit.record(
+                conn, OPERATOR, "group.delete", "group", group_id, None, {"name": group.name}
+            )
+            return group
 
     group = run(work)
     console.print(f"deleted group {group.id} ({group.name})")

@@ -13,6 +13,8 @@ from crewup.auth.schemas import RegisterIn
 from crewup.core import clock
 from crewup.core.errors import NotFound, invalid_from
 from crewup.core.identity import Role
+from crewup.moderation import accounts
+from crewup.moderation.audit import OPERATOR
 from crewup.users import service
 from crewup.users.service import Account
 
@@ -108,13 +110,15 @@ def create(
         hasher = PasswordHasher(cfg.argon2_time_cost, cfg.argon2_memory_kib)
         password_hash = await hasher.hash(checked.password)
         async with transaction(cfg) as conn:
-            return await service.create_account(
+            account = await service.create_account(
                 conn,
                 email=checked.email,
                 password_hash=password_hash,
                 display_name=checked.display_name,
                 role=role,
             )
+            await accounts.record_created(conn, OPERATOR, account)
+            return account
 
     account = run(work)
     console.print(f"created user [bold]{account.id}[/] {account.email} ({account.role.value})")
@@ -126,7 +130,7 @@ def _set_role(who: str, role: Role) -> Account:
     async def work() -> Account:
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
-            return await service.set_role(conn, account.id, role)
+            return await accounts.set_role(conn, OPERATOR, account.id, role)
 
     return run(work)
 

@@ -21,6 +21,7 @@ from crewup import (
     chat,
     events,
     groups,
+    moderation,
     notifications,
     posts,
     ratings,
@@ -194,7 +195,19 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_routes(ops.routes)
     realtime.setup(app)
-    for domain in (auth, users, groups, posts, events, notifications, chat, ratings, search, site):
+    for domain in (
+        auth,
+        users,
+        groups,
+        posts,
+        events,
+        notifications,
+        chat,
+        ratings,
+        search,
+        site,
+        moderation,
+    ):
         domain.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app

@@ -6,6 +6,7 @@ from crewup.chat import tables as chat_tables
 from crewup.core.db import metadata
 from crewup.events import tables as events_tables
 from crewup.groups import tables as groups_tables
+from crewup.moderation import tables as moderation_tables
 from crewup.notifications import tables as notifications_tables
 from crewup.posts import tables as posts_tables
 from crewup.ratings import tables as ratings_tables
@@ -18,6 +19,7 @@ __all__ = [
     "events_tables",
     "groups_tables",
     "metadata",
+    "moderation_tables",
     "notifications_tables",
     "posts_tables",
     "ratings_tables",

@@ -23,7 +23,7 @@ from crewup.bus.metrics import BusMetrics
 from crewup.bus.scheduler import Job
 from crewup.bus.upkeep import prune_bus_records
 from crewup.chat import live as chat_live
-from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.mail import mailer_for, sender_of
@@ -33,12 +33,14 @@ from crewup.events import subscribers as events
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
 from crewup.groups.invite_links import prune_links
+from crewup.moderation import subscribers as moderation
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
 from crewup.notifications.domain_events import NotificationsCreated
 from crewup.notifications.handlers import Deliveries, notifications_handler
 from crewup.notifications.push import Pusher
 from crewup.notifications.reminders import send_reminders
+from crewup.posts.domain_events import ContentRemoved
 from crewup.realtime.handshake import FORBIDDEN, UNAUTHORIZED
 from crewup.realtime.hub import Hub
 from crewup.realtime.rooms import room_key
@@ -60,6 +62,8 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
+    dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
+    dispatcher.subscribe(MessageRemoved, moderation.audit_message_removed)
     dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
     dispatcher.after_commit_every(_log_committed)
     return dispatcher

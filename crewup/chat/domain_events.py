@@ -44,3 +44,18 @@ class MessageDeleted(DomainEvent):
     room_kind: str
     room_id: int
     deleted_by: int
+
+
+@dataclass(frozen=True)
+class MessageRemoved(DomainEvent):
+    """A group's admin or a moderator took down someone else's message (soft removal):
+    the audit log records it (crewup.moderation via crewup.wiring)."""
+
+    name: ClassVar[str] = "chat.message_removed"
+    leaves_transaction: ClassVar[bool] = False
+    id: int
+    room_kind: str
+    room_id: int
+    removed_by: int
+    excerpt: str
+    via: str

@@ -16,7 +16,7 @@ from sqlalchemy import and_, delete, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.chat.access import Reader, Room, RoomKind, check_reader
-from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted
+from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.chat.tables import chat_messages, chat_read_markers
 from crewup.core import clock
 from crewup.core.db import upsert
@@ -148,7 +148,11 @@ async def history(
 ) -> tuple[list[Message], bool]:
     """Newest first (or with `after`, oldest first from there), and whether more exist."""
     await check_reader(conn, room, actor)
-    query = select(*_MESSAGE_COLUMNS).select_from(_WITH_AUTHOR).where(_room_column(room) == room.id)
+    query = (
+        select(*_MESSAGE_COLUMNS)
+        .select_from(_WITH_AUTHOR)
+        .where(_room_column(room) == room.id, chat_messages.c.removed_at.is_(None))
+    )
     if after is not None:
         query = query.where(chat_messages.c.id > after).order_by(chat_messages.c.id)
     else:
@@ -164,7 +168,11 @@ async def messages_after(conn: AsyncConnection, room: Room, after: int) -> list[
     rows = await conn.execute(
         select(*_MESSAGE_COLUMNS)
         .select_from(_WITH_AUTHOR)
-        .where(_room_column(room) == room.id, chat_messages.c.id > after)
+        .where(
+            _room_column(room) == room.id,
+            chat_messages.c.id > after,
+            chat_messages.c.removed_at.is_(None),
+        )
         .order_by(chat_messages.c.id)
         .limit(REPLAY_BATCH)
     )
@@ -178,7 +186,7 @@ async def _own_or_managed(
         await conn.execute(
             select(*_MESSAGE_COLUMNS)
             .select_from(_WITH_AUTHOR)
-            .where(chat_messages.c.id == message_id)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
             .with_for_update(of=chat_messages)
         )
     ).first()
@@ -222,14 +230,72 @@ async def edit_message(
     )
 
 
-async def delete_message(conn: AsyncConnection, message_id: int, actor: Actor) -> None:
+async def delete_message(
+    conn: AsyncConnection, message_id: int, actor: Actor, via: str = "api"
+) -> None:
+    """Authors delete their own messages. A group's admins and moderators remove others'
+    softly, and the removal is audited: it is moderation."""
     message, reader = await _own_or_managed(conn, message_id, actor)
-    if message.author_id != actor.id and not (reader is not None and reader.manages):
-        raise Forbidden("only the author, the group's admins and moderators delete messages")
+    if message.author_id != actor.id:
+        if not (reader is not None and reader.manages):
+            raise Forbidden("only the author, the group's admins and moderators delete messages")
+        await remove_message(conn, message_id, actor.id)
+        await announce(
+            conn,
+            MessageRemoved(
+                message.id,
+                message.room.kind.value,
+                message.room.id,
+                actor.id,
+                message.body[:80],
+                via,
+            ),
+        )
+        return
     await conn.execute(delete(chat_messages).where(chat_messages.c.id == message_id))
     await announce(
         conn, MessageDeleted(message.id, message.room.kind.value, message.room.id, actor.id)
     )
+
+
+async def load_message(conn: AsyncConnection, message_id: int, actor: Actor) -> Message:
+    """A message this person may read (its room's members); NotFound otherwise."""
+    row = (
+        await conn.execute(
+            select(*_MESSAGE_COLUMNS)
+            .select_from(_WITH_AUTHOR)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"message {message_id} not found")
+    message = _message_of(row)
+    try:
+        await check_reader(conn, message.room, actor)
+    except (NotFound, Forbidden):
+        raise NotFound(f"message {message_id} not found") from None
+    return message
+
+
+async def remove_message(conn: AsyncConnection, message_id: int, actor_id: int | None) -> None:
+    """Soft removal (moderation): out of history and replay, kept for the audit; open
+    sockets drop it as they would a deletion. Who may do it is crewup.moderation's rule."""
+    row = (
+        await conn.execute(
+            update(chat_messages)
+            .where(chat_messages.c.id == message_id, chat_messages.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(chat_messages.c.group_id, chat_messages.c.event_id)
+        )
+    ).first()
+    if row is None:
+        return
+    kind, room_id = (
+        (RoomKind.group, row.group_id)
+        if row.group_id is not None
+        else (RoomKind.event, row.event_id)
+    )
+    await announce(conn, MessageDeleted(message_id, kind.value, room_id, actor_id or 0))
 
 
 async def mark_read(conn: AsyncConnection, room: Room, actor: Actor, up_to_id: int) -> int:
@@ -283,6 +349,7 @@ async def unread_in(conn: AsyncConnection, room: Room, user_id: int) -> int:
                 _room_column(room) == room.id,
                 chat_messages.c.id > marker,
                 chat_messages.c.author_id != user_id,
+                chat_messages.c.removed_at.is_(None),
             )
         )
     ).scalar_one()
@@ -320,6 +387,7 @@ async def unread_counts(conn: AsyncConnection, user_id: int) -> list[tuple[Room,
             column == membership.c.room_id,
             chat_messages.c.id > func.coalesce(marker.c.last_read_id, 0),
             chat_messages.c.author_id != user_id,
+            chat_messages.c.removed_at.is_(None),  # removed by a moderator: not unread
         ]
         if since:
             conditions.append(chat_messages.c.created_at >= membership.c.joined_at)

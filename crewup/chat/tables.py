@@ -30,6 +30,8 @@ chat_messages = Table(
     Column("client_id", String(64), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("edited_at", UtcDateTime, nullable=True),
+    # Set when a moderator removes it after a report: out of history and replay, kept.
+    Column("removed_at", UtcDateTime, nullable=True),
     CheckConstraint("(group_id IS NULL) <> (event_id IS NULL)", name="one_room"),
     # History, replay and unread counts all walk one room by id.
     Index("ix_chat_messages_group_id_id", "group_id", "id"),

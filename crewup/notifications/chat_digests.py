@@ -80,6 +80,7 @@ def _missed_by(
     missed = exists().where(
         room_column == room_id,
         chat_messages.c.author_id != user_id,
+        chat_messages.c.removed_at.is_(None),
         chat_messages.c.id > func.coalesce(marker, 0),
         chat_messages.c.created_at <= now - quiet,
         chat_messages.c.created_at > func.coalesce(last_digest, _EARLIEST),

@@ -18,6 +18,8 @@ class Kind(enum.StrEnum):
     event_changed = "event_changed"
     event_reminder = "event_reminder"
     chat_message = "chat_message"
+    report_outcome = "report_outcome"
+    warning = "warning"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ DEFAULTS: dict[Kind, Channels] = {
     Kind.event_changed: Channels(True, True, True),
     Kind.event_reminder: Channels(True, True, True),
     Kind.chat_message: Channels(True, False, True),
+    Kind.report_outcome: Channels(True, False, False),
+    Kind.warning: Channels(True, True, False),
 }
 
 LABELS: dict[Kind, str] = {
@@ -52,6 +56,8 @@ LABELS: dict[Kind, str] = {
     Kind.event_changed: "An event I RSVPed to changes its time or place",
     Kind.event_reminder: "A reminder before an event I'm going to",
     Kind.chat_message: "Chat messages I missed (at most one an hour per room)",
+    Kind.report_outcome: "A report I made has been handled",
+    Kind.warning: "A moderator warns me about something of mine",
 }
 
 
@@ -89,4 +95,10 @@ def wording(kind: str, data: dict[str, Any]) -> str:
             return f"{event} starts in {_s(data, 'lead_time', 'a while')}"
         case Kind.chat_message:
             return f"New messages in the chat of {_s(data, 'room', 'a room')}"
+        case Kind.report_outcome:
+            return f"Your report about a {_s(data, 'target', 'thing')} was {_s(data, 'outcome')}"
+        case Kind.warning:
+            about = f"your {_s(data, 'target', 'content')} \u201c{_s(data, 'excerpt', '')}\u201d"
+            note = data.get("note")
+            return f"A moderator warned you about {about}" + (f": {note}" if note else "")
     return "Something happened on CrewUp"

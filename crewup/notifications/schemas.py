@@ -90,6 +90,8 @@ class SettingsIO(BaseModel):
     event_changed: ChannelsIO | None = None
     event_reminder: ChannelsIO | None = None
     chat_message: ChannelsIO | None = None
+    report_outcome: ChannelsIO | None = None
+    warning: ChannelsIO | None = None
 
     @classmethod
     def of(cls, settings: dict[Kind, Channels]) -> SettingsIO:

@@ -24,3 +24,19 @@ class CommentCreated(DomainEvent):
     group_id: int
     author_id: int
     post_author_id: int
+
+
+@dataclass(frozen=True)
+class ContentRemoved(DomainEvent):
+    """A group's owner or admin, or a moderator, took down someone else's post or comment
+    (soft removal): the audit log records it (crewup.moderation via crewup.wiring).
+    `via` is the face it came through (api or page), for the audit row."""
+
+    name: ClassVar[str] = "content.removed"
+    leaves_transaction: ClassVar[bool] = False  # nothing outside the transaction reacts
+    target_type: str  # post | comment
+    target_id: int
+    group_id: int
+    removed_by: int
+    excerpt: str
+    via: str

@@ -130,7 +130,7 @@ async def delete_post(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
         post, _ = await service.load_post(conn, post_id, actor)
-        await service.delete_post(conn, post.id, actor)
+        await service.delete_post(conn, post.id, actor, via="page")
     await flash(request, "Post deleted.")
     redirect(request, "group_page", group_id=post.group_id)
 
@@ -141,7 +141,7 @@ async def delete_comment(request: web.Request) -> web.Response:
     await check_csrf(request, form)
     async with request.app[DB].transaction() as conn:
         post_id = await service.delete_comment(
-            conn, path_id(request, "comment_id"), caller(request)
+            conn, path_id(request, "comment_id"), caller(request), via="page"
         )
     await flash(request, "Comment deleted.")
     redirect(request, "post_page", post_id=post_id)

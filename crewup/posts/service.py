@@ -16,7 +16,7 @@ from crewup.core.identity import Actor
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
-from crewup.posts.domain_events import CommentCreated, PostCreated
+from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated
 from crewup.posts.tables import comments, posts
 from crewup.users.tables import users
 
@@ -107,7 +107,7 @@ async def _fetch_post(conn: AsyncConnection, post_id: int) -> Post | None:
         await conn.execute(
             select(*_POST_COLUMNS)
             .join(users, users.c.id == posts.c.author_id)
-            .where(posts.c.id == post_id)
+            .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
         )
     ).first()
     return _post(row) if row else None
@@ -165,7 +165,7 @@ async def list_posts(
     query = (
         select(*_POST_COLUMNS)
         .join(users, users.c.id == posts.c.author_id)
-        .where(posts.c.group_id == group_id)
+        .where(posts.c.group_id == group_id, posts.c.removed_at.is_(None))
         .order_by(posts.c.id.desc())
         .limit(limit + 1)
     )
@@ -200,9 +200,15 @@ async def load_post_to_delete(
     return post, group
 
 
-async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor) -> None:
-    await load_post_to_delete(conn, post_id, actor)
-    await conn.execute(delete(posts).where(posts.c.id == post_id))
+async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor, via: str = "api") -> None:
+    """Authors delete their own posts. Anyone else allowed to (the group's admins, a
+    moderator) removes it softly instead, and the removal is audited: it is moderation."""
+    post, group = await load_post_to_delete(conn, post_id, actor)
+    if post.author.id == actor.id:
+        await conn.execute(delete(posts).where(posts.c.id == post_id))
+        return
+    await remove_post(conn, post_id)
+    await announce(conn, ContentRemoved("post", post_id, group.id, actor.id, post.title[:80], via))
 
 
 _COMMENT_COLUMNS = (
@@ -256,7 +262,7 @@ async def list_comments(
     query = (
         select(*_COMMENT_COLUMNS)
         .join(users, users.c.id == comments.c.author_id)
-        .where(comments.c.post_id == post_id)
+        .where(comments.c.post_id == post_id, comments.c.removed_at.is_(None))
         .order_by(comments.c.id.desc())
         .limit(limit + 1)
     )
@@ -267,11 +273,16 @@ async def list_comments(
     return cut_page(found, limit, lambda comment: IdCursor(id=comment.id))
 
 
-async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -> int:
-    """Returns the post the comment was on."""
+async def delete_comment(
+    conn: AsyncConnection, comment_id: int, actor: Actor, via: str = "api"
+) -> int:
+    """Returns the post the comment was on. As with posts, others than the author remove
+    softly, audited."""
     row = (
         await conn.execute(
-            select(comments.c.post_id, comments.c.author_id).where(comments.c.id == comment_id)
+            select(comments.c.post_id, comments.c.author_id, comments.c.body).where(
+                comments.c.id == comment_id, comments.c.removed_at.is_(None)
+            )
         )
     ).first()
     if row is None:
@@ -280,8 +291,15 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
         _, group = await load_post(conn, row.post_id, actor)
     except NotFound:
         raise NotFound(f"comment {comment_id} not found") from None
-    if row.author_id != actor.id and not _may_moderate(group, actor):
-        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    if row.author_id != actor.id:
+        if not _may_moderate(group, actor):
+            raise Forbidden("only the author, the group's admins or a moderator may delete it")
+        await remove_comment(conn, comment_id)
+        await announce(
+            conn,
+            ContentRemoved("comment", comment_id, group.id, actor.id, row.body[:80], via),
+        )
+        return int(row.post_id)
     await conn.execute(delete(comments).where(comments.c.id == comment_id))
     await conn.execute(
         update(posts)
@@ -289,3 +307,52 @@ async def delete_comment(conn: AsyncConnection, comment_id: int, actor: Actor) -
         .values(comment_count=posts.c.comment_count - 1)
     )
     return int(row.post_id)
+
+
+async def load_comment(
+    conn: AsyncConnection, comment_id: int, actor: Actor | None
+) -> tuple[Comment, Post, Group]:
+    """A comment as this viewer may see it: its post and group must be visible too."""
+    row = (
+        await conn.execute(
+            select(*_COMMENT_COLUMNS)
+            .join(users, users.c.id == comments.c.author_id)
+            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"comment {comment_id} not found")
+    comment = _comment(row)
+    try:
+        post, group = await load_post(conn, comment.post_id, actor)
+    except NotFound:
+        raise NotFound(f"comment {comment_id} not found") from None
+    return comment, post, group
+
+
+async def remove_post(conn: AsyncConnection, post_id: int) -> None:
+    """Soft removal (moderation): gone from every list, page and search, kept in the
+    database for the audit. Who may do it is the caller's rule (crewup.moderation)."""
+    await conn.execute(
+        update(posts)
+        .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
+        .values(removed_at=clock.now())
+    )
+
+
+async def remove_comment(conn: AsyncConnection, comment_id: int) -> None:
+    """Soft removal, as `remove_post`; the post's comment count goes down with it."""
+    post_id = (
+        await conn.execute(
+            update(comments)
+            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(comments.c.post_id)
+        )
+    ).scalar_one_or_none()
+    if post_id is not None:
+        await conn.execute(
+            update(posts)
+            .where(posts.c.id == post_id)
+            .values(comment_count=posts.c.comment_count - 1)
+        )

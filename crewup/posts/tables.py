@@ -15,6 +15,8 @@ posts = Table(
     Column("comment_count", Integer, nullable=False, server_default="0"),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Set when a moderator or a group admin removes it: hidden everywhere, kept for the audit.
+    Column("removed_at", UtcDateTime, nullable=True),
     # Newest-first pages of one group's posts.
     Index("ix_posts_group_id_id", "group_id", "id"),
 )
@@ -27,11 +29,13 @@ comments = Table(
     Column("author_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("body", Text, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime, nullable=True),
     Index("ix_comments_post_id_id", "post_id", "id"),
 )
 
 
-COUNTERS = (Counter(posts, "comment_count", comments, "post_id"),)
+# Removed comments no longer count (removing one moves the counter down with it).
+COUNTERS = (Counter(posts, "comment_count", comments, "post_id", comments.c.removed_at.is_(None)),)
 
 
 # Word search (see migration 0008): posts by title (A) and body (C); comments by body.

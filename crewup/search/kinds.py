@@ -65,7 +65,7 @@ def _posts() -> Select[Any]:
     return (
         select()
         .select_from(posts.join(GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id))
-        .where(LISTED)
+        .where(LISTED, posts.c.removed_at.is_(None))
     )
 
 
@@ -77,7 +77,8 @@ def _comments() -> Select[Any]:
                 GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id
             )
         )
-        .where(LISTED)
+        # A removed post takes its comments out of search with it.
+        .where(LISTED, comments.c.removed_at.is_(None), posts.c.removed_at.is_(None))
     )
 
 

@@ -160,7 +160,11 @@ async def recommend_groups(
     since = clock.now() - timedelta(days=ACTIVE_DAYS)
     recent_posts = (
         select(func.count())
-        .where(posts.c.group_id == groups.c.id, posts.c.created_at >= since)
+        .where(
+            posts.c.group_id == groups.c.id,
+            posts.c.created_at >= since,
+            posts.c.removed_at.is_(None),
+        )
         .correlate(groups)
         .scalar_subquery()
     )

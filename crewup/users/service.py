@@ -206,6 +206,7 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     taken first, it would block every foreign-key check on this person (an invitation
     holding a group's lock) while we wait for that group's lock: a deadlock."""
     await lock_account(conn, user_id)
+    await ensure_not_last_admin(conn, await get_account(conn, user_id), "deleted")
     await announce(conn, UserDeleted(user_id))
     now = clock.now()
     await conn.execute(
@@ -225,8 +226,31 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     )
 
 
+async def ensure_not_last_admin(conn: AsyncConnection, account: Account, doing: str) -> None:
+    """An installation always keeps one admin who can act: the last one may not be
+    demoted, banned or deleted. The live admins' rows are locked first, so two admins
+    demoting each other at once cannot both succeed (SQLite has one writer anyway)."""
+    if account.role is not Role.admin:
+        return
+    admins = (
+        await conn.execute(
+            select(users.c.id, users.c.banned_at, users.c.ban_expires_at)
+            .where(users.c.role == Role.admin.value, users.c.deleted_at.is_(None))
+            .order_by(users.c.id)
+            .with_for_update()
+        )
+    ).all()
+    others = [
+        a for a in admins if a.id != account.id and not is_banned(a.banned_at, a.ban_expires_at)
+    ]
+    if not others:
+        raise Conflict(f"user {account.id} is the last admin and cannot be {doing}")
+
+
 async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:
-    await get_account(conn, user_id)
+    account = await get_account(conn, user_id)
+    if role is not Role.admin:
+        await ensure_not_last_admin(conn, account, "demoted")
     await conn.execute(
         update(users).where(users.c.id == user_id).values(role=role.value, updated_at=clock.now())
     )
@@ -237,7 +261,7 @@ async def set_role(conn: AsyncConnection, user_id: int, role: Role) -> Account:
 async def ban_account(
     conn: AsyncConnection, user_id: int, reason: str, expires_at: datetime | None
 ) -> Account:
-    await get_account(conn, user_id)
+    await ensure_not_last_admin(conn, await get_account(conn, user_id), "banned")
     await conn.execute(
         update(users)
         .where(users.c.id == user_id)

@@ -1,0 +1,144 @@
+"""Bans and roles over HTTP: moderators ban, only admins touch admins and roles, and the
+last admin is protected on every face (API, CLI, account deletion)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from tests.moderation.helpers import audit_rows, report, resolve, staff, with_role, world
+from tests.support.api import Api, future
+from tests.support.cli import run_admin
+
+
+async def _ban(
+    client: TestClient, who: dict[str, Any], user_id: int, **extra: Any
+) -> tuple[int, Any]:
+    resp = await client.post(
+        "/api/v1/moderation/bans",
+        json={"user_id": user_id, "reason": "abuse", **extra},
+        headers=who["headers"],
+    )
+    return resp.status, await resp.json()
+
+
+async def _set_role(
+    client: TestClient, who: dict[str, Any], user_id: int, role: str
+) -> tuple[int, Any]:
+    resp = await client.put(
+        f"/api/v1/moderation/users/{user_id}/role", json={"role": role}, headers=who["headers"]
+    )
+    return resp.status, await resp.json()
+
+
+async def test_a_moderator_bans_and_unbans_and_it_applies_at_once(
+    client: TestClient, api: Api, settings
+) -> None:
+    _, moderator = await staff(settings, api)
+    person = await api.register()
+    me = await client.get("/api/v1/users/me", headers=person["headers"])
+    assert me.status == 200
+    status, body = await _ban(client, moderator, person["user"]["id"], expires_at=future(48))
+    assert status == 201, body
+    assert body["user_id"] == person["user"]["id"] and body["expires_at"]
+    assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 403
+    resp = await client.delete(
+        f"/api/v1/moderation/bans/{person['user']['id']}", headers=moderator["headers"]
+    )
+    assert resp.status == 204
+    assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
+    resp = await client.delete(
+        f"/api/v1/moderation/bans/{person['user']['id']}", headers=moderator["headers"]
+    )
+    assert resp.status == 409  # not banned any more
+    rows = await audit_rows(
+        client, moderator, f"?target_type=user&target_id={person['user']['id']}"
+    )
+    assert [(r["action"], r["face"], r["actor_id"]) for r in rows] == [
+        ("user.unban", "api", moderator["user"]["id"]),
+        ("user.ban", "api", moderator["user"]["id"]),
+    ]
+    assert rows[1]["reason"] == "abuse"
+
+
+async def test_ban_permissions(client: TestClient, api: Api, settings) -> None:
+    admin, moderator = await staff(settings, api)
+    person, other = await api.register(), await api.register()
+    # A plain user cannot ban.
+    assert (await _ban(client, person, other["user"]["id"]))[0] == 403
+    # A moderator cannot ban an admin, nor themselves.
+    assert (await _ban(client, moderator, admin["user"]["id"]))[0] == 403
+    assert (await _ban(client, moderator, moderator["user"]["id"]))[0] == 403
+    # Nobody bans themselves (the last admin via the console: see the next test).
+    assert (await _ban(client, admin, admin["user"]["id"]))[0] == 403
+    second = await with_role(settings, await api.register("Second"), "admin")
+    status, body = await _ban(client, admin, second["user"]["id"])
+    assert status == 201, body
+    # A banned admin can do nothing at all.
+    assert (await _ban(client, second, admin["user"]["id"]))[0] == 403
+    # Bad input is 4xx.
+    for bad in (
+        {"user_id": 999_999, "reason": "x"},
+        {"user_id": other["user"]["id"], "reason": ""},
+        {"user_id": other["user"]["id"], "reason": "x", "expires_at": "yesterday"},
+        {"user_id": other["user"]["id"], "reason": "x", "expires_at": "2001-01-01T00:00:00Z"},
+        {"user_id": "x", "reason": "x"},
+    ):
+        resp = await client.post("/api/v1/moderation/bans", json=bad, headers=admin["headers"])
+        assert resp.status in (404, 422), (bad, resp.status)
+
+
+async def test_the_last_admin_is_protected_everywhere(
+    client: TestClient, api: Api, settings
+) -> None:
+    admin = await with_role(settings, await api.register("Only admin"), "admin")
+    admin_id = admin["user"]["id"]
+    status, body = await _set_role(client, admin, admin_id, "user")
+    assert status == 409 and "last admin" in body["detail"]
+    code, _, err = await run_admin(settings, "users", "demote", str(admin_id))
+    assert code == 1 and "last admin" in err and len(err.strip().splitlines()) == 1
+    code, _, err = await run_admin(settings, "bans", "add", str(admin_id), "--reason", "x")
+    assert code == 1 and "last admin" in err
+    resp = await client.delete("/api/v1/users/me", headers=admin["headers"])
+    assert resp.status == 409
+    assert (await client.get("/api/v1/users/me", headers=admin["headers"])).status == 200
+    # With a second admin, the first may step down.
+    second = await with_role(settings, await api.register("Second"), "admin")
+    assert (await _set_role(client, admin, admin_id, "moderator"))[0] == 200
+    assert (await _set_role(client, second, second["user"]["id"], "user"))[0] == 409
+
+
+async def test_only_admins_change_roles(client: TestClient, api: Api, settings) -> None:
+    admin, moderator = await staff(settings, api)
+    person = await api.register()
+    pid = person["user"]["id"]
+    assert (await _set_role(client, person, pid, "moderator"))[0] == 403
+    assert (await _set_role(client, moderator, pid, "moderator"))[0] == 403
+    assert (await _set_role(client, moderator, moderator["user"]["id"], "admin"))[0] == 403
+    status, body = await _set_role(client, admin, pid, "moderator")
+    assert status == 200 and body == {"user_id": pid, "role": "moderator"}
+    # The new role applies on the next request: the queue opens.
+    assert (await client.get("/api/v1/moderation/reports", headers=person["headers"])).status == 200
+    assert (await _set_role(client, admin, pid, "user"))[0] == 200
+    assert (await client.get("/api/v1/moderation/reports", headers=person["headers"])).status == 403
+    assert (await _set_role(client, admin, pid, "emperor"))[0] == 422
+    assert (await _set_role(client, admin, 999_999, "user"))[0] == 404
+    rows = await audit_rows(client, admin, "?action=user.role")
+    assert [r["detail"] for r in rows[:2]] == [
+        {"from": "moderator", "to": "user"},
+        {"from": "user", "to": "moderator"},
+    ]
+
+
+async def test_ban_user_resolution_bans_the_author(client: TestClient, api: Api, settings) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    created = (await report(client, w["owner"], "comment", w["comment"]["id"]))[1]
+    status, body = await resolve(client, moderator, created["id"], "ban_user", "repeat spam")
+    assert status == 200, body
+    assert (await client.get("/api/v1/users/me", headers=w["member"]["headers"])).status == 403
+    rows = await audit_rows(client, moderator)
+    assert [r["action"] for r in rows[:2]] == ["report.resolve", "user.ban"]
+    assert rows[1]["target_id"] == w["member"]["user"]["id"]
+    assert rows[1]["detail"]["report_id"] == created["id"]

@@ -1,0 +1,147 @@
+"""crewup-admin reports and audit, and the audit rows the console's actions write."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+import sys
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient
+
+from crewup.core.settings import Settings
+from tests.moderation.helpers import audit_rows, report, staff, world
+from tests.support.api import Api, make_event
+from tests.support.cli import admin_cli, cli_env, run_admin
+
+
+async def _narrow(settings: Settings, *args: str) -> tuple[int, str, str]:
+    """crewup-admin in a real 80-column terminal."""
+    env = {**os.environ, **cli_env(settings), "COLUMNS": "80"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "cli",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def test_reports_list_show_resolve_from_the_console(
+    client: TestClient, api: Api, settings
+) -> None:
+    w = await world(client, api)
+    admin, _ = await staff(settings, api)
+    long_reason = "this person keeps posting the same link to a shop in every group " * 2
+    created = (await report(client, w["owner"], "post", w["post"]["id"], long_reason))[1]
+    code, out, err = await _narrow(settings, "reports", "list")
+    assert code == 0, err
+    assert "Zebra rocks" in out and "post:" in out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    code, out, err = await _narrow(settings, "reports", "show", str(created["id"]))
+    assert code == 0, err
+    assert "Zebra rocks" in out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    code, out, err = await run_admin(
+        settings, "reports", "resolve", str(created["id"]), "--action", "remove_content"
+    )
+    assert code == 0, err
+    assert "resolved: remove_content" in out
+    assert (await client.get(f"/api/v1/posts/{w['post']['id']}")).status == 404
+    rows = await audit_rows(client, admin, "?action=content.remove")
+    assert rows[0]["face"] == "cli" and rows[0]["actor_id"] is None
+    # Resolving twice is a refusal (exit 1); bad usage is one line and exit 2.
+    code, _, err = await run_admin(
+        settings, "reports", "resolve", str(created["id"]), "--action", "dismiss"
+    )
+    assert code == 1 and err.strip() == f"crewup-admin: report {created['id']} is already resolved"
+    for bad in (
+        ("reports", "resolve", "1", "--action", "explode"),
+        ("reports", "resolve", "x", "--action", "dismiss"),
+        ("reports", "list", "--status", "nope"),
+        ("audit", "list", "--target", ":3"),
+        ("audit", "export"),
+    ):
+        code, _, err = await run_admin(settings, *bad)
+        assert code == 2, (bad, err)
+        assert len(err.strip().splitlines()) == 1 and err.startswith("crewup-admin: "), err
+    code, _, err = await run_admin(settings, "reports", "show", "999999")
+    assert code == 1 and "not found" in err
+
+
+async def test_console_bans_and_roles_are_audited_and_exported(
+    client: TestClient, api: Api, settings, tmp_path: Path
+) -> None:
+    admin, moderator = await staff(settings, api)
+    person = await api.register()
+    pid = str(person["user"]["id"])
+    assert (await admin_cli(settings, "bans", "add", pid, "--reason", "spam")).exit_code == 0
+    result = await admin_cli(settings, "bans", "remove", pid, "--reason", "appeal")
+    assert result.exit_code == 0, result.output
+    rows = await audit_rows(client, moderator, f"?target_type=user&target_id={pid}")
+    assert [(r["action"], r["face"], r["reason"]) for r in rows] == [
+        ("user.unban", "cli", "appeal"),
+        ("user.ban", "cli", "spam"),
+    ]
+    promotions = await audit_rows(client, moderator, "?action=user.role")
+    assert {r["target_id"] for r in promotions} >= {admin["user"]["id"], moderator["user"]["id"]}
+    # Filters by actor: the moderator's own actions only.
+    resp = await client.post(
+        "/api/v1/moderation/bans",
+        json={"user_id": person["user"]["id"], "reason": "again"},
+        headers=moderator["headers"],
+    )
+    assert resp.status == 201
+    mine = await audit_rows(client, admin, f"?actor_id={moderator['user']['id']}")
+    assert [r["action"] for r in mine] == ["user.ban"]
+    # Pages, newest first.
+    page = await (
+        await client.get("/api/v1/moderation/audit?limit=2", headers=admin["headers"])
+    ).json()
+    rest = await audit_rows(client, admin, f"?limit=100&cursor={page['next_cursor']}")
+    everything = await audit_rows(client, admin, "?limit=100")
+    assert [r["id"] for r in page["items"] + rest] == [r["id"] for r in everything]
+    assert [r["id"] for r in everything] == sorted((r["id"] for r in everything), reverse=True)
+    for bad in ("limit=0", "actor_id=x", "cursor=%%", "target_id=-1", "nope=1"):
+        resp = await client.get(f"/api/v1/moderation/audit?{bad}", headers=admin["headers"])
+        assert resp.status in (400, 422), (bad, resp.status)
+
+    code, out, err = await _narrow(settings, "audit", "list", "--target", f"user:{pid}")
+    assert code == 0, err
+    assert "user.unban" in out and "appeal" in out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    target = tmp_path / "audit.csv"
+    code, out, err = await run_admin(settings, "audit", "export", "--csv", str(target))
+    assert code == 0, err
+    with target.open(newline="", encoding="utf-8") as f:
+        exported = list(csv.DictReader(f))
+    assert len(exported) == len(everything)
+    assert exported[0]["action"] == "user.ban" and exported[0]["face"] == "api"
+
+
+async def test_console_operator_fixes_are_audited(client: TestClient, api: Api, settings) -> None:
+    w = await world(client, api)
+    _, moderator = await staff(settings, api)
+    event = await make_event(client, w["owner"], w["group"]["id"])
+    gid, member_id = str(w["group"]["id"]), str(w["member"]["user"]["id"])
+    steps = [
+        ("events", "cancel", str(event["id"]), "--reason", "venue closed"),
+        ("groups", "transfer-ownership", gid, "--to", member_id),
+        ("groups", "delete", gid, "--yes"),
+    ]
+    for step in steps:
+        result = await admin_cli(settings, *step)
+        assert result.exit_code == 0, (step, result.output)
+    rows = await audit_rows(client, moderator)
+    assert [(r["action"], r["target_id"], r["face"]) for r in rows[:3]] == [
+        ("group.delete", w["group"]["id"], "cli"),
+        ("group.transfer", w["group"]["id"], "cli"),
+        ("event.cancel", event["id"], "cli"),
+    ]
+    assert rows[1]["detail"] == {"from": w["owner"]["user"]["id"], "to": w["member"]["user"]["id"]}
+    assert rows[2]["reason"] == "venue closed"
