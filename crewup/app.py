@@ -16,7 +16,19 @@ from aiohttp import web
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
-from crewup import auth, chat, events, groups, notifications, posts, realtime, search, site, users
+from crewup import (
+    auth,
+    chat,
+    events,
+    groups,
+    notifications,
+    posts,
+    realtime,
+    safety,
+    search,
+    site,
+    users,
+)
 from crewup.auth.appkeys import AUTH, KEYRING
 from crewup.auth.keyring import keyring_for
 from crewup.auth.kit import AuthKit
@@ -182,7 +194,7 @@ def create_app(settings: Settings) -> web.Application:
 
     app.router.add_routes(ops.routes)
     realtime.setup(app)
-    for domain in (auth, users, groups, posts, events, notifications, chat, search, site):
+    for domain in (auth, users, groups, posts, events, notifications, chat, safety, search, site):
         domain.setup(app)
     app.router.add_static("/static", STATIC_DIR)
     return app

@@ -8,6 +8,7 @@ from crewup.events import tables as events_tables
 from crewup.groups import tables as groups_tables
 from crewup.notifications import tables as notifications_tables
 from crewup.posts import tables as posts_tables
+from crewup.safety import tables as safety_tables
 from crewup.users import tables as users_tables
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "metadata",
     "notifications_tables",
     "posts_tables",
+    "safety_tables",
     "users_tables",
 ]

@@ -18,6 +18,7 @@ class Kind(enum.StrEnum):
     event_changed = "event_changed"
     event_reminder = "event_reminder"
     chat_message = "chat_message"
+    safety_alert = "safety_alert"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ DEFAULTS: dict[Kind, Channels] = {
     Kind.event_changed: Channels(True, True, True),
     Kind.event_reminder: Channels(True, True, True),
     Kind.chat_message: Channels(True, False, True),
+    # People expect to hear of an emergency wherever they are.
+    Kind.safety_alert: Channels(True, True, True),
 }
 
 LABELS: dict[Kind, str] = {
@@ -52,6 +55,7 @@ LABELS: dict[Kind, str] = {
     Kind.event_changed: "An event I RSVPed to changes its time or place",
     Kind.event_reminder: "A reminder before an event I'm going to",
     Kind.chat_message: "Chat messages I missed (at most one an hour per room)",
+    Kind.safety_alert: "A safety alert reaches me, or one I received is resolved",
 }
 
 
@@ -89,4 +93,12 @@ def wording(kind: str, data: dict[str, Any]) -> str:
             return f"{event} starts in {_s(data, 'lead_time', 'a while')}"
         case Kind.chat_message:
             return f"New messages in the chat of {_s(data, 'room', 'a room')}"
+        case Kind.safety_alert if data.get("resolved"):
+            note = _s(data, "note", "")
+            return f"The alert from {_s(data, 'author')} is resolved" + (
+                f": {note}" if note else ""
+            )
+        case Kind.safety_alert:
+            severity = _s(data, "severity", "safety").capitalize()
+            return f"{severity} alert from {actor}: {_s(data, 'message', '')}"
     return "Something happened on CrewUp"

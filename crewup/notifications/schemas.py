@@ -90,6 +90,7 @@ class SettingsIO(BaseModel):
     event_changed: ChannelsIO | None = None
     event_reminder: ChannelsIO | None = None
     chat_message: ChannelsIO | None = None
+    safety_alert: ChannelsIO | None = None
 
     @classmethod
     def of(cls, settings: dict[Kind, Channels]) -> SettingsIO:
