@@ -112,7 +112,8 @@ async def raise_alert(request: web.Request) -> web.Response:
         form.fail(exc)
         status = 429 if isinstance(exc, RateLimited) else 422
         return await _form(request, group, form.values, form.errors, status)
-    await flash(request, f"Alert sent to {alert.recipient_count} people.")
+    reached = alert.recipient_count
+    await flash(request, f"Alert sent to {reached} {'person' if reached == 1 else 'people'}.")
     redirect(request, "alert_page", alert_id=alert.id)
 
 
