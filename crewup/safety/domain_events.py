@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from crewup.core.dispatch import DomainEvent
 
@@ -47,3 +47,7 @@ class AlertBroadcast(DomainEvent):
     created_at: datetime
     note: str | None
     user_ids: tuple[int, ...]
+
+    def payload(self) -> dict[str, Any]:
+        """For the log line every committed event writes: how many, not who (thousands)."""
+        return {"alert_id": self.alert_id, "state": self.state, "recipients": len(self.user_ids)}

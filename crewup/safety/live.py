@@ -31,8 +31,6 @@ def alert_frame(event: AlertBroadcast) -> dict[str, Any]:
 
 def on_broadcast(hub: Hub) -> Callable[[AlertBroadcast], Awaitable[None]]:
     async def publish(event: AlertBroadcast) -> None:
-        frame = alert_frame(event)
-        for user_id in event.user_ids:
-            await hub.to_user(user_id, frame)
+        await hub.to_users(event.user_ids, alert_frame(event))
 
     return publish

@@ -6,6 +6,7 @@ frames) is announced on the raising connection, so it commits or rolls back with
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound
+from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
 from crewup.core.geo import Point
 from crewup.core.identity import Actor, viewer_params
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
@@ -38,6 +39,8 @@ from crewup.safety.recipients import store_recipients
 from crewup.safety.tables import safety_alert_recipients, safety_alerts
 from crewup.users.tables import users
 
+log = logging.getLogger("crewup.safety")
+
 MAX_MESSAGE_CHARS = 1000
 MAX_NOTE_CHARS = 1000
 # Named groups per alert: more than a person could mean to pick by hand.
@@ -53,8 +56,16 @@ class AlertLimit:
     rule: str = ""
 
     async def spend(self, actor: Actor) -> None:
-        if self.limiter is not None:
+        if self.limiter is None:
+            return
+        try:
             await self.limiter.hit(self.rule, "safety-alert", str(actor.id), what="alerts")
+        except RateLimited:
+            raise
+        except Exception as exc:
+            # Redis is away: an emergency still goes out (as chat keeps working) rather
+            # than nobody hearing of it; the limit applies again when Redis returns.
+            log.warning("safety alert rate limit not checked, its store is unreachable: %s", exc)
 
 
 UNLIMITED = AlertLimit(None)
