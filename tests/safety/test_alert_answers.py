@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from tests.safety.world import alerts_of, crew, join, raise_alert
 from tests.support.api import Api
 from tests.support.cli import admin_cli
+from tests.support.statements import StatementCounter
 
 
 async def _post(
@@ -145,3 +146,19 @@ async def test_my_alerts_page_newest_first(client: TestClient, api: Api) -> None
     assert roles[theirs["id"]] == "recipient" and roles[mine[0]["id"]] == "author"
     bad = await client.get("/api/v1/safety/alerts?cursor=nonsense", headers=author["headers"])
     assert bad.status == 400
+
+
+async def test_listing_costs_the_same_for_one_alert_or_many(client: TestClient, api: Api) -> None:
+    world = await crew(client, api)
+    author, member = world["author"], world["member"]
+
+    async def statements() -> int:
+        with StatementCounter(client.app) as counter:
+            assert await alerts_of(client, member, "?limit=50")
+        return counter.count
+
+    await raise_alert(client, author)
+    one = await statements()
+    for n in range(5):
+        await raise_alert(client, author, message=f"Alert {n}")
+    assert await statements() == one

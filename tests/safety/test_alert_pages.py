@@ -32,6 +32,7 @@ async def test_banner_until_i_answer(client: TestClient, api: Api) -> None:
         assert "Rockfall &lt;near&gt; the north wall" in html
         assert f'action="/safety/alerts/{alert["id"]}/acknowledge"' in html
         assert 'value="on_my_way"' in html and "I'm OK" in html
+        assert "/static/js/safety-banner.js" in html  # new alerts appear live too
     # Without the CSRF token nothing changes.
     refused = await client.post(f"/safety/alerts/{alert['id']}/acknowledge", data={"status": "ok"})
     assert refused.status == 403
