@@ -24,11 +24,11 @@ async def test_banner_until_i_answer(client: TestClient, api: Api) -> None:
     group = await make_group(client, owner, name="Crag Rats")
     token = await signed_in(client, "Ann", "ann@example.com")
     await _member_via_page(client, token, group)
-    assert "safety-banner" not in await (await client.get("/groups")).text()
+    assert 'class="safety-banner"' not in await (await client.get("/groups")).text()
     alert = await raise_alert(client, owner, message="Rockfall <near> the north wall")
     for path in ("/", "/groups", f"/groups/{group['id']}", "/events", "/profile"):
         html = await (await client.get(path)).text()
-        assert "safety-banner" in html, path
+        assert 'class="safety-banner"' in html, path
         assert "Rockfall &lt;near&gt; the north wall" in html
         assert f'action="/safety/alerts/{alert["id"]}/acknowledge"' in html
         assert 'value="on_my_way"' in html and "I'm OK" in html
@@ -44,7 +44,7 @@ async def test_banner_until_i_answer(client: TestClient, api: Api) -> None:
     assert answered.status == 303
     assert answered.headers["Location"] == f"/safety/alerts/{alert['id']}"
     page = await (await client.get(answered.headers["Location"])).text()
-    assert "safety-banner" not in page
+    assert 'class="safety-banner"' not in page
     assert "You answered: <strong>On my way</strong>" in page
     assert "Resolve alert" not in page  # only for its author and moderators
     seen = await (
@@ -61,14 +61,14 @@ async def test_a_resolved_alert_leaves_the_banner(client: TestClient, api: Api) 
     token = await signed_in(client, "Ann", "ann@example.com")
     await _member_via_page(client, token, group)
     alert = await raise_alert(client, owner)
-    assert "safety-banner" in await (await client.get("/")).text()
+    assert 'class="safety-banner"' in await (await client.get("/")).text()
     resp = await client.post(
         f"/api/v1/safety/alerts/{alert['id']}/resolve",
         json={"note": "False alarm"},
         headers=owner["headers"],
     )
     assert resp.status == 200
-    assert "safety-banner" not in await (await client.get("/")).text()
+    assert 'class="safety-banner"' not in await (await client.get("/")).text()
     page = await (await client.get(f"/safety/alerts/{alert['id']}")).text()
     assert "(resolved)" in page and "False alarm" in page
     # Not mine to resolve: the page says so.
