@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from tests.safety.world import HERE, alerts_of, raise_alert
 from tests.support.api import Api, make_group
+from tests.support.bus import settle
 from tests.support.pages import signed_in
 
 
@@ -26,7 +27,9 @@ async def test_banner_until_i_answer(client: TestClient, api: Api) -> None:
     await _member_via_page(client, token, group)
     assert 'class="safety-banner"' not in await (await client.get("/groups")).text()
     alert = await raise_alert(client, owner, message="Rockfall <near> the north wall")
-    for path in ("/", "/groups", f"/groups/{group['id']}", "/events", "/profile"):
+    await settle(client.app)  # the notification exists: its list shows the banner too
+    paths = ("/", "/groups", f"/groups/{group['id']}", "/events", "/profile", "/notifications")
+    for path in paths:
         html = await (await client.get(path)).text()
         assert 'class="safety-banner"' in html, path
         assert "Rockfall &lt;near&gt; the north wall" in html
