@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, union, update
+from sqlalchemy import case, insert, select, union, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -178,14 +178,21 @@ async def raise_alert(
 
 async def acknowledge(conn: AsyncConnection, alert_id: int, actor: Actor, answer: Answer) -> Alert:
     """Only the people it reached answer; anyone else is told it does not exist. Saying
-    it again is harmless, and "on my way" may become "ok" (or back)."""
+    it again is harmless (the time of that answer stays), and "on my way" may become
+    "ok" (or back)."""
+    same = safety_alert_recipients.c.acknowledgement == answer.value
     done = await conn.execute(
         update(safety_alert_recipients)
         .where(
             safety_alert_recipients.c.alert_id == alert_id,
             safety_alert_recipients.c.user_id == actor.id,
         )
-        .values(acknowledgement=answer.value, acknowledged_at=clock.now())
+        .values(
+            acknowledgement=answer.value,
+            acknowledged_at=case(
+                (same, safety_alert_recipients.c.acknowledged_at), else_=clock.now()
+            ),
+        )
     )
     if not done.rowcount:
         raise NotFound(f"alert {alert_id} not found")
@@ -327,7 +334,8 @@ async def unanswered(conn: AsyncConnection, actor: Actor) -> list[Alert]:
         select(*ALERT_COLUMNS)
         .select_from(ALERTS_WITH_VIEWER.join(mine, mine.c.alert_id == safety_alerts.c.id))
         .where(safety_alerts.c.status == AlertStatus.open.value)
-        .order_by(safety_alerts.c.id.desc())
+        # Down my unanswered rows (the partial index), newest first, until a few open ones.
+        .order_by(mine.c.alert_id.desc())
         .limit(BANNER_LIMIT)
     )
     return [alert_from_row(row) for row in await conn.execute(query, viewer_params(actor))]

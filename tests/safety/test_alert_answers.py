@@ -43,6 +43,9 @@ async def test_recipients_answer_and_the_author_sees_who(
     alert = await raise_alert(client, author)
     status, answered = await _post(client, member, alert, "acknowledge", {"status": "on_my_way"})
     assert status == 200 and answered["my_acknowledgement"] == "on_my_way"
+    first = (await (await _get(client, author, alert)).json())["acknowledgements"]
+    await _post(client, member, alert, "acknowledge", {"status": "on_my_way"})
+    assert (await (await _get(client, author, alert)).json())["acknowledgements"] == first
     # Again, and changed: still one answer per person.
     for choice in ("on_my_way", "ok"):
         status, answered = await _post(client, member, alert, "acknowledge", {"status": choice})
