@@ -10,6 +10,7 @@ from crewup.moderation import tables as moderation_tables
 from crewup.notifications import tables as notifications_tables
 from crewup.posts import tables as posts_tables
 from crewup.ratings import tables as ratings_tables
+from crewup.safety import tables as safety_tables
 from crewup.users import tables as users_tables
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "notifications_tables",
     "posts_tables",
     "ratings_tables",
+    "safety_tables",
     "users_tables",
 ]

@@ -44,6 +44,8 @@ from crewup.posts.domain_events import ContentRemoved
 from crewup.realtime.handshake import FORBIDDEN, UNAUTHORIZED
 from crewup.realtime.hub import Hub
 from crewup.realtime.rooms import room_key
+from crewup.safety import live as safety_live
+from crewup.safety.domain_events import AlertBroadcast
 from crewup.users.domain_events import UserBanned, UserDeleted
 from crewup.users.service import lift_expired_bans
 
@@ -77,11 +79,13 @@ def wire_notification_badges(db: Database, hub: Hub) -> None:
 
 def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
     """After commit, what changed goes live on every process through the hub's pub/sub:
-    chat messages to their room; a ban, a deletion or the end of every sign-in closes the
-    person's sockets; leaving a group ends its chat subscription."""
+    chat messages to their room; safety alerts and their resolution to every recipient; a
+    ban, a deletion or the end of every sign-in closes the person's sockets; leaving a
+    group ends its chat subscription."""
     dispatcher.after_commit(MessagePosted, chat_live.on_posted(hub))
     dispatcher.after_commit(MessageEdited, chat_live.on_edited(hub))
     dispatcher.after_commit(MessageDeleted, chat_live.on_deleted(hub))
+    dispatcher.after_commit(AlertBroadcast, safety_live.on_broadcast(hub))
 
     async def banned(event: UserBanned) -> None:
         await hub.drop_user(event.user_id, FORBIDDEN, "this account is banned")

@@ -73,6 +73,10 @@ class Settings(BaseModel):
     rate_limit_password_reset: str = "5/hour"
     rate_limit_posting: str = "30/minute;300/hour"
     rate_limit_chat: str = "20/10 seconds;600/hour"
+    rate_limit_safety_alerts: str = "3/10 minutes;10/day"
+    # People going to an event this close to an alert's point (on now or within the
+    # hour) receive it as well as the author's groups.
+    safety_alert_radius_km: float = Field(2.0, gt=0, le=50)
     # WebSockets: ping interval (a client that misses the pong is closed), the largest
     # frame a client may send, and how many frames may wait for a slow reader before its
     # socket is closed with 1013.
@@ -176,6 +180,7 @@ class Settings(BaseModel):
         "rate_limit_password_reset",
         "rate_limit_posting",
         "rate_limit_chat",
+        "rate_limit_safety_alerts",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     chat_message = "chat_message"
     report_outcome = "report_outcome"
     warning = "warning"
+    safety_alert = "safety_alert"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ DEFAULTS: dict[Kind, Channels] = {
     Kind.chat_message: Channels(True, False, True),
     Kind.report_outcome: Channels(True, False, False),
     Kind.warning: Channels(True, True, False),
+    # People expect to hear of an emergency wherever they are.
+    Kind.safety_alert: Channels(True, True, True),
 }
 
 LABELS: dict[Kind, str] = {
@@ -58,6 +61,7 @@ LABELS: dict[Kind, str] = {
     Kind.chat_message: "Chat messages I missed (at most one an hour per room)",
     Kind.report_outcome: "A report I made has been handled",
     Kind.warning: "A moderator warns me about something of mine",
+    Kind.safety_alert: "A safety alert reaches me, or one I received is resolved",
 }
 
 
@@ -101,4 +105,12 @@ def wording(kind: str, data: dict[str, Any]) -> str:
             about = f"your {_s(data, 'target', 'content')} \u201c{_s(data, 'excerpt', '')}\u201d"
             note = data.get("note")
             return f"A moderator warned you about {about}" + (f": {note}" if note else "")
+        case Kind.safety_alert if data.get("resolved"):
+            note = _s(data, "note", "")
+            return f"The alert from {_s(data, 'author')} is resolved" + (
+                f": {note}" if note else ""
+            )
+        case Kind.safety_alert:
+            severity = _s(data, "severity", "safety").capitalize()
+            return f"{severity} alert from {actor}: {_s(data, 'message', '')}"
     return "Something happened on CrewUp"

@@ -20,6 +20,7 @@ from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
 from crewup.notifications.kinds import Kind
 from crewup.posts.tables import comments, posts
+from crewup.safety.tables import safety_alert_recipients
 from crewup.users.tables import users
 
 WHERE_CHANGES_MATTER = {"starts_at", "ends_at", "location_name", "lat", "lon"}
@@ -183,6 +184,36 @@ async def event_changed(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     return [Notice(Kind.event_changed, everyone, data, f"/events/{p['event_id']}")]
 
 
+def _alert_recipients(alert_id: int) -> Select[Any]:
+    """Stored when the alert was raised (crewup.safety.recipients), one row per person."""
+    return select(safety_alert_recipients.c.user_id).where(
+        safety_alert_recipients.c.alert_id == alert_id
+    )
+
+
+async def alert_raised(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    data = {
+        "actor": await lookup.name(p["author_id"]),
+        "severity": p["severity"],
+        "message": str(p["message"])[:200],
+    }
+    url = f"/safety/alerts/{p['alert_id']}"
+    return [Notice(Kind.safety_alert, _alert_recipients(p["alert_id"]), data, url)]
+
+
+async def alert_resolved(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
+    """Everyone it reached; the author too when a moderator resolved it."""
+    told = _alert_recipients(p["alert_id"])
+    if p["resolved_by"] != p["author_id"]:
+        told = union(told, _just(p["author_id"])).subquery().select()
+    data = {
+        "resolved": True,
+        "author": await lookup.name(p["author_id"]),
+        "note": str(p.get("note") or "")[:200],
+    }
+    return [Notice(Kind.safety_alert, told, data, f"/safety/alerts/{p['alert_id']}")]
+
+
 PLANS: dict[str, Plan] = {
     "join.requested": join_requested,
     "join.decided": join_decided,
@@ -192,6 +223,8 @@ PLANS: dict[str, Plan] = {
     "rsvp.promoted": rsvp_promoted,
     "event.cancelled": event_cancelled,
     "event.changed": event_changed,
+    "safety.alert_raised": alert_raised,
+    "safety.alert_resolved": alert_resolved,
 }
 
 

@@ -92,6 +92,7 @@ class SettingsIO(BaseModel):
     chat_message: ChannelsIO | None = None
     report_outcome: ChannelsIO | None = None
     warning: ChannelsIO | None = None
+    safety_alert: ChannelsIO | None = None
 
     @classmethod
     def of(cls, settings: dict[Kind, Channels]) -> SettingsIO:

@@ -9,6 +9,7 @@ never awaits: text is serialised once and put on each socket's bounded queue.
 Envelopes (JSON):
   {"k": "room", "room": "group:7", "frame": {...}, "id": 1235?}   to everyone in a room
   {"k": "user", "user": 3, "frame": {...}}                        to every socket of a person
+  {"k": "users", "users": [3, 9], "frame": {...}}                 the same for many people
   {"k": "drop", "user": 3, "code": 4403, "reason": "..."}         close a person's sockets
   {"k": "leave", "user": 3, "room": "group:7"}                    end one subscription
   {"k": "presence", "origin": "...", "room": "group:7", "online": [3, 9]}
@@ -24,7 +25,7 @@ import json
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from crewup.realtime.metrics import RealtimeMetrics
@@ -38,6 +39,8 @@ log = logging.getLogger("crewup.realtime")
 Fetcher = Callable[[str, int], Awaitable[list[tuple[int, str]]]]
 REPLAY_BATCH = 200
 PRESENCE_DELAY = 0.25  # seconds: presence changes within it go out as one frame
+# People per "users" envelope: a few kilobytes of ids, and every process reads each once.
+USERS_PER_ENVELOPE = 1000
 
 
 class Hub:
@@ -158,6 +161,13 @@ class Hub:
     async def to_user(self, user_id: int, frame: dict[str, Any]) -> None:
         await self.publish({"k": "user", "user": user_id, "frame": frame})
 
+    async def to_users(self, user_ids: Sequence[int], frame: dict[str, Any]) -> None:
+        """One frame for many people (a safety alert to thousands): one envelope per
+        USERS_PER_ENVELOPE of them, not one publish per person."""
+        for start in range(0, len(user_ids), USERS_PER_ENVELOPE):
+            part = list(user_ids[start : start + USERS_PER_ENVELOPE])
+            await self.publish({"k": "users", "users": part, "frame": frame})
+
     async def drop_user(self, user_id: int, code: int, reason: str) -> None:
         await self.publish({"k": "drop", "user": user_id, "code": code, "reason": reason})
 
@@ -206,6 +216,11 @@ class Hub:
             text = dumps(envelope["frame"])
             for peer in list(self.users.get(envelope["user"], ())):
                 peer.send_text(text)
+        elif kind == "users":
+            text = dumps(envelope["frame"])
+            for user in envelope["users"]:
+                for peer in list(self.users.get(user, ())):
+                    peer.send_text(text)
         elif kind == "drop":
             for peer in list(self.users.get(envelope["user"], ())):
                 peer.close(envelope["code"], envelope.get("reason", ""))

@@ -5,6 +5,7 @@ beside their code; the web layer knows no domain, so the two things it needs fro
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
@@ -34,6 +35,11 @@ SESSION_LOADER = web.AppKey[Callable[[AsyncConnection, str], Awaitable[Actor | N
 
 # How many unread notifications a person has, for the header (notifications provides it).
 UNREAD_COUNTER = web.AppKey[Callable[[AsyncConnection, int], Awaitable[int]]]("unread_counter")
+
+# More values for the layout of every page a signed-in person sees (the safety banner):
+# each answers a few names for the templates; domains append theirs when mounted.
+LayoutPart = Callable[[AsyncConnection, Actor], Awaitable[dict[str, Any]]]
+LAYOUT_PARTS = web.AppKey[list[LayoutPart]]("layout_parts")
 
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)

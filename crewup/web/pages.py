@@ -11,7 +11,8 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from crewup.web.appkeys import DB, SETTINGS, UNREAD_COUNTER
+from crewup.core.identity import Actor
+from crewup.web.appkeys import DB, LAYOUT_PARTS, SETTINGS, UNREAD_COUNTER
 from crewup.web.caller import page_viewer
 from crewup.web.sessions import csrf_token, take_flashes
 from crewup.web.times import time_element
@@ -22,7 +23,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 async def _layout_context(request: web.Request) -> dict[str, Any]:
     viewer = await page_viewer(request)
     settings = request.app[SETTINGS]
-    return {
+    context: dict[str, Any] = {
         "current_user": viewer,
         "current_user_name": viewer.display_name if viewer else None,
         "current_user_verified": bool(viewer and viewer.verified),
@@ -32,6 +33,9 @@ async def _layout_context(request: web.Request) -> dict[str, Any]:
         "map_tile_url": settings.map_tile_url,
         "map_attribution": settings.map_attribution,
     }
+    if viewer is not None:
+        context.update(await _parts(request, viewer))
+    return context
 
 
 async def _unread(request: web.Request, user_id: int) -> int:
@@ -43,6 +47,20 @@ async def _unread(request: web.Request, user_id: int) -> int:
             return await counter(conn, user_id)
     except Exception:  # the badge must never break a page (an error page during an outage)
         return 0
+
+
+async def _parts(request: web.Request, viewer: Actor) -> dict[str, Any]:
+    parts = request.app.get(LAYOUT_PARTS) or []
+    found: dict[str, Any] = {}
+    if not parts:
+        return found
+    try:
+        async with request.app[DB].reading() as conn:
+            for part in parts:
+                found.update(await part(conn, viewer))
+    except Exception:  # like the badge: extras never break a page (an outage's error page)
+        return {}
+    return found
 
 
 async def render_page(

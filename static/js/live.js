@@ -29,6 +29,8 @@
       if (frame.type === "notification" && typeof frame.unread === "number") {
         show(frame.unread);
       }
+      // Other scripts of the page react to their frames (safety-banner.js).
+      document.dispatchEvent(new CustomEvent("crewup:frame", { detail: frame }));
     };
     socket.onclose = function (event) {
       // 4401/4403: signed out or banned; nothing to keep current.

@@ -1,0 +1,86 @@
+"""Two `crewup serve` processes sharing PostgreSQL and Redis: an alert raised through one
+reaches recipients' sockets on both, and so does its resolution through the other."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.safety.world import HERE
+from tests.support.app import base_settings
+from tests.support.databases import Stack
+from tests.support.processes import crewup_processes
+
+
+async def _register(http: aiohttp.ClientSession, base: str, name: str) -> dict[str, Any]:
+    resp = await http.post(
+        f"{base}/api/v1/auth/register",
+        json={
+            "email": f"{name}@example.com",
+            "password": "correct horse battery",
+            "display_name": name,
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    body: dict[str, Any] = await resp.json()
+    body["headers"] = {"Authorization": f"Bearer {body['access_token']}"}
+    return body
+
+
+async def _frame(ws: aiohttp.ClientWebSocketResponse, status: str) -> dict[str, Any]:
+    async with asyncio.timeout(5):
+        while True:
+            frame: dict[str, Any] = await ws.receive_json()
+            if frame["type"] == "safety_alert" and frame["status"] == status:
+                return frame
+
+
+async def test_an_alert_reaches_sockets_on_every_process(
+    stack: Stack, fresh_database: str, tmp_path: Path
+) -> None:
+    if not stack.is_services:
+        pytest.skip("two processes share state through PostgreSQL and Redis (services stack)")
+    settings = base_settings(stack, fresh_database, tmp_path / "data")
+    for name in ("amqp_url", "amqp_prefix", "worker_in_process"):
+        settings.pop(name, None)  # the bus stays in-process; not what this test is about
+    settings["access_log"] = "false"
+    with crewup_processes(settings, 2) as (first, second):
+        async with aiohttp.ClientSession() as http:
+            author = await _register(http, first, "author")
+            ann, bob = await _register(http, first, "ann"), await _register(http, second, "bob")
+            resp = await http.post(
+                f"{first}/api/v1/groups",
+                json={"name": "Two", "description": "x", "category": "climbing"},
+                headers=author["headers"],
+            )
+            group = (await resp.json())["id"]
+            for person, base in ((ann, first), (bob, second)):
+                joined = await http.post(
+                    f"{base}/api/v1/groups/{group}/join", headers=person["headers"]
+                )
+                assert joined.status == 200, await joined.text()
+            on_a = await http.ws_connect(f"{first}/ws?access_token={ann['access_token']}")
+            on_b = await http.ws_connect(f"{second}/ws?access_token={bob['access_token']}")
+            raised = await http.post(
+                f"{first}/api/v1/safety/alerts",
+                json={"message": "Flood on the path", "severity": "warning", **HERE},
+                headers=author["headers"],
+            )
+            assert raised.status == 201, await raised.text()
+            alert = await raised.json()
+            frames = await asyncio.gather(_frame(on_a, "open"), _frame(on_b, "open"))
+            assert {f["id"] for f in frames} == {alert["id"]}
+            done = await http.post(
+                f"{second}/api/v1/safety/alerts/{alert['id']}/resolve",
+                json={"note": "Water is down"},
+                headers=author["headers"],
+            )
+            assert done.status == 200, await done.text()
+            frames = await asyncio.gather(_frame(on_a, "resolved"), _frame(on_b, "resolved"))
+            assert {f["resolution_note"] for f in frames} == {"Water is down"}
+            await on_a.close()
+            await on_b.close()
