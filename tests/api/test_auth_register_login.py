@@ -14,7 +14,7 @@ async def test_register_returns_profile_and_token_pair(client, api: Api) -> None
     assert body["user"]["display_name"] == "Ann"
     assert body["user"]["email"] == body["email"]
     assert body["user"]["role"] == "user"
-    assert body["user"]["reputation"] == {"score": None, "count": 0}
+    assert body["user"]["reputation"] == {"score": None, "count": 0, "smoothed": 3.0}
     me = await client.get("/api/v1/users/me", headers=body["headers"])
     assert me.status == 200
     assert (await me.json())["id"] == body["user"]["id"]

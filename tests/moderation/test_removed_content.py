@@ -200,7 +200,9 @@ async def test_deletes_by_group_admins_are_soft_and_audited_on_api_and_pages(
     )
     assert resp.status in (302, 303), await resp.text()
     resp = await client.post(
-        f"/posts/{by_page['id']}/delete", data={"csrf_token": csrf}, allow_redirects=False
+        f"/posts/{by_page['id']}/delete",
+        data={"csrf_token": csrf, "confirm": "yes"},  # the confirmation page's answer
+        allow_redirects=False,
     )
     assert resp.status in (302, 303), await resp.text()
     resp = await client.delete(f"/api/v1/posts/{own['id']}", headers=member["headers"])
