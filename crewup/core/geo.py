@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, and_, func, literal_column, or_
+from sqlalchemy import ColumnElement, Float, and_, func, literal_column, or_, text
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -172,6 +172,16 @@ def _nearest_by_index(
     return query
 
 
+_PREFER_INDEX_ORDER = text(
+    "SELECT set_config('enable_sort', 'off', false),"
+    " set_config('plan_cache_mode', 'force_custom_plan', false)"
+)
+_RESET_PLANNER = text(
+    "SELECT set_config(name, reset_val, false) FROM pg_settings"
+    " WHERE name IN ('enable_sort', 'plan_cache_mode')"
+)
+
+
 @asynccontextmanager
 async def index_order(conn: AsyncConnection, nearest: bool = True) -> AsyncIterator[None]:
     """Run a nearest-first query so that PostgreSQL reads it in index order.
@@ -179,14 +189,16 @@ async def index_order(conn: AsyncConnection, nearest: bool = True) -> AsyncItera
     The planner cannot estimate how many rows a `cube` box holds (it assumes 0.1%), so
     in a dense city it believes "fetch the whole box and sort it" is cheap and reads
     thousands of rows (75-150 ms at 100k events) where the KNN index scan reads about
-    the page (~1 ms). Sorting stays possible, only priced high, for this statement.
-    A session setting (reset after) because `reading()` runs in autocommit, where
-    SET LOCAL does nothing."""
+    the page (~1 ms). Sorting stays possible, only priced high, for this statement; and
+    each execution is planned for its own point (asyncpg prepares statements, and after
+    five runs PostgreSQL may switch to one generic plan that knows no box: 15 ms a call
+    instead of 5 in a dense city). Session settings, put back after, because `reading()`
+    runs in autocommit, where SET LOCAL does nothing."""
     if not nearest or conn.dialect.name != "postgresql":
         yield
         return
-    await conn.exec_driver_sql("SET enable_sort = off")
+    await conn.execute(_PREFER_INDEX_ORDER)
     try:
         yield
     finally:
-        await conn.exec_driver_sql("RESET enable_sort")
+        await conn.execute(_RESET_PLANNER)
