@@ -16,6 +16,7 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from common import (
@@ -108,7 +109,77 @@ async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dic
         return time.perf_counter() - started, statuses
 
 
+# The demo world's city centres (crewup/seed/places.py), as in near_points.lua.
+CITIES = ((52.52, 13.405), (53.55, 9.99), (48.14, 11.58), (51.51, -0.09), (48.86, 2.35))
+
+
+def check_nearby_answers(base: str, database_url: str, points: int = 30) -> int:
+    """The API's nearest-first pages against a plain SQL truth (visible, scheduled,
+    not over, within the radius, ordered by distance then id) at random points: ids and
+    order of three pages must match. Raises on any difference; answers rows compared."""
+    import random
+    from urllib.parse import quote
+
+    from sqlalchemy import func, select
+
+    from crewup.core.db import Database
+    from crewup.core.dispatch import Dispatcher
+    from crewup.events.tables import events
+    from crewup.groups.tables import groups
+
+    rng = random.Random(30)
+    compared = 0
+
+    def truth_query(lat: float, lon: float, radius: float, n: int) -> Any:
+        distance = func.crewup_distance_km(lat, lon, events.c.lat, events.c.lon)
+        return (
+            select(events.c.id)
+            .join(groups, groups.c.id == events.c.group_id)
+            .where(
+                groups.c.visibility == "public",
+                events.c.status == "scheduled",
+                events.c.ends_at > datetime.now(UTC),
+                distance <= radius,
+            )
+            .order_by(distance, events.c.id)
+            .limit(n)
+        )
+
+    async def truth(lat: float, lon: float, radius: float, n: int) -> list[int]:
+        db = Database(database_url, Dispatcher(), pool_size=1)
+        try:
+            async with db.reading() as conn:
+                rows = await conn.execute(truth_query(lat, lon, radius, n))
+                return [row[0] for row in rows.all()]
+        finally:
+            await db.dispose()
+
+    for _ in range(points):
+        lat, lon = rng.choice(CITIES)
+        lat, lon = lat + rng.uniform(-0.2, 0.2), lon + rng.uniform(-0.3, 0.3)
+        radius = rng.choice((1, 5, 10))
+        got: list[int] = []
+        cursor = ""
+        more = True
+        for _page in range(3):
+            url = f"{base}/api/v1/events?near={lat:.5f},{lon:.5f}&radius_km={radius}&limit=20"
+            page = http_json(url + cursor)
+            got += [item["id"] for item in page["items"]]
+            more = bool(page["next_cursor"])
+            if not more:
+                break
+            cursor = f"&cursor={quote(page['next_cursor'])}"
+        expected = asyncio.run(truth(round(lat, 5), round(lon, 5), radius, len(got) + 1))
+        # Equal so far, and where the API said "no more", the truth has no more either.
+        if got != expected[: len(got)] or (not more and len(expected) != len(got)):
+            raise SystemExit(f"nearby answer differs from SQL at {lat:.5f},{lon:.5f} r={radius}")
+        compared += len(got)
+    return compared
+
+
 def run(label: str, env: dict[str, str]) -> None:
+    from crewup.core.settings import Settings
+
     if "CREWUP_DATABASE_URL" in env:
         recreate_postgres(env["CREWUP_DATABASE_URL"])
     with crewup_server(
@@ -132,6 +203,11 @@ def run(label: str, env: dict[str, str]) -> None:
         found = http_json(near)["items"]
         assert found, "the nearby query found no events: seeding failed"
         print(f"  nearby query returns {len(found)} events, nearest {found[0]['distance_km']} km")
+        database_url = Settings(
+            data_dir=last_data_dir(), database_url=env.get("CREWUP_DATABASE_URL")
+        ).effective_database_url
+        rows_checked = check_nearby_answers(base, database_url)
+        print(f"  nearby answers equal the SQL truth at 30 points ({rows_checked} rows, 3 pages)")
         healthz = wrk(f"{base}/healthz", "bench/plain.lua", seconds=args.seconds)
         shared = wrk(near, "bench/plain.lua", seconds=args.seconds)
         distinct = wrk(base, NEAR_POINTS, seconds=args.seconds)
