@@ -51,8 +51,10 @@ def stats_table(stats: SiteStats) -> Table:
 
 
 def stats(as_json_: bool = typer.Option(False, "--json", help="Print JSON")) -> None:
-    """People, groups, upcoming events, messages, posts, open reports, bans in effect
-    and safety alerts of the last 7 days."""
+    """The installation at a glance: people, groups, events, messages, reports, alerts.
+
+    People (active, banned), groups (public, private), upcoming events, chat messages
+    and posts, open reports, bans in effect, safety alerts of the last 7 days."""
     cfg = settings()
 
     async def work() -> SiteStats:
