@@ -21,6 +21,7 @@ from cli import (
     reports,
     search,
     seed,
+    stats,
     users,
 )
 from cli.common import EXIT_FAILED, EXIT_USAGE
@@ -46,6 +47,7 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(notify.app, name="notify")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(search.app, name="search")
+app.command("stats")(stats.stats)
 
 
 def main() -> None:

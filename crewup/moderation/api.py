@@ -4,6 +4,7 @@ Every rule (who may do what) is in the services; these only parse, call and seri
 from aiohttp import web
 
 from crewup.moderation import accounts, audit, reports
+from crewup.moderation.appkeys import REPORT_LIMIT
 from crewup.moderation.audit import Doer, Face
 from crewup.moderation.schemas import (
     AuditOut,
@@ -41,13 +42,18 @@ def _doer(request: web.Request) -> Doer:
     body=ReportIn,
     response=ReportOut,
     status=201,
-    errors=(404, 409, 422),
+    errors=(404, 409, 422, 429),
 )
 async def create_report(request: web.Request) -> web.Response:
     body = await parse_body(request, ReportIn)
     async with request.app[DB].transaction() as conn:
         report = await reports.create_report(
-            conn, caller(request), body.target_type, body.target_id, body.reason
+            conn,
+            request.app[REPORT_LIMIT],
+            caller(request),
+            body.target_type,
+            body.target_id,
+            body.reason,
         )
     return json_response(ReportOut.of(report), status=201)
 

@@ -17,6 +17,7 @@ from crewup.core import clock
 from crewup.core.errors import Conflict, Forbidden, NotFound
 from crewup.core.identity import Actor
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
+from crewup.core.ratelimit import RateLimiter
 from crewup.moderation import accounts, targets
 from crewup.moderation.audit import Doer, record, require_moderator
 from crewup.moderation.tables import reports
@@ -40,6 +41,23 @@ class Action(enum.StrEnum):
 
 
 UNRESOLVED = (Status.open.value, Status.claimed.value)
+
+
+@dataclass(frozen=True)
+class ReportLimit:
+    """Reports per person, so nobody can bury the queue (or harass someone) by reporting
+    thousands of targets. Only reports that are made count: a refused one (a duplicate,
+    a target out of sight) costs nothing. Operator tools pass `limiter` None."""
+
+    limiter: RateLimiter | None
+    rule: str = ""
+
+    async def spend(self, actor: Actor) -> None:
+        if self.limiter is not None:
+            await self.limiter.hit(self.rule, "report", str(actor.id), what="reports")
+
+
+UNLIMITED = ReportLimit(None)
 
 
 @dataclass(frozen=True)
@@ -67,9 +85,15 @@ def _report(row: Any, target: Target | None = None) -> Report:
 
 
 async def create_report(
-    conn: AsyncConnection, actor: Actor, kind: TargetType, target_id: int, reason: str
+    conn: AsyncConnection,
+    limit: ReportLimit,
+    actor: Actor,
+    kind: TargetType,
+    target_id: int,
+    reason: str,
 ) -> Report:
-    """One open report per reporter and target; a target the reporter cannot see is 404."""
+    """One open report per reporter and target; a target the reporter cannot see is 404.
+    Past the reporter's rate limit: RateLimited (429 with Retry-After)."""
     target = await targets.seen_by(conn, kind, target_id, actor)
     duplicate = Conflict(f"you already reported this {kind}; a moderator will look at it")
     already = (
@@ -84,6 +108,7 @@ async def create_report(
     ).first()
     if already is not None:
         raise duplicate
+    await limit.spend(actor)
     try:
         # A savepoint, so a concurrent twin's unique violation leaves the transaction usable.
         async with conn.begin_nested():

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.errors import NotFound, RateLimited, Refusal
 from crewup.core.geo import Point
 from crewup.core.identity import Actor
+from crewup.events.access import Event
 from crewup.groups.access import Group, load_group_content
 from crewup.safety import service
 from crewup.safety.access import Answer, Severity
@@ -52,6 +53,17 @@ def _shape(values: dict[str, str]) -> dict[str, Any]:
 async def banner(conn: AsyncConnection, actor: Actor) -> dict[str, Any]:
     """The layout part (crewup.web.appkeys.LAYOUT_PARTS) behind templates/safety/_banner."""
     return {"safety_alerts": await service.unanswered(conn, actor)}
+
+
+async def event_part(conn: AsyncConnection, event: Event, actor: Actor) -> dict[str, Any]:
+    """The event page part (crewup.events.appkeys.EVENT_PAGE_PARTS): "Raise an alert" for
+    whoever may raise one. A member of the event's group alerts that group, as from the
+    group's page; anyone else in some group alerts all of theirs (the form says so)."""
+    if event.viewer_group_role is not None:
+        return {"alert_link": f"/safety/alerts/new?group_id={event.group_id}"}
+    if await service.may_raise(conn, actor):
+        return {"alert_link": "/safety/alerts/new"}
+    return {"alert_link": None}
 
 
 async def _group_of(request: web.Request, raw: str | None) -> Group | None:

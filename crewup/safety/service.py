@@ -117,6 +117,14 @@ async def _scope(conn: AsyncConnection, actor: Actor, group_ids: list[int] | Non
     return found
 
 
+async def may_raise(conn: AsyncConnection, actor: Actor) -> bool:
+    """Alerts go to the author's groups (_scope): someone in none has nobody to alert."""
+    found = await conn.execute(
+        select(group_members.c.group_id).where(group_members.c.user_id == actor.id).limit(1)
+    )
+    return found.first() is not None
+
+
 async def raise_alert(
     conn: AsyncConnection,
     limit: AlertLimit,

@@ -44,6 +44,8 @@ safety_alerts = Table(
     CheckConstraint("status IN ('open', 'resolved')", name="status"),
     # The alerts I raised, newest first.
     Index("ix_safety_alerts_author_id_id", "author_id", "id"),
+    # Alerts raised lately (crewup-admin stats), without reading them all.
+    Index("ix_safety_alerts_created_at", "created_at"),
 )
 
 safety_alert_recipients = Table(

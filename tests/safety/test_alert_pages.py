@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from tests.safety.world import HERE, alerts_of, raise_alert
-from tests.support.api import Api, make_group
+from tests.support.api import Api, make_event, make_group
 from tests.support.bus import settle
 from tests.support.pages import signed_in
 
@@ -143,3 +143,28 @@ async def test_strangers_get_the_not_found_page(client: TestClient, api: Api) ->
     anonymous_form = await client.get("/safety/alerts/new", allow_redirects=False)
     assert anonymous_form.status == 200  # signed in: the form, for all my groups
     assert "the members of all your groups" in await anonymous_form.text()
+
+
+async def test_raise_an_alert_from_the_event_page(client: TestClient, api: Api) -> None:
+    owner = await api.register("Owner")
+    group = await make_group(client, owner, name="Crag Rats")
+    other = await make_group(client, owner, name="Board games")
+    event = await make_event(client, owner, group["id"], title="Bouldering night")
+    page = f"/events/{event['id']}"
+    assert "Raise an alert" not in await (await client.get(page)).text()  # signed out
+    token = await signed_in(client, "Ann", "ann@example.com")
+    # In no group: an alert would reach nobody, so no link.
+    html = await (await client.get(page)).text()
+    assert "Bouldering night" in html and "Raise an alert" not in html
+    # In another group only: the alert goes to all of mine.
+    await _member_via_page(client, token, other)
+    html = await (await client.get(page)).text()
+    assert '<a href="/safety/alerts/new">Raise an alert</a>' in html
+    assert "the members of all your groups" in await (await client.get("/safety/alerts/new")).text()
+    # A member of the event's group alerts that group, as from the group's page.
+    await _member_via_page(client, token, group)
+    html = await (await client.get(page)).text()
+    link = f"/safety/alerts/new?group_id={group['id']}"
+    assert f'<a href="{link}">Raise an alert</a>' in html
+    form = await (await client.get(link)).text()
+    assert "the members of <strong>Crag Rats</strong>" in form

@@ -21,6 +21,7 @@ FAST: dict[str, Any] = {
     "rate_limit_password_reset": "1000/minute",
     "rate_limit_posting": "1000/minute",
     "rate_limit_safety_alerts": "1000/minute",
+    "rate_limit_reports": "1000/minute",
     "access_log": False,
     # The bus retries quickly and wakes often, so tests see its work within a moment.
     "bus_retry_delays": (0.2, 0.4),

@@ -1,0 +1,276 @@
+"""Safety alert fan-out (issue 12), on two real `crewup serve` processes sharing
+PostgreSQL and Redis:
+
+An alert from a member of a group of --members people (5,000) at a point where
+--nearby other people (2,000) are going to an event that starts within the hour. Every
+recipient is connected over /ws, alternately to the two processes. The figure is the
+time from sending `POST /api/v1/safety/alerts` until each recipient's socket has the
+`safety_alert` frame: p50 and p99 over recipients, and the last one (goal p99 < 1 s).
+--alerts rounds are raised one after another; the first has the cold caches.
+
+The world is built through HTTP, as people would (like bench_rsvp_storms.py): sign-ups,
+joins, one event and its RSVPs. The clients run in this one Python process beside the
+servers, so on a small machine the figures are an upper bound on the servers' own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from common import BIN, ROOT, free_port, http_json, machine, recreate_postgres
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--postgres", help="PostgreSQL database URL (emptied); required")
+parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+parser.add_argument("--members", type=int, default=5000, help="people in the alert's group")
+parser.add_argument("--nearby", type=int, default=2000, help="people going to an event nearby")
+parser.add_argument("--alerts", type=int, default=3, help="alerts raised, one at a time")
+args, _ = parser.parse_known_args()
+
+HERE = {"lat": 52.5200, "lon": 13.4050}
+NEAR = {"lat": 52.5210, "lon": 13.4060}  # about 150 m away, inside the 2 km radius
+SERVER_ENV = {
+    "CREWUP_ARGON2_TIME_COST": "1",
+    "CREWUP_ARGON2_MEMORY_KIB": "1024",
+    "CREWUP_RATE_LIMIT_REGISTER": "1000000/minute",
+    "CREWUP_RATE_LIMIT_LOGIN": "1000000/minute",
+    "CREWUP_RATE_LIMIT_SAFETY_ALERTS": "1000/minute",
+    "CREWUP_ACCESS_TOKEN_TTL_SECONDS": "3600",
+    "CREWUP_WS_SEND_QUEUE": "4096",
+    "CREWUP_ACCESS_LOG": "false",
+    "CREWUP_LOG_LEVEL": "WARNING",
+}
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def _at(hours: float) -> str:
+    return (datetime.now(UTC) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@contextmanager
+def two_servers(database_url: str, redis_url: str) -> Iterator[list[str]]:
+    recreate_postgres(database_url)
+    with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
+        ports = [free_port(), free_port()]
+        env = {
+            **os.environ,
+            **SERVER_ENV,
+            "CREWUP_DATA_DIR": data_dir,
+            "CREWUP_DATABASE_URL": database_url,
+            "CREWUP_REDIS_URL": redis_url,
+            "CREWUP_REDIS_PREFIX": f"crewup-bench:{uuid.uuid4().hex[:6]}:",
+            "CREWUP_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
+        }
+        subprocess.run(
+            [str(BIN / "crewup-admin"), "db", "upgrade"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        procs = [
+            # One process each, so the sockets split between exactly two processes.
+            subprocess.Popen(
+                [str(BIN / "crewup"), "serve", "--port", str(p), "--workers", "1"],
+                env=env,
+                cwd=ROOT,
+            )
+            for p in ports
+        ]
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        try:
+            for base in bases:
+                for _ in range(100):
+                    try:
+                        http_json(f"{base}/healthz")
+                        break
+                    except OSError:
+                        time.sleep(0.1)
+            yield bases
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(30)
+
+
+class World:
+    """People, the group and the nearby event, made over the API of the first process."""
+
+    def __init__(self, http: aiohttp.ClientSession, base: str) -> None:
+        self.http, self.base = http, base
+        self.gate = asyncio.Semaphore(16)
+
+    async def call(self, method: str, path: str, token: str, body: Any = None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        async with (
+            self.gate,
+            self.http.request(method, self.base + path, json=body, headers=headers) as resp,
+        ):
+            assert resp.status < 300, f"{method} {path}: {resp.status} {await resp.text()}"
+            return await resp.json(content_type=None)
+
+    async def people(self, prefix: str, n: int) -> list[str]:
+        async def one(i: int) -> str:
+            body = {
+                "email": f"{prefix}{i}-{uuid.uuid4().hex[:6]}@example.com",
+                "password": "bench password 123",
+                "display_name": f"{prefix} {i}",
+            }
+            return str((await self.call("POST", "/api/v1/auth/register", "", body))["access_token"])
+
+        return await asyncio.gather(*(one(i) for i in range(n)))
+
+    async def group(self, owner: str, name: str, members: list[str]) -> int:
+        body = {"name": name, "description": "x", "category": "climbing", "visibility": "public"}
+        group = int((await self.call("POST", "/api/v1/groups", owner, body))["id"])
+        await asyncio.gather(
+            *(self.call("POST", f"/api/v1/groups/{group}/join", t) for t in members)
+        )
+        return group
+
+    async def event_nearby(self, organiser: str, group: int, going: list[str]) -> None:
+        body = {
+            "group_id": group,
+            "title": "Open air concert",
+            "location_name": "The park",
+            "starts_at": _at(0.5),
+            "ends_at": _at(3),
+            **NEAR,
+        }
+        event = int((await self.call("POST", "/api/v1/events", organiser, body))["id"])
+        rsvp = {"status": "going"}
+        await asyncio.gather(
+            *(self.call("POST", f"/api/v1/events/{event}/rsvp", t, rsvp) for t in going)
+        )
+
+
+class Arrivals:
+    """Reads every socket and notes when each alert's frame arrived (no JSON parsing: the
+    client must stay cheaper than the servers it measures)."""
+
+    def __init__(self, sockets: list[aiohttp.ClientWebSocketResponse]) -> None:
+        self.seen: dict[int, list[float]] = {}
+        self.tasks = [asyncio.create_task(self._read(ws)) for ws in sockets]
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        async for message in ws:
+            data = message.data
+            if '"type":"safety_alert"' in data and '"status":"open"' in data:
+                at = data.find('"id":')
+                alert_id = int(data[at + 5 : data.index(",", at)].strip())
+                self.seen.setdefault(alert_id, []).append(time.perf_counter())
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+async def open_sockets(
+    http: aiohttp.ClientSession, urls: list[str]
+) -> list[aiohttp.ClientWebSocketResponse]:
+    gate = asyncio.Semaphore(64)
+
+    async def one(url: str) -> aiohttp.ClientWebSocketResponse:
+        async with gate:
+            ws = await http.ws_connect(url, heartbeat=None, max_msg_size=0)
+            await ws.send_str('{"type":"ping"}')  # answered once the handshake is through
+            await ws.receive()
+            return ws
+
+    return await asyncio.gather(*(one(u) for u in urls))
+
+
+async def measure(bases: list[str], members: int, nearby: int, alerts: int) -> dict[str, Any]:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+        world = World(http, bases[0])
+        started = time.perf_counter()
+        group_people = await world.people("m", members)
+        attendees = await world.people("n", nearby)
+        author = group_people[0]
+        group = await world.group(author, "Crag Rats", group_people[1:])
+        organiser = attendees[0] if attendees else author
+        concerts = await world.group(organiser, "Concerts", [])
+        await world.event_nearby(organiser, concerts, attendees)
+        built = time.perf_counter() - started
+        recipients = group_people[1:] + attendees  # everyone but the author
+        urls = [
+            f"{bases[i % 2].replace('http', 'ws')}/ws?access_token={t}"
+            for i, t in enumerate(recipients)
+        ]
+        sockets = await open_sockets(http, urls)
+        arrivals = Arrivals(sockets)
+        await asyncio.sleep(2)  # presence settles
+        rounds = []
+        for n in range(alerts):
+            body = {"message": f"Bench alert {n}", "severity": "emergency", **HERE}
+            body["group_ids"] = [group]
+            sent = time.perf_counter()
+            answer = await world.call("POST", "/api/v1/safety/alerts", author, body)
+            answered = time.perf_counter() - sent
+            alert_id = int(answer["id"])
+            while (  # noqa: ASYNC110 - polling the table is cheaper than an Event per socket
+                len(arrivals.seen.get(alert_id, ())) < len(recipients)
+                and time.perf_counter() - sent < 10
+            ):
+                await asyncio.sleep(0.005)
+            latencies = [(at - sent) * 1000 for at in arrivals.seen.get(alert_id, ())]
+            rounds.append(
+                {
+                    "recipients": int(answer["recipient_count"]),
+                    "reached": len(latencies),
+                    "post_ms": answered * 1000,
+                    "p50_ms": percentile(latencies, 0.5),
+                    "p99_ms": percentile(latencies, 0.99),
+                    "last_ms": max(latencies, default=float("nan")),
+                }
+            )
+            await asyncio.sleep(1)
+        await arrivals.close()
+        for ws in sockets:
+            await ws.close()
+    return {"built_s": built, "sockets": len(sockets), "rounds": rounds}
+
+
+def main() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # thousands of sockets a side
+    print(f"\nSafety alert fan-out (bench/bench_alerts.py)\n{machine()}")
+    if not args.postgres:
+        print("skipped: needs --postgres (and Redis at --redis) for two processes")
+        return
+    with two_servers(args.postgres, args.redis) as bases:
+        found = asyncio.run(measure(bases, args.members, args.nearby, args.alerts))
+    print(
+        f"{args.members:,} group members + {args.nearby:,} nearby attendees, "
+        f"{found['sockets']:,} sockets on 2 processes (world built in {found['built_s']:.0f} s)"
+    )
+    print(
+        f"{'alert':<7}{'recipients':>11}{'reached':>9}{'POST ms':>9}"
+        f"{'p50 ms':>9}{'p99 ms':>9}{'last ms':>9}"
+    )
+    for n, r in enumerate(found["rounds"], 1):
+        print(
+            f"{n:<7}{r['recipients']:>11,}{r['reached']:>9,}{r['post_ms']:>9.0f}"
+            f"{r['p50_ms']:>9.0f}{r['p99_ms']:>9.0f}{r['last_ms']:>9.0f}"
+        )
+    print("goal: p99 < 1,000 ms from sending the alert to each recipient's frame")
+
+
+if __name__ == "__main__":
+    main()
