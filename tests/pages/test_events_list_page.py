@@ -195,3 +195,30 @@ async def test_paging_keeps_filters_and_statements_stay_few(
 async def test_bad_filters_are_explained(client: TestClient, query: str) -> None:
     html = await _page(client, query)
     assert "some filters are not valid" in html
+
+
+async def test_near_keeps_the_area_and_lists_by_day(
+    client: TestClient, api: Api, monkeypatch
+) -> None:
+    owner = await api.register("Olga")
+    group = await make_group(client, owner)
+    wed = _next_wednesday()
+    for title, lat, lon, start in (
+        ("Berlin later", 52.52, 13.40, wed + timedelta(days=2)),
+        ("Potsdam sooner", 52.39, 13.06, wed + timedelta(days=1)),
+        ("Hamburg", 53.55, 9.99, wed + timedelta(hours=3)),
+    ):
+        await make_event(
+            client,
+            owner,
+            group["id"],
+            title=title,
+            lat=lat,
+            lon=lon,
+            starts_at=_at(start),
+            ends_at=_at(start + timedelta(hours=2)),
+        )
+    monkeypatch.setattr(clock, "now", lambda: wed)
+    html = await _page(client, "?near=52.52,13.40&radius_km=40")
+    assert _titles(html) == ["Potsdam sooner", "Berlin later"]  # by day, not by distance
+    assert "km away" in html and _headings(html)[0] == "Tomorrow"
