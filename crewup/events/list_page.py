@@ -53,6 +53,7 @@ async def events_list(request: web.Request) -> web.Response:
         starts_from=starts_from,
         starts_to=starts_to,
         q=query.q,
+        group_id=query.group_id,
         mine=query.mine and actor is not None,
         soonest_first=True,  # the page reads by day; `near` only limits the area
     )

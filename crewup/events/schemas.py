@@ -128,6 +128,7 @@ class EventsPageQuery(BaseModel):
     first_day: date | None = Field(None, alias="from")
     last_day: date | None = Field(None, alias="to")
     tz: Annotated[str, StringConstraints(max_length=64)] | None = None
+    group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
     mine: bool = False
     cursor: str | None = Field(None, max_length=500)
 

@@ -86,6 +86,7 @@ async def test_days_and_date_filters(client: TestClient, api: Api, monkeypatch) 
     assert "Days are counted in UTC" in everything
 
     assert _titles(await _page(client, "?when=today")) == ["Wed lunch climb"]
+    assert _titles(await _page(client, "?when=today&group_id=999999")) == []
     assert _titles(await _page(client, "?when=weekend")) == ["Sat crag day", "Sun brunch hike"]
     assert _titles(await _page(client, "?when=week")) == [
         "Wed lunch climb",
