@@ -63,3 +63,13 @@ def test_events_page_counts_days_in_the_browsers_zone(browser: Any, live: str) -
         assert page.locator("#tz").input_value() == "Pacific/Auckland"
     finally:
         context.close()
+
+
+def test_the_group_form_picks_its_home_area_on_the_map(page: Any, live: str) -> None:
+    _no_tiles(page.context)
+    people.sign_in(page, people.person(live, "Gina"))
+    page.goto("/groups/new")
+    page.locator("#place-map.leaflet-container").wait_for()
+    page.locator("#place-map").click(position={"x": 150, "y": 100})
+    page.wait_for_function("document.getElementById('f-lon').value !== ''")
+    assert -90 <= float(page.get_by_label("Home latitude").input_value()) <= 90
