@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
 from typing import Generic, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 T = TypeVar("T")
 
@@ -43,9 +44,15 @@ class Zone:
 UTC_ZONE = Zone(UTC, "UTC", guessed=True)
 
 
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def parse_zone(raw: str | None) -> Zone | None:
     """An IANA name (Europe/Berlin) or an offset (+05:30); None if it is neither.
-    Names are checked by shape before the lookup, so no path reaches the zone files."""
+    Names must be on the list of known zones, so no other path (a directory such as
+    "America", a data file) ever reaches the zone loader."""
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
@@ -57,11 +64,11 @@ def parse_zone(raw: str | None) -> Zone | None:
         delta = timedelta(hours=hours, minutes=minutes)
         offset = delta if found["sign"] == "+" else -delta
         return Zone(timezone(offset), f"UTC{found['sign']}{found['h']}:{found['m']}", False)
-    if len(raw) > 64 or not _ZONE_NAME.match(raw):
+    if len(raw) > 64 or not _ZONE_NAME.match(raw) or raw not in _known_zones():
         return None
     try:
         return Zone(ZoneInfo(raw), raw, False)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 

@@ -25,7 +25,18 @@ def test_week_ends_on_sunday_night_in_the_zone() -> None:
 
 def test_zones_from_the_page() -> None:
     assert parse_zone("-03:30") is not None
-    for bad in ("", "+15:00", "+01:75", "../etc", "Nowhere/Atall", "UTC; DROP"):
+    assert parse_zone("Pacific/Auckland") is not None
+    bad_ones = (
+        "",
+        "+15:00",
+        "+01:75",
+        "../etc",
+        "Nowhere/Atall",
+        "UTC; DROP",
+        "America",
+        "zone.tab",
+    )
+    for bad in bad_ones:
         assert parse_zone(bad) is None, bad
 
 
