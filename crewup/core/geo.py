@@ -95,6 +95,21 @@ def within_box(
     return and_(lat_col.between(lat_low, lat_high), lon_cond)
 
 
+def within_radius(
+    query: Any,
+    lat_col: ColumnElement[float],
+    lon_col: ColumnElement[float],
+    origin: Point,
+    radius_km: float,
+) -> Any:
+    """Rows within `radius_km` of `origin`, each with its `distance_km`, in whatever order
+    the query already has (lists by date that are also limited to an area)."""
+    distance = distance_expr(lat_col, lon_col, origin)
+    return query.add_columns(distance.label("distance_km")).where(
+        within_box(lat_col, lon_col, origin, radius_km), distance <= radius_km
+    )
+
+
 def earth_point(lat: Any, lon: Any) -> ColumnElement[Any]:
     """PostgreSQL: the place as a unit-sphere point. Migration 0011 indexes exactly this
     expression; the planner matches the index only if the query spells it the same.

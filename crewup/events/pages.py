@@ -1,5 +1,6 @@
-"""Browser face of events: nearby list, event page, plan and edit forms. (The buttons
-that RSVP or cancel, and ask first when something is lost, are in confirm_pages.)"""
+"""Browser face of events: event page, plan and edit forms. (The buttons
+that RSVP or cancel, and ask first when something is lost, are in confirm_pages; the
+list of events is in list_page.)"""
 
 from __future__ import annotations
 
@@ -9,12 +10,11 @@ from aiohttp import web
 
 from crewup.core.errors import Refusal
 from crewup.events import participants, service
-from crewup.events.access import Event, RsvpStatus, load_event
+from crewup.events.access import RsvpStatus, load_event
 from crewup.events.appkeys import EVENT_PAGE_PARTS
 from crewup.events.calendar_files import event_file
-from crewup.events.schemas import EventIn, EventPatch, EventQuery
+from crewup.events.schemas import EventIn, EventPatch
 from crewup.groups.access import load_group_for_managers
-from crewup.users.service import get_account
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
@@ -44,41 +44,6 @@ def _form_values(event: Any) -> dict[str, str]:
     for key in ("starts_at", "ends_at"):
         values[key] = getattr(event, key).strftime("%Y-%m-%dT%H:%M")
     return values
-
-
-@routes.get("/events", name="events")
-async def events_near(request: web.Request) -> web.Response:
-    actor = maybe_caller(request)
-    raw = {k: v for k, v in request.query.items() if v.strip()}
-    errors: dict[str, str] = {}
-    if "near" not in raw and actor is not None:
-        async with request.app[DB].reading() as conn:
-            me = await get_account(conn, actor.id)
-        if me.home_lat is not None:
-            raw["near"] = f"{me.home_lat},{me.home_lon}"
-    try:
-        query = EventQuery.model_validate(raw)
-    except ValueError:
-        errors["form"] = "some filters are not valid; showing all upcoming events"
-        query = EventQuery()
-    found: list[Event] = []
-    more = None
-    async with request.app[DB].reading() as conn:
-        try:
-            page = await service.list_events(
-                conn, actor, query.filters(), limit=query.limit, cursor=query.cursor
-            )
-        except Refusal as exc:
-            errors["form"] = exc.detail
-        else:
-            found = page.items
-            if page.next_cursor:
-                more = request.rel_url.update_query(cursor=page.next_cursor)
-    return await render_page(
-        request,
-        "events/list.html",
-        {"events": found, "values": raw, "errors": errors, "more": more},
-    )
 
 
 @routes.get(r"/events/{event_id:\d+}", name="event_page")

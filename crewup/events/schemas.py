@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from crewup.core.clock import UtcMoment
+from crewup.core.days import Span
 from crewup.core.paging import Limit
 from crewup.events.access import Event
 from crewup.events.participants import Participant
@@ -94,6 +96,7 @@ class EventQuery(BaseModel):
         | None
     ) = None
     group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
+    mine: bool = False
     limit: Limit = 20
     cursor: str | None = Field(None, max_length=500)
 
@@ -105,7 +108,37 @@ class EventQuery(BaseModel):
             starts_to=self.starts_to,
             q=self.q,
             group_id=self.group_id,
+            mine=self.mine,
         )
+
+
+class EventsPageQuery(BaseModel):
+    """The events page's filters: days rather than instants, counted in the reader's
+    zone (`tz`, sent by the page's script; UTC without it)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    near: Near = None
+    radius_km: RadiusKm = 25.0
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
+    when: Span | None = None
+    first_day: date | None = Field(None, alias="from")
+    last_day: date | None = Field(None, alias="to")
+    tz: Annotated[str, StringConstraints(max_length=64)] | None = None
+    group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
+    mine: bool = False
+    cursor: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _range(self) -> EventsPageQuery:
+        if self.when is None and (self.first_day or self.last_day):
+            self.when = Span.range
+        if self.first_day and self.last_day and self.last_day < self.first_day:
+            raise ValueError("the range must end on or after its first day")
+        return self
 
 
 class CalendarQuery(BaseModel):

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from crewup.core.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    Unauthorized,
+)
 from crewup.core.identity import NOBODY, Actor, ensure_may_create, viewer_params
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
 from crewup.core.text import matches_words
@@ -51,6 +58,9 @@ class EventFilter:
     starts_to: datetime | None = None
     q: str | None = None
     group_id: int | None = None
+    mine: bool = False  # only events I am going to, waitlisted for or interested in
+    # With `near`: keep the radius but list soonest first (pages that group by day).
+    soonest_first: bool = False
 
 
 def _check_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None:
@@ -172,7 +182,10 @@ async def list_events(
     limit: int,
     cursor: str | None = None,
 ) -> Page[Event]:
-    """Upcoming visible events: nearest first with `near`, otherwise soonest first."""
+    """Upcoming visible events: nearest first with `near` (unless `soonest_first`),
+    otherwise soonest first."""
+    if filters.mine and actor is None:
+        raise Unauthorized("sign in to list your own events")
     query = event_query().where(
         VISIBLE, events.c.status == EventStatus.scheduled.value, events.c.ends_at > clock.now()
     )
@@ -184,8 +197,11 @@ async def list_events(
         query = query.where(events.c.group_id == filters.group_id)
     if filters.q:
         query = query.where(matches_words(conn.dialect.name, filters.q, EVENT_TEXT))
+    if filters.mine:
+        query = query.where(viewer_rsvp.c.user_id.is_not(None))
+    nearest = filters.near is not None and not filters.soonest_first
     position_of: Callable[[Event], Cursor]
-    if filters.near is not None:
+    if filters.near is not None and nearest:
         query = geo.nearest_first(
             query,
             events.c.lat,
@@ -198,6 +214,10 @@ async def list_events(
         )
         position_of = _near_position
     else:
+        if filters.near is not None:
+            query = geo.within_radius(
+                query, events.c.lat, events.c.lon, filters.near, filters.radius_km
+            )
         query = query.order_by(events.c.starts_at, events.c.id)
         position = decode_cursor(cursor, TimeCursor)
         if position is not None:
@@ -208,7 +228,7 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    async with geo.index_order(conn, nearest=filters.near is not None):
+    async with geo.index_order(conn, nearest=nearest):
         rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
 

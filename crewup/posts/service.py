@@ -64,7 +64,7 @@ class PostingLimit:
 UNLIMITED = PostingLimit(None)
 
 
-_POST_COLUMNS = (
+POST_COLUMNS = (
     posts.c.id,
     posts.c.group_id,
     posts.c.author_id,
@@ -77,7 +77,7 @@ _POST_COLUMNS = (
 )
 
 
-def _post(row: Any) -> Post:
+def post_from_row(row: Any) -> Post:
     m = row._mapping
     return Post(
         id=m["id"],
@@ -105,12 +105,12 @@ def _comment(row: Any) -> Comment:
 async def _fetch_post(conn: AsyncConnection, post_id: int) -> Post | None:
     row = (
         await conn.execute(
-            select(*_POST_COLUMNS)
+            select(*POST_COLUMNS)
             .join(users, users.c.id == posts.c.author_id)
             .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
         )
     ).first()
-    return _post(row) if row else None
+    return post_from_row(row) if row else None
 
 
 async def load_post(conn: AsyncConnection, post_id: int, actor: Actor | None) -> tuple[Post, Group]:
@@ -163,7 +163,7 @@ async def list_posts(
     """Newest first, by id (index on group_id, id)."""
     await load_group_content(conn, group_id, actor)
     query = (
-        select(*_POST_COLUMNS)
+        select(*POST_COLUMNS)
         .join(users, users.c.id == posts.c.author_id)
         .where(posts.c.group_id == group_id, posts.c.removed_at.is_(None))
         .order_by(posts.c.id.desc())
@@ -172,7 +172,7 @@ async def list_posts(
     position = decode_cursor(cursor, IdCursor)
     if position is not None:
         query = query.where(posts.c.id < position.id)
-    found = [_post(row) for row in await conn.execute(query)]
+    found = [post_from_row(row) for row in await conn.execute(query)]
     return cut_page(found, limit, lambda post: IdCursor(id=post.id))
 
 

@@ -11,6 +11,7 @@ from crewup.events.access import Event
 from crewup.groups import membership, waiting
 from crewup.groups.access import Visibility, load_group
 from crewup.groups.membership import Member
+from crewup.posts import feed
 from crewup.posts import service as posts
 from crewup.posts.service import Post
 from crewup.search import recommend
@@ -28,9 +29,10 @@ HOME_ITEMS = 5
 
 @routes.get("/", name="home")
 async def home(request: web.Request) -> web.Response:
-    """Signed in: invitations and join requests waiting, groups and upcoming events
-    recommended for me; a visitor: the next public events (near `near=lat,lon` when the
-    page is asked for a place)."""
+    """Signed in, a dashboard: my next events (with my place on a waitlist), my groups'
+    latest posts, invitations and join requests waiting, groups and upcoming events
+    recommended for me; a fixed number of statements however much there is. A visitor:
+    the next public events (near `near=lat,lon` when the page is asked for a place)."""
     actor = maybe_caller(request)
     context: dict[str, Any] = {
         "groups": [],
@@ -38,11 +40,18 @@ async def home(request: web.Request) -> web.Response:
         "public_events": [],
         "invites": [],
         "requests": [],
+        "my_events": [],
+        "my_posts": [],
     }
     async with request.app[DB].reading() as conn:
         if actor is not None:
             context["invites"] = await membership.my_invites(conn, actor)
             context["requests"] = await waiting.requests_waiting(conn, actor)
+            mine = events.EventFilter(mine=True)
+            context["my_events"] = (
+                await events.list_events(conn, actor, mine, limit=HOME_ITEMS)
+            ).items
+            context["my_posts"] = await feed.latest_in_my_groups(conn, actor, limit=HOME_ITEMS)
             context["groups"] = await recommend.recommend_groups(conn, actor, limit=HOME_ITEMS)
             context["events"] = await recommend.recommend_events(conn, actor, limit=HOME_ITEMS)
         else:

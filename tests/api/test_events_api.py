@@ -272,3 +272,17 @@ async def test_my_calendar(client, api: Api) -> None:
         f"/api/v1/calendar?from={future(10)}&to={future(1)}", headers=me["headers"]
     )
     assert bad.status == 422
+
+
+async def test_mine_lists_only_my_rsvps_and_needs_sign_in(client, api: Api) -> None:
+    owner, me = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    going = await make_event(client, owner, group["id"], title="Mine")
+    await make_event(client, owner, group["id"], title="Not mine")
+    await client.post(
+        f"/api/v1/events/{going['id']}/rsvp", json={"status": "going"}, headers=me["headers"]
+    )
+    answer = await client.get("/api/v1/events?mine=true", headers=me["headers"])
+    assert answer.status == 200
+    assert [e["title"] for e in (await answer.json())["items"]] == ["Mine"]
+    assert (await client.get("/api/v1/events?mine=true")).status == 401
