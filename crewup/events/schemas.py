@@ -112,6 +112,9 @@ class EventQuery(BaseModel):
         )
 
 
+PageDay = Annotated[date, Field(ge=date(1970, 1, 2), le=date(2199, 12, 30))]
+
+
 class EventsPageQuery(BaseModel):
     """The events page's filters: days rather than instants, counted in the reader's
     zone (`tz`, sent by the page's script; UTC without it)."""
@@ -125,8 +128,10 @@ class EventsPageQuery(BaseModel):
         | None
     ) = None
     when: Span | None = None
-    first_day: date | None = Field(None, alias="from")
-    last_day: date | None = Field(None, alias="to")
+    # Days inside the calendar every instant of CrewUp lives in (clock.EARLIEST to
+    # LATEST): a day at the very edge of Python's dates, moved by a zone, overflows.
+    first_day: PageDay | None = Field(None, alias="from")
+    last_day: PageDay | None = Field(None, alias="to")
     tz: Annotated[str, StringConstraints(max_length=64)] | None = None
     group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
     mine: bool = False

@@ -95,6 +95,7 @@ async def test_instants_at_the_edges_of_the_calendar(client: TestClient, world: 
             problem(await client.get(f"/api/v1/events?{query.replace('+', '%2B')}"), 422)
         calendar = f"/api/v1/calendar?from={future(-1)}&to={moment.replace('+', '%2B')}"
         problem(await client.get(calendar, headers=headers), 422)
+        # The page takes days, within the calendar CrewUp keeps (1970 to 2200).
         page = await client.get(f"/events?from={moment.replace('+', '%2B')}")
         assert page.status == 200 and "not valid" in await page.text()
         body = {
@@ -111,6 +112,17 @@ async def test_instants_at_the_edges_of_the_calendar(client: TestClient, world: 
             f"/api/v1/events/{world['event']['id']}", json={"ends_at": moment}, headers=headers
         )
         problem(edit, 422)
+    # Days at the edges of the calendar, moved by the farthest zones.
+    for days in (
+        "to=9999-12-31&tz=-14:00",
+        "to=9999-12-31&tz=%2B14:00",
+        "from=0001-01-01&tz=%2B14:00",
+        "from=9999-12-31&to=9999-12-31&tz=-12:00&when=range",
+        "from=1970-01-01&tz=%2B14:00",
+    ):
+        edge_day = await client.get(f"/events?{days}")
+        assert edge_day.status == 200, days
+        assert "not valid" in await edge_day.text(), days
 
 
 async def test_pathological_json_is_400(client: TestClient, api: Api) -> None:
