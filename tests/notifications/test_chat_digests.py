@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from crewup.app import create_app
 from tests.support.api import Api, make_group
 from tests.support.bus import settle
-from tests.support.cli import admin_cli
+from tests.support.cli import run_job_now
 from tests.support.ws import connect, of_type, subscribe, wait_for
 
 
@@ -49,7 +49,7 @@ async def test_missed_messages_are_notified_once(aiohttp_client: Any, make_setti
 
     await asyncio.sleep(1.2)  # longer than chat_digest_after_seconds: they were missed
     for _ in range(2):  # the second run within the hour tells nobody again
-        result = await admin_cli(settings, "jobs", "run", "chat-digests")
+        result = await run_job_now(settings, "chat-digests")
         assert result.exit_code == 0, result.output
 
     got = await digests(client, away)

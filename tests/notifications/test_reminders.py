@@ -3,7 +3,6 @@ people going hear of it once per lead time, however often the job runs."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -11,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from crewup.core.settings import Settings
 from tests.support.api import Api, future, make_event, make_group, rsvp
 from tests.support.bus import settle
-from tests.support.cli import admin_cli
+from tests.support.cli import admin_cli, run_job_now
 
 
 async def reminders_of(client: TestClient, person: dict[str, Any]) -> list[dict[str, Any]]:
@@ -42,13 +41,7 @@ async def test_reminders_go_once_to_the_people_going(
     await rsvp(client, soon, interested, "interested")
 
     for _ in range(2):  # twice: the second run must send nothing again
-        # The app's own scheduler (ticking every 0.2 s here) may hold the job at that
-        # moment; the command then says so and changes nothing, so ask again.
-        for _attempt in range(50):
-            result = await admin_cli(settings, "jobs", "run", "event-reminders")
-            if "running in a worker right now" not in result.output:
-                break
-            await asyncio.sleep(0.1)
+        result = await run_job_now(settings, "event-reminders")
         assert result.exit_code == 0, result.output
 
     got = await reminders_of(client, going)

@@ -56,3 +56,15 @@ async def run_admin(settings: Settings, *args: str) -> tuple[int, str, str]:
     )
     out, err = await proc.communicate()
     return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def run_job_now(settings: Settings, name: str) -> Any:
+    """`crewup-admin jobs run NAME`. The test app's own scheduler (ticking every 0.2 s)
+    may hold the job at that moment; the command then says so and changes nothing, so
+    ask again, as an operator would."""
+    for _attempt in range(50):
+        result = await admin_cli(settings, "jobs", "run", name)
+        if "running in a worker right now" not in result.output:
+            return result
+        await asyncio.sleep(0.1)
+    return result
