@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import os
-import sys
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from crewup.core.settings import Settings
 from tests.moderation.helpers import audit_rows, report, staff, world
 from tests.support.api import Api, make_event
-from tests.support.cli import admin_cli, cli_env, run_admin
-
-
-async def _narrow(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """crewup-admin in a real 80-column terminal."""
-    env = {**os.environ, **cli_env(settings), "COLUMNS": "80"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode or 0, out.decode(), err.decode()
+from tests.support.cli import admin_cli, run_admin
 
 
 async def test_reports_list_show_resolve_from_the_console(
@@ -39,11 +19,11 @@ async def test_reports_list_show_resolve_from_the_console(
     admin, _ = await staff(settings, api)
     long_reason = "this person keeps posting the same link to a shop in every group " * 2
     created = (await report(client, w["owner"], "post", w["post"]["id"], long_reason))[1]
-    code, out, err = await _narrow(settings, "reports", "list")
+    code, out, err = await run_admin(settings, "reports", "list", columns=80)
     assert code == 0, err
     assert "Zebra rocks" in out and "post:" in out
     assert max(len(line) for line in out.splitlines()) <= 80, out
-    code, out, err = await _narrow(settings, "reports", "show", str(created["id"]))
+    code, out, err = await run_admin(settings, "reports", "show", str(created["id"]), columns=80)
     assert code == 0, err
     assert "Zebra rocks" in out
     assert max(len(line) for line in out.splitlines()) <= 80, out
@@ -111,7 +91,9 @@ async def test_console_bans_and_roles_are_audited_and_exported(
         resp = await client.get(f"/api/v1/moderation/audit?{bad}", headers=admin["headers"])
         assert resp.status in (400, 422), (bad, resp.status)
 
-    code, out, err = await _narrow(settings, "audit", "list", "--target", f"user:{pid}")
+    code, out, err = await run_admin(
+        settings, "audit", "list", "--target", f"user:{pid}", columns=80
+    )
     assert code == 0, err
     assert "user.unban" in out and "appeal" in out
     assert max(len(line) for line in out.splitlines()) <= 80, out

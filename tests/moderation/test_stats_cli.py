@@ -3,34 +3,15 @@ columns and as JSON."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import sys
 
 from aiohttp.test_utils import TestClient
 
-from crewup.core.settings import Settings
 from tests.moderation.helpers import join, make_post, report, resolve, staff, world
 from tests.safety.world import raise_alert
 from tests.support.api import Api, make_event, make_group
-from tests.support.cli import cli_env, run_admin
+from tests.support.cli import run_admin
 from tests.support.ws import connect, of_type, subscribe, wait_for
-
-
-async def _in_80_columns(settings: Settings, *args: str) -> tuple[int, str, str]:
-    env = {**os.environ, **cli_env(settings), "COLUMNS": "80"}
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "cli",
-        *args,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await proc.communicate()
-    return proc.returncode or 0, out.decode(), err.decode()
 
 
 async def test_stats_count_what_was_made(client: TestClient, api: Api, settings) -> None:
@@ -77,7 +58,7 @@ async def test_stats_count_what_was_made(client: TestClient, api: Api, settings)
         "safety_alerts": {"last_7_days": 1},
     }
 
-    code, out, err = await _in_80_columns(settings, "stats")
+    code, out, err = await run_admin(settings, "stats", columns=80)
     assert code == 0, err
     assert max(len(line) for line in out.splitlines()) <= 80, out
     lines = {" ".join(line.strip("│ ").split()) for line in out.splitlines()}

@@ -42,9 +42,14 @@ async def admin_cli(settings: Settings, *args: str, input: str | None = None) ->
     )
 
 
-async def run_admin(settings: Settings, *args: str) -> tuple[int, str, str]:
-    """crewup-admin as a real process: its exit code, stdout and stderr."""
+async def run_admin(
+    settings: Settings, *args: str, columns: int | None = None
+) -> tuple[int, str, str]:
+    """crewup-admin as a real process: its exit code, stdout and stderr; `columns` is
+    the width of the terminal it believes it prints to."""
     env = {**os.environ, **cli_env(settings)}
+    if columns is not None:
+        env["COLUMNS"] = str(columns)
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
