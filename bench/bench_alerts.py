@@ -29,7 +29,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-from common import BIN, ROOT, free_port, http_json, machine, recreate_postgres
+from common import (
+    BIN,
+    ROOT,
+    free_port,
+    machine,
+    percentile,
+    recreate_postgres,
+    wait_until_up,
+)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--postgres", help="PostgreSQL database URL (emptied); required")
@@ -52,11 +60,6 @@ SERVER_ENV = {
     "CREWUP_ACCESS_LOG": "false",
     "CREWUP_LOG_LEVEL": "WARNING",
 }
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def _at(hours: float) -> str:
@@ -95,12 +98,7 @@ def two_servers(database_url: str, redis_url: str) -> Iterator[list[str]]:
         bases = [f"http://127.0.0.1:{p}" for p in ports]
         try:
             for base in bases:
-                for _ in range(100):
-                    try:
-                        http_json(f"{base}/healthz")
-                        break
-                    except OSError:
-                        time.sleep(0.1)
+                wait_until_up(base)
             yield bases
         finally:
             for proc in procs:

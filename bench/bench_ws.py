@@ -28,7 +28,15 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from common import BIN, ROOT, crewup_server, free_port, machine, recreate_postgres
+from common import (
+    BIN,
+    ROOT,
+    crewup_server,
+    free_port,
+    machine,
+    percentile,
+    recreate_postgres,
+)
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--postgres", help="PostgreSQL database URL for (c) (emptied)")
@@ -44,11 +52,6 @@ FAST_SERVER = {
     "CREWUP_RATE_LIMIT_CHAT": "1000000/minute",
     "CREWUP_WS_SEND_QUEUE": "4096",
 }
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
 def rss_mb(pid: int) -> float:

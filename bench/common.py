@@ -45,6 +45,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def wait_until_up(base: str) -> None:
+    """Until the server answers /healthz (up to about 10 s)."""
+    for _ in range(100):
+        try:
+            http_json(f"{base}/healthz")
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def http_json(url: str, body: dict | None = None, token: str | None = None) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(
@@ -91,12 +106,7 @@ def crewup_server(
         proc = subprocess.Popen([str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
-                try:
-                    http_json(f"{base}/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_until_up(base)
             yield base
         finally:
             proc.terminate()

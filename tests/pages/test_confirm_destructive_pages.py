@@ -9,26 +9,12 @@ import re
 from aiohttp.test_utils import TestClient
 
 from tests.support.api import Api, event_state, make_event, make_group, participants
-from tests.support.pages import signed_in
+from tests.support.pages import group_via_form, signed_in
 
 
 async def test_deleting_a_post_asks_first(client: TestClient, api: Api) -> None:
     token = await signed_in(client)
-    made = await client.post(
-        "/groups/new",
-        data={
-            "csrf_token": token,
-            "name": "Writers",
-            "description": "",
-            "category": "arts",
-            "visibility": "public",
-            "max_members": "",
-            "lat": "",
-            "lon": "",
-        },
-        allow_redirects=False,
-    )
-    group_url = made.headers["Location"]
+    group_url = await group_via_form(client, token, "Writers")
     posted = await client.post(
         f"{group_url}/posts",
         data={"csrf_token": token, "title": "Draft", "body": "text"},

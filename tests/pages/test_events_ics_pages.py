@@ -10,7 +10,7 @@ from icalendar import Calendar
 
 from crewup.app import create_app
 from tests.support.api import Api, future, make_event, make_group
-from tests.support.pages import signed_in
+from tests.support.pages import group_via_form, signed_in
 
 
 def parse(body: bytes) -> list:
@@ -91,21 +91,7 @@ async def test_event_page_rsvp_buttons_and_waitlist_position(client, api: Api) -
 
 async def test_plan_event_form_shows_field_errors(client) -> None:
     token = await signed_in(client)
-    made = await client.post(
-        "/groups/new",
-        data={
-            "csrf_token": token,
-            "name": "Hikers",
-            "description": "",
-            "category": "outdoors",
-            "visibility": "public",
-            "max_members": "",
-            "lat": "",
-            "lon": "",
-        },
-        allow_redirects=False,
-    )
-    group_url = made.headers["Location"]
+    group_url = await group_via_form(client, token, "Hikers", category="outdoors")
     form = await client.get(f"{group_url}/events/new")
     assert form.status == 200
     bad = await client.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from tests.support.api import Api, make_group
-from tests.support.pages import signed_in
+from tests.support.pages import group_via_form, signed_in
 
 
 async def test_create_group_via_form_then_edit(client) -> None:
@@ -108,21 +108,7 @@ async def test_directory_filters(client, api: Api) -> None:
 
 async def test_post_and_comment_through_pages(client, api: Api) -> None:
     token = await signed_in(client)
-    made = await client.post(
-        "/groups/new",
-        data={
-            "csrf_token": token,
-            "name": "Writers",
-            "description": "",
-            "category": "arts",
-            "visibility": "public",
-            "max_members": "",
-            "lat": "",
-            "lon": "",
-        },
-        allow_redirects=False,
-    )
-    group_url = made.headers["Location"]
+    group_url = await group_via_form(client, token, "Writers")
     posted = await client.post(
         f"{group_url}/posts",
         data={"csrf_token": token, "title": "First <b>post</b>", "body": "line one\nline two"},

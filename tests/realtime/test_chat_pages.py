@@ -8,25 +8,15 @@ import re
 from aiohttp.test_utils import TestClient
 
 from crewup.web.appkeys import SETTINGS
-from tests.support.pages import signed_in
+from tests.support.pages import group_via_form, signed_in
 from tests.support.ws import of_type, subscribe, wait_for
 
 
 async def test_members_get_a_live_chat_panel(client: TestClient) -> None:
     csrf = await signed_in(client)
-    created = await client.post(
-        "/groups/new",
-        data={
-            "csrf_token": csrf,
-            "name": "Crag Rats",
-            "description": "Climbing",
-            "category": "climbing",
-            "visibility": "public",
-        },
-        allow_redirects=False,
-    )
-    assert created.status == 303
-    page_url = created.headers["Location"]
+    page_url = await group_via_form(
+        client, csrf, "Crag Rats", category="climbing", description="Climbing"
+    )  # asserts the form answered 303
     group_id = int(re.search(r"/groups/(\d+)", page_url).group(1))  # type: ignore[union-attr]
     html = await (await client.get(page_url)).text()
     assert 'id="chat"' in html and 'data-room-kind="group"' in html

@@ -6,31 +6,15 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 
 from tests.support.app import base_settings
 from tests.support.databases import Stack
-from tests.support.processes import crewup_processes
+from tests.support.processes import crewup_processes, register_over_http
 
 COUNT = 60
-
-
-async def _register(http: aiohttp.ClientSession, base: str, name: str) -> dict[str, Any]:
-    resp = await http.post(
-        f"{base}/api/v1/auth/register",
-        json={
-            "email": f"{name}@example.com",
-            "password": "correct horse battery",
-            "display_name": name,
-        },
-    )
-    assert resp.status == 201, await resp.text()
-    body: dict[str, Any] = await resp.json()
-    body["headers"] = {"Authorization": f"Bearer {body['access_token']}"}
-    return body
 
 
 async def _collect(ws: aiohttp.ClientWebSocketResponse, want: int) -> list[int]:
@@ -55,7 +39,10 @@ async def test_messages_cross_processes_with_nothing_lost(
     settings["rate_limit_chat"] = "10000/minute"
     with crewup_processes(settings, 2) as (first, second):
         async with aiohttp.ClientSession() as http:
-            ann, bob = await _register(http, first, "ann"), await _register(http, second, "bob")
+            ann, bob = (
+                await register_over_http(http, first, "ann"),
+                await register_over_http(http, second, "bob"),
+            )
             resp = await http.post(
                 f"{first}/api/v1/groups",
                 json={

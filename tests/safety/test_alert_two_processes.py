@@ -13,22 +13,7 @@ import pytest
 from tests.safety.world import HERE
 from tests.support.app import base_settings
 from tests.support.databases import Stack
-from tests.support.processes import crewup_processes
-
-
-async def _register(http: aiohttp.ClientSession, base: str, name: str) -> dict[str, Any]:
-    resp = await http.post(
-        f"{base}/api/v1/auth/register",
-        json={
-            "email": f"{name}@example.com",
-            "password": "correct horse battery",
-            "display_name": name,
-        },
-    )
-    assert resp.status == 201, await resp.text()
-    body: dict[str, Any] = await resp.json()
-    body["headers"] = {"Authorization": f"Bearer {body['access_token']}"}
-    return body
+from tests.support.processes import crewup_processes, register_over_http
 
 
 async def _frame(ws: aiohttp.ClientWebSocketResponse, status: str) -> dict[str, Any]:
@@ -50,8 +35,11 @@ async def test_an_alert_reaches_sockets_on_every_process(
     settings["access_log"] = "false"
     with crewup_processes(settings, 2) as (first, second):
         async with aiohttp.ClientSession() as http:
-            author = await _register(http, first, "author")
-            ann, bob = await _register(http, first, "ann"), await _register(http, second, "bob")
+            author = await register_over_http(http, first, "author")
+            ann, bob = (
+                await register_over_http(http, first, "ann"),
+                await register_over_http(http, second, "bob"),
+            )
             resp = await http.post(
                 f"{first}/api/v1/groups",
                 json={"name": "Two", "description": "x", "category": "climbing"},

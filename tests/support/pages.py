@@ -37,3 +37,25 @@ async def signed_in(client: TestClient, name: str = "Ann", email: str = "ann@exa
     """Register through the form (which signs in) and answer a CSRF token for later forms."""
     await register_via_form(client, name, email)
     return csrf_of(await (await client.get("/groups/new")).text())
+
+
+async def group_via_form(
+    client: TestClient, token: str, name: str, category: str = "arts", description: str = ""
+) -> str:
+    """A public group made through the "new group" form; answers its page's path."""
+    made = await client.post(
+        "/groups/new",
+        data={
+            "csrf_token": token,
+            "name": name,
+            "description": description,
+            "category": category,
+            "visibility": "public",
+            "max_members": "",
+            "lat": "",
+            "lon": "",
+        },
+        allow_redirects=False,
+    )
+    assert made.status == 303, await made.text()
+    return made.headers["Location"]

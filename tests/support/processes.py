@@ -74,3 +74,20 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], logs: Path) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{url} did not become ready within 60 s")
+
+
+async def register_over_http(http: Any, base: str, name: str) -> dict[str, Any]:
+    """A new person on a server started by `crewup_processes`: the register answer plus
+    the `headers` that carry the access token."""
+    resp = await http.post(
+        f"{base}/api/v1/auth/register",
+        json={
+            "email": f"{name}@example.com",
+            "password": "correct horse battery",
+            "display_name": name,
+        },
+    )
+    assert resp.status == 201, await resp.text()
+    body: dict[str, Any] = await resp.json()
+    body["headers"] = {"Authorization": f"Bearer {body['access_token']}"}
+    return body
