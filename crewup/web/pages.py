@@ -89,10 +89,14 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
 
 def setup_templates(app: web.Application) -> None:
     filters: dict[str, Callable[..., str]] = {"when": time_element, "counted": counted}
-    aiohttp_jinja2.setup(
+    env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         filters=filters,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Templates mark their words with _() / {% trans %} so they can be translated;
+    # until catalogues are loaded the words pass through unchanged.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
