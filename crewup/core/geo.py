@@ -179,7 +179,10 @@ def _nearest_by_index(
     by_id = id_col.op("<->", return_type=Float())(literal_column("0"))
     query = (
         query.add_columns(distance.label("distance_km"), chord.label("near_key"))
-        .where(place.op("<@")(box), chord <= reach)
+        # The place index is partial on this (migration 0022), so that lookups by id,
+        # which cannot prove it, never pick it over the key. PostgreSQL would infer it
+        # from the strict place expression; saying it keeps the match plain.
+        .where(lat_col.is_not(None), place.op("<@")(box), chord <= reach)
         .order_by(chord, by_id)
     )
     if after is not None:

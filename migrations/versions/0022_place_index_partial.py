@@ -1,0 +1,45 @@
+"""nearest first: the GiST place indexes become partial (WHERE lat IS NOT NULL)
+
+Revision ID: 0022
+Revises: 0016
+Create Date: 2026-12-07 07:15:00
+
+The indexes of 0011 hold the id beside the place (btree_gist), so PostgreSQL could
+answer `id = $1` with them, and with a generic plan it did: foreign-key checks against
+events and groups (every RSVP, every seeded participant) and prepared lookups by id then
+walked the whole GiST index instead of the primary key (a 1M-row seed stalled for
+half an hour). An id lookup cannot prove `lat IS NOT NULL`, so a partial index is never
+offered to it; the nearest-first query states the predicate and keeps its index.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0022"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# The same expression as crewup.core.geo.earth_point (and migration 0011).
+POINT = (
+    "cube(cube(cube(cos(radians(lat)) * cos(radians(lon))), "
+    "cos(radians(lat)) * sin(radians(lon))), sin(radians(lat)))"
+)
+INDEXES = (("ix_events_place_point", "events"), ("ix_groups_place_point", "groups"))
+
+
+def _rebuild(predicate: str) -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for name, table in INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute(f"CREATE INDEX {name} ON {table} USING gist (({POINT}), id){predicate}")
+
+
+def upgrade() -> None:
+    _rebuild(" WHERE lat IS NOT NULL")
+
+
+def downgrade() -> None:
+    _rebuild("")
