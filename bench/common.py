@@ -51,13 +51,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def wait_until_up(base: str) -> None:
-    """Until the server answers /healthz (up to about 10 s)."""
-    for _ in range(100):
+    """Until the server answers /healthz (up to about 60 s: a shared, busy machine starts
+    a server slowly); a server that never answers is an error, not a later refusal."""
+    for _ in range(600):
         try:
             http_json(f"{base}/healthz")
             return
         except OSError:
             time.sleep(0.1)
+    raise RuntimeError(f"{base} did not answer /healthz within 60 s")
 
 
 def http_json(url: str, body: dict | None = None, token: str | None = None) -> dict:

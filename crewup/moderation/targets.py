@@ -21,6 +21,8 @@ from crewup.groups.tables import groups
 from crewup.posts import service as posts
 from crewup.posts.tables import comments
 from crewup.posts.tables import posts as posts_table
+from crewup.ratings import service as ratings
+from crewup.ratings.tables import ratings as ratings_table
 from crewup.users import service as users
 from crewup.users.tables import users as users_table
 
@@ -34,11 +36,12 @@ class TargetType(enum.StrEnum):
     post = "post"
     comment = "comment"
     message = "message"
+    rating = "rating"
 
 
 # Content that `remove_content` soft-deletes; people, groups and events are dealt with
 # by banning (or by their own owners).
-REMOVABLE = (TargetType.post, TargetType.comment, TargetType.message)
+REMOVABLE = (TargetType.post, TargetType.comment, TargetType.message, TargetType.rating)
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ async def seen_by(conn: AsyncConnection, kind: TargetType, target_id: int, actor
         case TargetType.message:
             message = await chat.load_message(conn, target_id, actor)
             return Target(kind, target_id, excerpt(message.body), message.author_id)
+        case TargetType.rating:
+            rating = await ratings.seen_rating(conn, target_id, actor)
+            return Target(kind, target_id, excerpt(rating.comment), rating.rater_id)
     raise NotFound(f"{kind} {target_id} not found")  # pragma: no cover - enum is closed
 
 
@@ -88,6 +94,7 @@ _OPERATOR_VIEW = {
     TargetType.post: (posts_table, posts_table.c.title, posts_table.c.author_id),
     TargetType.comment: (comments, comments.c.body, comments.c.author_id),
     TargetType.message: (chat_messages, chat_messages.c.body, chat_messages.c.author_id),
+    TargetType.rating: (ratings_table, ratings_table.c.comment, ratings_table.c.rater_id),
 }
 
 
@@ -128,6 +135,8 @@ async def remove(conn: AsyncConnection, target: Target, actor_id: int | None) ->
             await posts.remove_comment(conn, target.id)
         case TargetType.message:
             await chat.remove_message(conn, target.id, actor_id)
+        case TargetType.rating:
+            await ratings.remove_rating(conn, target.id)
         case _:
             raise Invalid(
                 f"a {target.type} cannot be removed as content; ban its owner instead",

@@ -1,4 +1,5 @@
-"""Browser face of ratings: the "Rate" forms on an ended event's page."""
+"""Browser face of ratings: the "Rate" forms on an ended event's page and on a person's
+page (with "edit your rating"), and the ratings listed on that page."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
 from crewup.events.access import Event
-from crewup.ratings import service
-from crewup.ratings.schemas import RatingIn
+from crewup.ratings import offers, service
+from crewup.ratings.schemas import RatingIn, RatingPatch
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.pages import redirect
@@ -30,6 +31,16 @@ async def rate_part(conn: AsyncConnection, event: Event, actor: Actor) -> dict[s
     return {"rate_candidates": await service.may_still_rate(conn, event.id, actor)}
 
 
+async def profile_part(conn: AsyncConnection, user_id: int, actor: Actor) -> dict[str, Any]:
+    """Plugged into a person's page: what they were told (only from events the viewer can
+    see, as the API lists them) and the viewer's rate and edit forms for them."""
+    told = await service.list_ratings(conn, user_id, actor, limit=20)
+    return {
+        "ratings_received": told.items,
+        "rate_offers": await offers.rateable_together(conn, actor, user_id),
+    }
+
+
 def _number(raw: object) -> object:
     """Form fields are text; a score or id that is not a whole number stays text, so the
     model refuses it with its usual message."""
@@ -43,6 +54,7 @@ async def rate_button(request: web.Request) -> web.Response:
     form = await request.post()
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
+    ratee_id: object = None
     try:
         body = RatingIn.model_validate(
             {
@@ -65,4 +77,31 @@ async def rate_button(request: web.Request) -> web.Response:
         else:
             message = "Thanks, your rating is saved."
     await flash(request, message)
+    if form.get("back") == "user" and isinstance(ratee_id, int):
+        redirect(request, "user_page", user_id=ratee_id)
     redirect(request, "event_page", event_id=event_id)
+
+
+@routes.post(r"/users/{user_id:\d+}/ratings/{event_id:\d+}", name="edit_rating_form")
+async def edit_rating_form(request: web.Request) -> web.Response:
+    """ "Edit your rating" on a person's page: the same rules as PATCH on the API."""
+    actor = caller(request)
+    form = await request.post()
+    await check_csrf(request, form)
+    user_id, event_id = path_id(request, "user_id"), path_id(request, "event_id")
+    try:
+        body = RatingPatch.model_validate(
+            {"score": _number(form.get("score", "")), "comment": str(form.get("comment", ""))}
+        )
+    except ValidationError:
+        message = "Pick a score from 1 to 5."
+    else:
+        try:
+            async with request.app[DB].transaction() as conn:
+                await service.edit_rating(conn, actor, user_id, event_id, body.changes())
+        except Refusal as exc:
+            message = exc.detail
+        else:
+            message = "Your rating is changed."
+    await flash(request, message)
+    redirect(request, "user_page", user_id=user_id)

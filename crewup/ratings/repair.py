@@ -22,6 +22,10 @@ class ReputationFix:
     sum_now: int
 
 
+# Ratings a moderator removed count for nobody.
+_COUNTED = ratings.c.removed_at.is_(None)
+
+
 def _tally() -> Any:
     return (
         select(
@@ -29,6 +33,7 @@ def _tally() -> Any:
             func.count().label("n"),
             func.sum(ratings.c.score).label("total"),
         )
+        .where(_COUNTED)
         .group_by(ratings.c.ratee_id)
         .subquery()
     )
@@ -70,11 +75,11 @@ async def recount_reputation(conn: AsyncConnection) -> list[ReputationFix]:
                     users.c.rating_count,
                     users.c.rating_sum,
                     select(func.count())
-                    .where(ratings.c.ratee_id == user_id)
+                    .where(ratings.c.ratee_id == user_id, _COUNTED)
                     .scalar_subquery()
                     .label("n"),
                     select(func.coalesce(func.sum(ratings.c.score), 0))
-                    .where(ratings.c.ratee_id == user_id)
+                    .where(ratings.c.ratee_id == user_id, _COUNTED)
                     .scalar_subquery()
                     .label("total"),
                 ).where(users.c.id == user_id)

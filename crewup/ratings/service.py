@@ -13,7 +13,8 @@ aggregate of the ratings table; `repair.recount_reputation` proves it and mends 
 Ratings by people banned later stay and keep counting: they were given by someone who
 really went, at a time they were allowed to, and a ban (which may expire by itself) says
 nothing about whether a past rating was fair. An unfair one is a moderation matter for that
-rating, not for every rating its author ever gave.
+rating, not for every rating its author ever gave: a moderator removes that one rating
+(`remove_rating`, a resolved report), which then leaves the counters and every face.
 """
 
 from __future__ import annotations
@@ -211,11 +212,18 @@ async def edit_rating(
     # Read after the lock: the score we subtract is the one stored now.
     found = (
         await conn.execute(
-            select(ratings.c.id, ratings.c.score).where(_same_rating(rater.id, ratee_id, event_id))
+            select(ratings.c.id, ratings.c.score, ratings.c.removed_at).where(
+                _same_rating(rater.id, ratee_id, event_id)
+            )
         )
     ).first()
     if found is None:
         raise NotFound(f"you have not rated user {ratee_id} for event {event_id}")
+    if found.removed_at is not None:
+        raise Conflict(
+            "a moderator removed this rating; it can no longer be changed",
+            [FieldError("event_id", "rating was removed")],
+        )
     values = {k: v for k, v in changes.items() if k in ("score", "comment")}
     if values:
         await conn.execute(
@@ -246,7 +254,11 @@ async def list_ratings(
                 EVENTS_WITH_VIEWER, events.c.id == ratings.c.event_id
             )
         )
-        .where(ratings.c.ratee_id == ratee_id, or_(ratings.c.event_id.is_(None), VISIBLE))
+        .where(
+            ratings.c.ratee_id == ratee_id,
+            ratings.c.removed_at.is_(None),
+            or_(ratings.c.event_id.is_(None), VISIBLE),
+        )
         .order_by(ratings.c.id.desc())
         .limit(limit + 1)
     )
@@ -254,6 +266,58 @@ async def list_ratings(
         query = query.where(ratings.c.id < after.id)
     rows = await conn.execute(query, viewer_params(viewer))
     return cut_page([_rating(row) for row in rows], limit, lambda r: IdCursor(id=r.id))
+
+
+async def seen_rating(conn: AsyncConnection, rating_id: int, viewer: Actor) -> Rating:
+    """One rating as `list_ratings` would show it to this person (to report it): removed
+    ones, those of deleted accounts and those from events the viewer cannot see are 404."""
+    row = (
+        await conn.execute(
+            select(*_RATING_COLUMNS)
+            .select_from(
+                ratings.join(_rater, _rater.c.id == ratings.c.rater_id)
+                .join(users, users.c.id == ratings.c.ratee_id)
+                .outerjoin(EVENTS_WITH_VIEWER, events.c.id == ratings.c.event_id)
+            )
+            .where(
+                ratings.c.id == rating_id,
+                ratings.c.removed_at.is_(None),
+                users.c.deleted_at.is_(None),
+                or_(ratings.c.event_id.is_(None), VISIBLE),
+            ),
+            viewer_params(viewer),
+        )
+    ).first()
+    if row is None:
+        raise NotFound(f"rating {rating_id} not found")
+    return _rating(row)
+
+
+async def remove_rating(conn: AsyncConnection, rating_id: int) -> bool:
+    """Soft removal (moderation): the rating leaves the rated person's counters in the
+    same transaction, under the same row lock as `rate`, and leaves every list; the row
+    stays for the audit. Who may do it is the caller's rule. False if already removed."""
+    ratee_id = (
+        await conn.execute(select(ratings.c.ratee_id).where(ratings.c.id == rating_id))
+    ).scalar_one_or_none()
+    if ratee_id is None:
+        raise NotFound(f"rating {rating_id} not found")
+    # Not lock_account: a deleted person's counters must stay exact too.
+    await conn.execute(
+        select(users.c.id).where(users.c.id == ratee_id).with_for_update(key_share=True)
+    )
+    score = (
+        await conn.execute(
+            update(ratings)
+            .where(ratings.c.id == rating_id, ratings.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(ratings.c.score)
+        )
+    ).scalar_one_or_none()
+    if score is None:
+        return False
+    await _move_counters(conn, ratee_id, -1, -score)
+    return True
 
 
 async def _live_account(conn: AsyncConnection, user_id: int) -> None:

@@ -25,6 +25,9 @@ ratings = Table(
     Column("comment", Text, nullable=False, server_default=""),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    # Set by a moderator (an abusive comment): out of reputation and of every face, kept
+    # for the audit. Still holds its (rater, ratee, event) slot, so it cannot be re-given.
+    Column("removed_at", UtcDateTime, nullable=True),
     CheckConstraint("score BETWEEN 1 AND 5", name="score"),
     CheckConstraint("rater_id <> ratee_id", name="not_self"),
     # Once per (rater, ratee, event); also serves "whom did I rate at this event".

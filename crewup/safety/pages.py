@@ -10,7 +10,7 @@ from aiohttp import web
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.core.errors import NotFound, RateLimited, Refusal
+from crewup.core.errors import Conflict, Forbidden, NotFound, RateLimited, Refusal
 from crewup.core.geo import Point
 from crewup.core.identity import Actor
 from crewup.events.access import Event
@@ -150,9 +150,13 @@ async def acknowledge(request: web.Request) -> web.Response:
     if form.data is None:
         await flash(request, "Choose \u201cI'm OK\u201d or \u201cOn my way\u201d.")
     else:
-        async with request.app[DB].transaction() as conn:
-            await service.acknowledge(conn, alert_id, caller(request), form.data.status)
-        await flash(request, "Thanks: the author sees your answer.")
+        try:
+            async with request.app[DB].transaction() as conn:
+                await service.acknowledge(conn, alert_id, caller(request), form.data.status)
+        except (Conflict, Forbidden) as exc:  # the author, or a moderator it did not reach
+            await flash(request, exc.detail)
+        else:
+            await flash(request, "Thanks: the author sees your answer.")
     redirect(request, "alert_page", alert_id=alert_id)
 
 

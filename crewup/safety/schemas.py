@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from crewup.core.paging import Limit
 from crewup.safety.access import Alert, Answer, Severity
@@ -26,6 +26,11 @@ Message = Annotated[
 Note = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_CHARS), PLAIN_TEXT
 ]
+EVENT_ID_REFUSED = (
+    "event_id: an alert is about a place, not an event; send the event's lat and lon "
+    "(people going to events on now or within the hour near it are reached) and its "
+    "group in group_ids"
+)
 GroupId = Annotated[int, Field(ge=1, lt=2**31)]
 
 
@@ -36,6 +41,16 @@ class AlertIn(InputModel):
     severity: Severity = Severity.warning
     # Only these groups (all mine); left out: every group I am a member of.
     group_ids: Annotated[list[GroupId], Field(min_length=1, max_length=MAX_GROUPS)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_about_an_event(cls, data: Any) -> Any:
+        # A deliberate refusal, clearer than "extra inputs are not permitted": people at
+        # an event are reached by place (going to an event on now near the point) and by
+        # group, which is what the event page's "Raise an alert" fills in.
+        if isinstance(data, dict) and "event_id" in data:
+            raise ValueError(EVENT_ID_REFUSED)
+        return data
 
 
 class AcknowledgeIn(InputModel):

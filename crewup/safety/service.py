@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited
+from crewup.core.errors import Conflict, Forbidden, Invalid, RateLimited
 from crewup.core.geo import Point
 from crewup.core.identity import Actor, viewer_params
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
@@ -203,7 +203,10 @@ async def acknowledge(conn: AsyncConnection, alert_id: int, actor: Actor, answer
         )
     )
     if not done.rowcount:
-        raise NotFound(f"alert {alert_id} not found")
+        alert = await load_alert(conn, alert_id, actor)  # NotFound for anyone it is hidden to
+        if alert.author_id == actor.id:
+            raise Conflict("you raised this alert; only the people it reached acknowledge it")
+        raise Forbidden("this alert did not reach you; only the people it reached acknowledge it")
     return await load_alert(conn, alert_id, actor)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from aiohttp import web
 
 from crewup.users import service
+from crewup.users.appkeys import PROFILE_PAGE_PARTS
 from crewup.users.schemas import ProfilePatch, UserPublic
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
@@ -71,6 +72,10 @@ async def save_profile(request: web.Request) -> web.Response:
 
 @routes.get(r"/users/{user_id:\d+}", name="user_page", access=Access.signed_in)
 async def user_page(request: web.Request) -> web.Response:
+    actor = caller(request)
     async with request.app[DB].reading() as conn:
         account = await service.get_account(conn, path_id(request, "user_id"))
-    return await render_page(request, "users/profile.html", {"user": UserPublic.of(account)})
+        context: dict[str, Any] = {"user": UserPublic.of(account)}
+        for part in request.app.get(PROFILE_PAGE_PARTS, ()):
+            context.update(await part(conn, account.id, actor))
+    return await render_page(request, "users/profile.html", context)

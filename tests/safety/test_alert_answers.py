@@ -70,9 +70,12 @@ async def test_only_recipients_acknowledge(client: TestClient, api: Api, setting
     alert = await raise_alert(client, author)
     outsider = await api.register("Outsider")
     moderator = await _moderator(client, api, settings)
-    for person in (outsider, author, moderator):
-        status, _ = await _post(client, person, alert, "acknowledge", {"status": "ok"})
-        assert status == 404
+    status, _ = await _post(client, outsider, alert, "acknowledge", {"status": "ok"})
+    assert status == 404  # it does not exist for them
+    status, own = await _post(client, author, alert, "acknowledge", {"status": "ok"})
+    assert status == 409 and "you raised this alert" in own["detail"], own
+    status, seen = await _post(client, moderator, alert, "acknowledge", {"status": "ok"})
+    assert status == 403 and "did not reach you" in seen["detail"], seen
     missing = {"id": 999_999}
     status, _ = await _post(client, world["member"], missing, "acknowledge", {"status": "ok"})
     assert status == 404

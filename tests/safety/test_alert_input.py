@@ -34,6 +34,11 @@ async def test_bad_input_is_refused(client: TestClient, api: Api) -> None:
         resp = await client.post("/api/v1/safety/alerts", json=bad, headers=author["headers"])
         assert resp.status == 422, (bad, resp.status, await resp.text())
         assert resp.content_type == "application/problem+json"
+    about_event = await client.post(
+        "/api/v1/safety/alerts", json={**good, "event_id": 1}, headers=author["headers"]
+    )
+    assert about_event.status == 422
+    assert "an alert is about a place, not an event" in (await about_event.json())["detail"]
     for raw in ('{"message": "Help", "lat": NaN, "lon": 13.4}', "[1, 2]", "{not json"):
         resp = await client.post(
             "/api/v1/safety/alerts",
