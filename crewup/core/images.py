@@ -65,7 +65,8 @@ def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
         raise Invalid("the image has no pixels")
     if width * height > max_pixels:
         raise Invalid(
-            f"the image is {width}x{height} pixels; at most {max_pixels:,} pixels are accepted"
+            f"the image is {width}x{height} pixels, too many pixels; "
+            f"at most {max_pixels:,} are accepted"
         )
 
 
