@@ -213,6 +213,6 @@ def create_app(settings: Settings) -> web.Application:
         moderation,
     ):
         domain.setup(app)
-    app.router.add_routes(media.routes)
+    app.router.add_routes(media.routes.table)
     app.router.add_static("/static", STATIC_DIR)
     return app

@@ -13,12 +13,13 @@ from pydantic import BaseModel, Field
 
 from crewup.core.images import ImageKind, file_name
 from crewup.core.media import MediaStore, is_media_name
+from crewup.web.routes import Access, PageRoutes
 
 MEDIA_STORE = web.AppKey[MediaStore]("media_store")
 MEDIA_PREFIX = "/media/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 
-routes = web.RouteTableDef()
+routes = PageRoutes()
 
 
 class ImageOut(BaseModel):
@@ -37,7 +38,8 @@ class ImageOut(BaseModel):
         )
 
 
-@routes.get(MEDIA_PREFIX + "{name}")
+# Public: nobody is resolved (no session or token read), the answer is the same for all.
+@routes.get(MEDIA_PREFIX + "{name}", name="media", access=Access.public)
 async def media_file(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if not is_media_name(name):
