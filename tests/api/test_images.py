@@ -215,6 +215,8 @@ async def test_event_cover_for_its_managers(api: Api, settings: Settings) -> Non
     cover = (await resp.json())["cover"]
     listed = await (await api.client.get(f"/api/v1/events/{event['id']}")).json()
     assert listed["cover"] == cover
+    page = await (await api.client.get(f"/events/{event['id']}")).text()
+    assert f'src="{cover["urls"]["1280"]}"' in page
     resp = await api.client.delete(f"/api/v1/events/{event['id']}", headers=owner["headers"])
     assert resp.status == 204
     assert files_under(settings.effective_media_dir) == set()
