@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Protocol
 
-from crewup.core.images import NAME_PATTERN
+from crewup.core.images import NAME_PATTERN, ImageKind, file_names
 
 _NAME = re.compile(NAME_PATTERN)
 
@@ -72,3 +72,11 @@ class LocalMediaStore:
 
     async def delete(self, name: str) -> None:
         await asyncio.to_thread(self._path(name).unlink, True)
+
+
+async def delete_image(store: MediaStore, key: str | None, kind: ImageKind) -> None:
+    """Remove every stored size of an image (nothing for None)."""
+    if key is None:
+        return
+    for name in file_names(key, kind):
+        await store.delete(name)

@@ -20,7 +20,8 @@ from aiohttp.multipart import BodyPartReader
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarge
-from crewup.core.images import ImageKind, file_names, process
+from crewup.core.images import ImageKind, process
+from crewup.core.media import delete_image
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.media import MEDIA_STORE
 from crewup.web.sessions import check_csrf
@@ -111,11 +112,7 @@ async def store_image(
 
 
 async def remove_image(app: web.Application, key: str | None, kind: ImageKind) -> None:
-    if key is None:
-        return
-    store = app[MEDIA_STORE]
-    for name in file_names(key, kind):
-        await store.delete(name)
+    await delete_image(app[MEDIA_STORE], key, kind)
 
 
 async def settle(
