@@ -180,6 +180,7 @@ def create_app(settings: Settings) -> web.Application:
     app[UNREAD_COUNTER] = unread_count
     app[PUSHER] = pusher_for(settings)
     app[media.MEDIA_STORE] = LocalMediaStore(settings.effective_media_dir)
+    app[media.IMAGE_WORK] = asyncio.Semaphore(media.IMAGE_WORKERS)
     app.cleanup_ctx.extend([_database, _redis, _keys, _bus])
     hub = realtime.build_hub(app, settings)
     wire_live_updates(app[DB].dispatcher, hub)

@@ -8,6 +8,8 @@ its name holds 128 unguessable bits and is shown only to those who may see the g
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from pydantic import BaseModel, Field
 
@@ -16,6 +18,10 @@ from crewup.core.media import MediaStore, is_media_name
 from crewup.web.routes import Access, PageRoutes
 
 MEDIA_STORE = web.AppKey[MediaStore]("media_store")
+# How many uploads are decoded at once in this process: a 40-megapixel image takes some
+# 160 MB while it is resized, so a burst of uploads waits instead of exhausting memory.
+IMAGE_WORK = web.AppKey("image_work", asyncio.Semaphore)
+IMAGE_WORKERS = 2
 MEDIA_PREFIX = "/media/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 

@@ -23,7 +23,7 @@ from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarg
 from crewup.core.images import ImageKind, process
 from crewup.core.media import delete_image
 from crewup.web.appkeys import DB, SETTINGS
-from crewup.web.media import MEDIA_STORE
+from crewup.web.media import IMAGE_WORK, MEDIA_STORE
 from crewup.web.sessions import check_csrf
 
 CHUNK = 64 * 1024
@@ -101,9 +101,10 @@ async def store_image(
     app: web.Application, data: bytes, kind: ImageKind, scope: str
 ) -> StoredImage:
     """Judge, resize and store; nothing is stored unless every size was made."""
-    processed = await asyncio.to_thread(
-        process, data, kind, scope, max_pixels=app[SETTINGS].media_max_pixels
-    )
+    async with app[IMAGE_WORK]:
+        processed = await asyncio.to_thread(
+            process, data, kind, scope, max_pixels=app[SETTINGS].media_max_pixels
+        )
     store = app[MEDIA_STORE]
     fresh = not all([await store.exists(name) for name in processed.files])
     for name, content in processed.files.items():
