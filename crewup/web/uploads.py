@@ -50,7 +50,8 @@ def _too_large(limit: int) -> TooLarge:
     )
 
 
-async def _read_limited(chunks: BodyPartReader | web.Request, limit: int) -> bytes:
+async def _read_limited(chunks: BodyPartReader | web.Request, cap: int, limit: int) -> bytes:
+    """At most `cap` bytes; past it, 413 naming the upload `limit` people can act on."""
     buffer = bytearray()
     while True:
         if isinstance(chunks, BodyPartReader):
@@ -60,7 +61,7 @@ async def _read_limited(chunks: BodyPartReader | web.Request, limit: int) -> byt
         if not chunk:
             return bytes(buffer)
         buffer += chunk
-        if len(buffer) > limit:
+        if len(buffer) > cap:
             raise _too_large(limit)
 
 
@@ -73,20 +74,26 @@ async def read_upload(request: web.Request) -> Upload:
         raise _too_large(limit)
     upload = Upload()
     if request.content_type == "multipart/form-data":
+        # One budget for the whole form, so neither many fields nor a repeated file
+        # field can add up past the limit.
+        budget = limit + FORM_OVERHEAD
         try:
             reader = await request.multipart()
             async for part in reader:
-                if not isinstance(part, BodyPartReader) or part.name is None:
-                    continue
-                if part.name == "image":
-                    upload.data = await _read_limited(part, limit)
-                else:
-                    value = await _read_limited(part, FIELD_LIMIT)
+                if not isinstance(part, BodyPartReader):
+                    raise BadRequest("nested multipart bodies are not accepted")
+                is_file = part.name == "image"
+                cap = min(budget, limit if is_file else FIELD_LIMIT)
+                value = await _read_limited(part, cap, limit)
+                budget -= len(value)
+                if is_file:
+                    upload.data = value
+                elif part.name is not None:
                     upload.fields[part.name] = value.decode("utf-8", "replace")
         except (ValueError, AssertionError, RuntimeError) as exc:
             raise BadRequest(f"the form could not be read: {str(exc)[:200]}") from None
     elif request.content_type in RAW_TYPES:
-        upload.data = await _read_limited(request, limit)
+        upload.data = await _read_limited(request, limit, limit)
     else:
         raise BadRequest(
             "send the image as the 'image' field of multipart/form-data, "
