@@ -3,6 +3,7 @@ served with long-lived caching, refused clearly with nothing stored."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import FormData
@@ -118,6 +119,17 @@ async def test_an_upload_over_the_limit_is_413(aiohttp_client: Any, make_setting
     assert "larger than" in (await resp.json())["detail"]
     # ...and declared over it: refused before reading.
     resp = await put_avatar(api.client, ann, form(b"\0" * 200_000, "huge.png"))
+    assert resp.status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+        for _ in range(8):
+            yield padded[:4096]
+
+    resp = await api.client.put(
+        "/api/v1/users/me/avatar",
+        data=chunks(),
+        headers={**ann["headers"], "Content-Type": "image/png"},
+    )
     assert resp.status == 413
     assert files_under(settings.effective_media_dir) == set()
 
