@@ -40,6 +40,7 @@ from crewup.auth.tokens import TokenIssuer
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
 from crewup.core import migrate
+from crewup.core.media import LocalMediaStore
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
@@ -49,7 +50,7 @@ from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.service import PostingLimit
 from crewup.realtime.freshness import Freshness
 from crewup.users.service import load_actor
-from crewup.web import ops
+from crewup.web import media, ops
 from crewup.web.answer_cache import AnswerCache
 from crewup.web.appkeys import (
     ACTOR_LOADER,
@@ -178,6 +179,8 @@ def create_app(settings: Settings) -> web.Application:
     app[SESSION_LOADER] = actor_of_page_session
     app[UNREAD_COUNTER] = unread_count
     app[PUSHER] = pusher_for(settings)
+    app[media.MEDIA_STORE] = LocalMediaStore(settings.effective_media_dir)
+    app[media.IMAGE_WORK] = asyncio.Semaphore(media.IMAGE_WORKERS)
     app.cleanup_ctx.extend([_database, _redis, _keys, _bus])
     hub = realtime.build_hub(app, settings)
     wire_live_updates(app[DB].dispatcher, hub)
@@ -211,5 +214,6 @@ def create_app(settings: Settings) -> web.Application:
         moderation,
     ):
         domain.setup(app)
+    app.router.add_routes(media.routes.table)
     app.router.add_static("/static", STATIC_DIR)
     return app

@@ -62,6 +62,16 @@ class Gone(Refusal):
     title = "Gone"
 
 
+class TooLarge(Refusal):
+    status = 413
+    title = "Content too large"
+
+
+class Unsupported(Refusal):
+    status = 415
+    title = "Unsupported media type"
+
+
 class Invalid(Refusal):
     status = 422
     title = "Validation failed"

@@ -66,6 +66,12 @@ class Settings(BaseModel):
     password_reset_ttl_minutes: int = Field(60, ge=5, le=1440)
     public_answer_cache_seconds: float = Field(1.0, ge=0, le=60)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    # Images (avatars, covers): the largest upload accepted, and the most pixels a file
+    # may declare before it is refused as a decompression bomb. Files go under
+    # media_dir (default: <data_dir>/media).
+    media_max_upload_bytes: int = Field(8 * 1024 * 1024, ge=1024, le=256 * 1024 * 1024)
+    media_max_pixels: int = Field(40_000_000, ge=1, le=170_000_000)
+    media_dir: Path | None = None
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=1024)
     rate_limit_login: str = "10/minute"
@@ -199,6 +205,10 @@ class Settings(BaseModel):
         if self.public_url is not None:
             return str(self.public_url).rstrip("/")
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def effective_media_dir(self) -> Path:
+        return self.media_dir if self.media_dir is not None else self.data_dir / "media"
 
     @property
     def effective_database_url(self) -> str:

@@ -51,6 +51,7 @@ class Event:
     updated_at: datetime
     group_name: str
     group_visibility: str
+    cover: str | None = None
     viewer_group_role: str | None = None
     my_status: str | None = None
     my_position: int | None = None
@@ -108,6 +109,7 @@ EVENT_COLUMNS = (
     events.c.interested_count,
     events.c.created_at,
     events.c.updated_at,
+    events.c.cover,
     groups.c.name.label("group_name"),
     groups.c.visibility.label("group_visibility"),
     _member.c.role.label("viewer_group_role"),

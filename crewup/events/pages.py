@@ -39,7 +39,7 @@ def _shape(values: dict[str, str]) -> dict[str, Any]:
     return shaped
 
 
-def _form_values(event: Any) -> dict[str, str]:
+def form_values(event: Any) -> dict[str, str]:
     values = {k: "" if getattr(event, k) is None else str(getattr(event, k)) for k in FIELDS}
     for key in ("starts_at", "ends_at"):
         values[key] = getattr(event, key).strftime("%Y-%m-%dT%H:%M")
@@ -125,7 +125,7 @@ async def edit_event_form(request: web.Request) -> web.Response:
     return await render_page(
         request,
         "events/form.html",
-        {"group": None, "event": event, "values": _form_values(event), "errors": {}},
+        {"group": None, "event": event, "values": form_values(event), "errors": {}},
     )
 
 

@@ -28,6 +28,7 @@ class Participant:
     # Reputation rides along from the account row the list joins anyway: no extra query.
     rating_count: int = 0
     rating_sum: int = 0
+    avatar: str | None = None
 
     @property
     def reputation_mean(self) -> float | None:
@@ -55,6 +56,7 @@ async def list_participants(
             event_participants.c.created_at,
             users.c.rating_count,
             users.c.rating_sum,
+            users.c.avatar,
         )
         .join(users, users.c.id == event_participants.c.user_id)
         .where(
@@ -93,6 +95,7 @@ def _participant(row: Any, position: int | None) -> Participant:
         waitlist_position=position,
         waitlist_seq=row.waitlist_seq,
         created_at=row.created_at,
+        avatar=row.avatar,
         rating_count=row.rating_count,
         rating_sum=row.rating_sum,
     )

@@ -8,6 +8,7 @@ from pydantic_core import PydanticCustomError
 
 from crewup.core.clock import UtcMoment
 from crewup.core.days import Span
+from crewup.core.images import ImageKind
 from crewup.core.paging import Limit
 from crewup.events.access import Event
 from crewup.events.participants import Participant
@@ -15,6 +16,7 @@ from crewup.events.rsvp import RsvpResult
 from crewup.events.service import EventFilter
 from crewup.users.schemas import Reputation
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
+from crewup.web.media import ImageOut
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Title = Annotated[
@@ -185,6 +187,7 @@ class EventOut(BaseModel):
     cancel_reason: str | None
     my_rsvp: MyRsvp | None
     distance_km: float | None = None
+    cover: ImageOut | None = Field(None, description="640 and 1280 pixels wide (2:1)")
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
@@ -211,6 +214,7 @@ class EventOut(BaseModel):
             interested_count=event.interested_count,
             status=event.status.value,
             cancel_reason=event.cancel_reason,
+            cover=ImageOut.of(event.cover, ImageKind.cover),
             my_rsvp=mine,
             distance_km=distance,
         )
@@ -241,6 +245,7 @@ class ParticipantOut(BaseModel):
     waitlist_position: int | None
     created_at: UtcTimestamp
     reputation: Reputation
+    avatar: ImageOut | None = Field(None, description="64 and 256 pixels square")
 
     @classmethod
     def of(cls, p: Participant) -> ParticipantOut:
@@ -251,6 +256,7 @@ class ParticipantOut(BaseModel):
             waitlist_position=p.waitlist_position,
             created_at=p.created_at,
             reputation=Reputation.of(p.rating_count, p.rating_sum),
+            avatar=ImageOut.of(p.avatar, ImageKind.avatar),
         )
 
 

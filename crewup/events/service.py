@@ -169,9 +169,24 @@ async def cancel_event(
     )
 
 
-async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> None:
-    await _load_for_managers(conn, event_id, actor)
+async def set_cover(
+    conn: AsyncConnection, event_id: int, actor: Actor, key: str | None
+) -> tuple[Event, str | None]:
+    """Whoever manages the event sets (or, with None, removes) its cover; answers the
+    event and the key it replaced, whose files the caller removes once this commits."""
+    await lock_event(conn, event_id)
+    event = await _load_for_managers(conn, event_id, actor)
+    await conn.execute(
+        update(events).where(events.c.id == event_id).values(cover=key, updated_at=clock.now())
+    )
+    return await load_event(conn, event_id, actor), event.cover
+
+
+async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> str | None:
+    """Answers the cover's key, whose files the caller removes once this commits."""
+    event = await _load_for_managers(conn, event_id, actor)
     await conn.execute(delete(events).where(events.c.id == event_id))
+    return event.cover
 
 
 async def list_events(

@@ -40,6 +40,7 @@ events = Table(
     Column("waitlist_seq", Integer, nullable=False, server_default="0"),
     # Bumped when who may see the event narrows (its group turns private); see seats.py.
     Column("audience_version", Integer, nullable=False, server_default="0"),
+    Column("cover", String(32), nullable=True),  # an image key (crewup.core.images)
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),

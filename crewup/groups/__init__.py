@@ -2,8 +2,10 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.groups import api, invite_pages, pages
+    from crewup.groups import api, cover_api, cover_pages, invite_pages, pages
 
     app.router.add_routes(api.api.table)
+    app.router.add_routes(cover_api.api.table)
     app.router.add_routes(pages.routes.table)
+    app.router.add_routes(cover_pages.routes.table)
     app.router.add_routes(invite_pages.routes.table)

@@ -43,6 +43,7 @@ class Group:
     lon: float | None
     created_at: datetime
     updated_at: datetime
+    cover: str | None = None
     my_role: str | None = None  # owner|admin|member|pending|None for the viewer
     invited: bool = False
     distance_km: float | None = None
@@ -74,6 +75,7 @@ GROUP_COLUMNS = [
         "owner_id",
         "lat",
         "lon",
+        "cover",
         "created_at",
         "updated_at",
     )

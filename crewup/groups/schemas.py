@@ -4,11 +4,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from crewup.core.images import ImageKind
 from crewup.core.paging import Limit
 from crewup.groups.access import Group
 from crewup.groups.membership import Member
 from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
+from crewup.web.media import ImageOut
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
@@ -95,6 +97,7 @@ class GroupOut(BaseModel):
     my_role: Literal["owner", "admin", "member", "pending"] | None
     invited: bool
     distance_km: float | None = None
+    cover: ImageOut | None = Field(None, description="640 and 1280 pixels wide (2:1)")
 
     @classmethod
     def of(cls, group: Group) -> GroupOut:
@@ -110,6 +113,7 @@ class GroupOut(BaseModel):
             owner_id=group.owner_id,
             lat=group.lat,
             lon=group.lon,
+            cover=ImageOut.of(group.cover, ImageKind.cover),
             created_at=group.created_at,
             my_role=group.my_role,  # type: ignore[arg-type]
             invited=group.invited,

@@ -108,11 +108,26 @@ async def update_group(
     return await load_group(conn, group_id, actor)
 
 
-async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+async def set_cover(
+    conn: AsyncConnection, group_id: int, actor: Actor, key: str | None
+) -> tuple[Group, str | None]:
+    """Owners and admins set (or, with None, remove) the cover; answers the group and the
+    key it replaced, whose files the caller removes once this commits."""
+    await lock_group(conn, group_id)
+    group = await load_group_for_managers(conn, group_id, actor)
+    await conn.execute(
+        update(groups).where(groups.c.id == group_id).values(cover=key, updated_at=clock.now())
+    )
+    return await load_group(conn, group_id, actor), group.cover
+
+
+async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> str | None:
+    """Answers the cover's key, whose files the caller removes once this commits."""
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
         raise Forbidden("only the owner may delete the group")
     await conn.execute(delete(groups).where(groups.c.id == group_id))
+    return group.cover
 
 
 async def list_groups(

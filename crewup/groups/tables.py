@@ -29,6 +29,7 @@ groups = Table(
     Column("owner_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("lat", Float, nullable=True),
     Column("lon", Float, nullable=True),
+    Column("cover", String(32), nullable=True),  # an image key (crewup.core.images)
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("visibility IN ('public', 'private')", name="visibility"),

@@ -1,13 +1,17 @@
 """REST face of users."""
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core.images import ImageKind
 from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserMe, UserPublic
+from crewup.users.service import Account
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.requests import json_response, parse_body, path_id
 from crewup.web.routes import ApiRoutes
+from crewup.web.uploads import drop_image, put_image, read_upload, remove_image
 
 api = ApiRoutes("users")
 
@@ -36,7 +40,8 @@ async def patch_me(request: web.Request) -> web.Response:
 )
 async def delete_me(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
-        await service.erase_account(conn, caller(request).id)
+        avatar = await service.erase_account(conn, caller(request).id)
+    await remove_image(request.app, avatar, ImageKind.avatar)
     return web.Response(status=204)
 
 
@@ -47,3 +52,31 @@ async def get_user(request: web.Request) -> web.Response:
     async with request.app[DB].reading() as conn:
         account = await service.get_account(conn, path_id(request, "user_id"))
     return json_response(UserPublic.of(account))
+
+
+@api.put(
+    "/api/v1/users/me/avatar",
+    "Set my avatar: a JPEG, PNG, WebP or GIF as the multipart field 'image' (or the body)",
+    response=UserMe,
+    upload=True,
+)
+async def put_avatar(request: web.Request) -> web.Response:
+    actor = caller(request)
+    upload = await read_upload(request)
+
+    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Account, str | None]:
+        return await service.set_avatar(conn, actor.id, key)
+
+    account = await put_image(request, upload.data, ImageKind.avatar, f"user:{actor.id}", swap)
+    return json_response(UserMe.of(account))
+
+
+@api.delete("/api/v1/users/me/avatar", "Remove my avatar", response=UserMe)
+async def delete_avatar(request: web.Request) -> web.Response:
+    actor = caller(request)
+
+    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Account, str | None]:
+        return await service.set_avatar(conn, actor.id, key)
+
+    account = await drop_image(request, ImageKind.avatar, swap)
+    return json_response(UserMe.of(account))

@@ -3,7 +3,9 @@
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core.images import ImageKind
 from crewup.users import service
 from crewup.users.appkeys import PROFILE_PAGE_PARTS
 from crewup.users.schemas import ProfilePatch, UserPublic
@@ -14,6 +16,7 @@ from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.sessions import flash
+from crewup.web.uploads import Swap, drop_image_from_form, put_image_from_form
 
 routes = PageRoutes()
 
@@ -79,3 +82,37 @@ async def user_page(request: web.Request) -> web.Response:
         for part in request.app.get(PROFILE_PAGE_PARTS, ()):
             context.update(await part(conn, account.id, actor))
     return await render_page(request, "users/profile.html", context)
+
+
+def _avatar_swap(actor_id: int) -> Swap[service.Account]:
+    async def swap(conn: AsyncConnection, key: str | None) -> tuple[service.Account, str | None]:
+        return await service.set_avatar(conn, actor_id, key)
+
+    return swap
+
+
+@routes.post("/profile/avatar", name="save_avatar")
+async def save_avatar(request: web.Request) -> web.Response:
+    actor = caller(request)
+    refused = await put_image_from_form(
+        request, ImageKind.avatar, f"user:{actor.id}", _avatar_swap(actor.id)
+    )
+    if refused is not None:
+        async with request.app[DB].reading() as conn:
+            account = await service.get_account(conn, actor.id)
+        context = {
+            "account": account,
+            "values": _profile_values(account),
+            "errors": {"image": refused.detail},
+        }
+        return await render_page(request, "users/profile_edit.html", context, refused.status)
+    await flash(request, "Picture saved.")
+    redirect(request, "my_profile")
+
+
+@routes.post("/profile/avatar/remove", name="remove_avatar")
+async def remove_avatar(request: web.Request) -> web.Response:
+    actor = caller(request)
+    await drop_image_from_form(request, ImageKind.avatar, _avatar_swap(actor.id))
+    await flash(request, "Picture removed.")
+    redirect(request, "my_profile")

@@ -4,8 +4,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from crewup.core.images import ImageKind
 from crewup.users import reputation as rep
 from crewup.users.service import Account
+from crewup.web.media import ImageOut
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 DisplayName = Annotated[
@@ -38,6 +40,7 @@ class UserPublic(BaseModel):
     bio: str
     interests: list[str]
     reputation: Reputation
+    avatar: ImageOut | None = Field(None, description="64 and 256 pixels square")
     created_at: UtcTimestamp
 
     @classmethod
@@ -48,6 +51,7 @@ class UserPublic(BaseModel):
             bio=account.bio,
             interests=account.interests,
             reputation=Reputation.of(account.rating_count, account.rating_sum),
+            avatar=ImageOut.of(account.avatar, ImageKind.avatar),
             created_at=account.created_at,
         )
 

@@ -45,6 +45,7 @@ class Account:
     rating_sum: int
     created_at: datetime
     deleted_at: datetime | None
+    avatar: str | None = None
 
     @property
     def banned(self) -> bool:
@@ -195,10 +196,24 @@ async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) 
     )
 
 
-async def erase_account(conn: AsyncConnection, user_id: int) -> None:
+async def set_avatar(
+    conn: AsyncConnection, user_id: int, key: str | None
+) -> tuple[Account, str | None]:
+    """Point the account at a stored image (None: no avatar); answers the account and
+    the key it replaced, whose files the caller removes once this commits."""
+    await lock_account(conn, user_id)
+    old = (await get_account(conn, user_id)).avatar
+    await conn.execute(
+        update(users).where(users.c.id == user_id).values(avatar=key, updated_at=clock.now())
+    )
+    return await get_account(conn, user_id), old
+
+
+async def erase_account(conn: AsyncConnection, user_id: int) -> str | None:
     """Personal data goes; the row stays so content keeps an author shown as 'deleted user'.
     Subscribers of `user.deleted` give back seats, memberships and sessions in the same
-    transaction, or refuse (an owner must hand their groups over first).
+    transaction, or refuse (an owner must hand their groups over first). Answers the
+    avatar's key, whose files the caller removes once this commits.
 
     Lock order: the account row first, FOR NO KEY UPDATE (the person's own RSVPs, which
     share-lock it, wait for us), then whatever the subscribers lock, and the erasure last.
@@ -206,7 +221,8 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     taken first, it would block every foreign-key check on this person (an invitation
     holding a group's lock) while we wait for that group's lock: a deadlock."""
     await lock_account(conn, user_id)
-    await ensure_not_last_admin(conn, await get_account(conn, user_id), "deleted")
+    account = await get_account(conn, user_id)
+    await ensure_not_last_admin(conn, account, "deleted")
     await announce(conn, UserDeleted(user_id))
     now = clock.now()
     await conn.execute(
@@ -220,10 +236,12 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
             interests=[],
             home_lat=None,
             home_lon=None,
+            avatar=None,
             deleted_at=now,
             updated_at=now,
         )
     )
+    return account.avatar
 
 
 async def ensure_not_last_admin(conn: AsyncConnection, account: Account, doing: str) -> None:

@@ -23,6 +23,8 @@ users = Table(
     Column("ban_reason", Text, nullable=True),
     Column("rating_count", Integer, nullable=False, server_default="0"),
     Column("rating_sum", Integer, nullable=False, server_default="0"),
+    # The stored image's key (crewup.core.images); its files are named from it.
+    Column("avatar", String(32), nullable=True),
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("deleted_at", UtcDateTime, nullable=True),

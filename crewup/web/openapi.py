@@ -25,8 +25,21 @@ ERROR_TITLES = {
     404: "Not found or not visible to you",
     409: "Conflict with the current state",
     413: "Body too large",
+    415: "Not an accepted image",
     422: "Validation failed",
     429: "Rate limited",
+}
+
+# Image uploads: judged by their content (JPEG, PNG, WebP or GIF), whatever they are named.
+_IMAGE = {"type": "string", "format": "binary"}
+UPLOAD_BODY: dict[str, Any] = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {"type": "object", "properties": {"image": _IMAGE}, "required": ["image"]}
+        },
+        "image/*": {"schema": _IMAGE},
+    },
 }
 
 
@@ -103,6 +116,8 @@ def build_openapi(app: web.Application, server_url: str) -> dict[str, Any]:
                 "required": True,
                 "content": {"application/json": {"schema": keys[(op.body, "validation")]}},
             }
+        if op.upload:
+            entry["requestBody"] = UPLOAD_BODY
         success: dict[str, Any] = {"description": "Success"}
         if op.response is not None:
             success["content"] = {op.content_type: {"schema": keys[(op.response, "serialization")]}}
@@ -110,6 +125,8 @@ def build_openapi(app: web.Application, server_url: str) -> dict[str, Any]:
         codes = set(op.errors) | ({401} if op.access is not Access.public else set())
         if op.body is not None or op.query is not None:
             codes |= {400, 422}
+        if op.upload:
+            codes |= {400, 413, 415, 422}
         for code in sorted(codes):
             responses[str(code)] = {
                 "description": ERROR_TITLES.get(code, "Error"),

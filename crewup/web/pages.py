@@ -12,8 +12,10 @@ import jinja2
 from aiohttp import web
 
 from crewup.core.identity import Actor
+from crewup.core.images import file_name
 from crewup.web.appkeys import DB, LAYOUT_PARTS, SETTINGS, UNREAD_COUNTER
 from crewup.web.caller import page_viewer
+from crewup.web.media import MEDIA_PREFIX
 from crewup.web.sessions import csrf_token, take_flashes
 from crewup.web.times import time_element
 
@@ -87,8 +89,17 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
+def media_url(key: str, width: int) -> str:
+    """`{{ group.cover | media(640) }}`: where one stored size of an image is served."""
+    return MEDIA_PREFIX + file_name(key, width)
+
+
 def setup_templates(app: web.Application) -> None:
-    filters: dict[str, Callable[..., str]] = {"when": time_element, "counted": counted}
+    filters: dict[str, Callable[..., str]] = {
+        "when": time_element,
+        "counted": counted,
+        "media": media_url,
+    }
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),

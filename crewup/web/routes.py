@@ -52,6 +52,7 @@ class Operation:
     status: int = 200
     errors: Sequence[int] = field(default_factory=tuple)
     content_type: str = "application/json"
+    upload: bool = False  # the body is an image (multipart field `image`, or raw)
 
 
 SPEC_ATTRIBUTE = "__crewup_route__"

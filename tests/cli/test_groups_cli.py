@@ -9,6 +9,7 @@ from crewup.posts.tables import posts
 from crewup.web.appkeys import DB
 from tests.support.api import Api, make_group
 from tests.support.cli import admin_cli
+from tests.support.images import files_under, png
 
 
 async def test_list_show_transfer_delete(client, api: Api, settings) -> None:
@@ -36,8 +37,15 @@ async def test_list_show_transfer_delete(client, api: Api, settings) -> None:
     assert seen["owner_id"] == bob["user"]["id"] and seen["my_role"] == "admin"
     missing = await admin_cli(settings, "groups", "show", "424242")
     assert missing.exit_code == 1
+    cover = await client.put(
+        f"/api/v1/groups/{group['id']}/cover",
+        data=png(),
+        headers={**bob["headers"], "Content-Type": "image/png"},
+    )
+    assert cover.status == 200 and files_under(settings.effective_media_dir)
     deleted = await admin_cli(settings, "groups", "delete", str(group["id"]), "--yes")
     assert deleted.exit_code == 0
+    assert files_under(settings.effective_media_dir) == set()  # the cover's files went too
     assert (await client.get(f"/api/v1/groups/{group['id']}", headers=bob["headers"])).status == 404
 
 

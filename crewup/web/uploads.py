@@ -1,0 +1,179 @@
+"""Receiving an image upload: read it within the size limit, judge and resize it in a
+thread, store its sizes; and removing the files an image no longer needs.
+
+The body is streamed, never buffered past `media_max_upload_bytes`: a declared length
+over the limit is refused before anything is read, a body that grows past it as soon as
+it does (413). Handlers store first and then write the key in their transaction; if the
+transaction fails the fresh files are removed again, and once it commits the replaced
+image's files are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from aiohttp import web
+from aiohttp.multipart import BodyPartReader
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarge
+from crewup.core.images import ImageKind, process
+from crewup.core.media import delete_image
+from crewup.web.appkeys import DB, SETTINGS
+from crewup.web.media import IMAGE_WORK, MEDIA_STORE
+from crewup.web.sessions import check_csrf
+
+CHUNK = 64 * 1024
+FIELD_LIMIT = 4096  # the small text fields beside the file in a page's form (CSRF token)
+FORM_OVERHEAD = 64 * 1024  # multipart boundaries, part headers and those fields
+RAW_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/octet-stream")
+
+
+@dataclass
+class Upload:
+    data: bytes = b""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    key: str
+    fresh: bool  # its files were written by this upload (not already there)
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        f"the image is larger than {limit // (1024 * 1024) or 1} MB; upload a smaller one"
+    )
+
+
+async def _read_limited(chunks: BodyPartReader | web.Request, cap: int, limit: int) -> bytes:
+    """At most `cap` bytes; past it, 413 naming the upload `limit` people can act on."""
+    buffer = bytearray()
+    while True:
+        if isinstance(chunks, BodyPartReader):
+            chunk = await chunks.read_chunk(CHUNK)
+        else:
+            chunk = await chunks.content.read(CHUNK)
+        if not chunk:
+            return bytes(buffer)
+        buffer += chunk
+        if len(buffer) > cap:
+            raise _too_large(limit)
+
+
+async def read_upload(request: web.Request) -> Upload:
+    """The file sent as the `image` field of multipart/form-data, or as a raw body with an
+    image Content-Type; any other small form fields come along (a page's CSRF token)."""
+    limit = request.app[SETTINGS].media_max_upload_bytes
+    length = request.content_length
+    if length is not None and length > limit + FORM_OVERHEAD:
+        raise _too_large(limit)
+    upload = Upload()
+    if request.content_type == "multipart/form-data":
+        # One budget for the whole form, so neither many fields nor a repeated file
+        # field can add up past the limit.
+        budget = limit + FORM_OVERHEAD
+        try:
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    raise BadRequest("nested multipart bodies are not accepted")
+                is_file = part.name == "image"
+                cap = min(budget, limit if is_file else FIELD_LIMIT)
+                value = await _read_limited(part, cap, limit)
+                budget -= len(value)
+                if is_file:
+                    upload.data = value
+                elif part.name is not None:
+                    upload.fields[part.name] = value.decode("utf-8", "replace")
+        except (ValueError, AssertionError, RuntimeError) as exc:
+            raise BadRequest(f"the form could not be read: {str(exc)[:200]}") from None
+    elif request.content_type in RAW_TYPES:
+        upload.data = await _read_limited(request, limit, limit)
+    else:
+        raise BadRequest(
+            "send the image as the 'image' field of multipart/form-data, "
+            "or as the body with an image Content-Type"
+        )
+    if not upload.data:
+        raise Invalid("choose an image file to upload", [FieldError("image", "choose a file")])
+    return upload
+
+
+async def store_image(
+    app: web.Application, data: bytes, kind: ImageKind, scope: str
+) -> StoredImage:
+    """Judge, resize and store; nothing is stored unless every size was made."""
+    async with app[IMAGE_WORK]:
+        processed = await asyncio.to_thread(
+            process, data, kind, scope, max_pixels=app[SETTINGS].media_max_pixels
+        )
+    store = app[MEDIA_STORE]
+    fresh = not all([await store.exists(name) for name in processed.files])
+    for name, content in processed.files.items():
+        await store.put(name, content)
+    return StoredImage(processed.key, fresh)
+
+
+async def remove_image(app: web.Application, key: str | None, kind: ImageKind) -> None:
+    await delete_image(app[MEDIA_STORE], key, kind)
+
+
+async def settle(
+    app: web.Application, stored: StoredImage | None, old: str | None, kind: ImageKind
+) -> None:
+    """After the commit: the replaced image's files go (unless it was the same image)."""
+    if old is not None and (stored is None or old != stored.key):
+        await remove_image(app, old, kind)
+
+
+T = TypeVar("T")
+# Writes the new key (None: remove) in the caller's transaction; answers what the handler
+# shows and the key that was replaced.
+Swap = Callable[[AsyncConnection, str | None], Awaitable[tuple[T, str | None]]]
+
+
+async def put_image(
+    request: web.Request, data: bytes, kind: ImageKind, scope: str, swap: Swap[T]
+) -> T:
+    """Store the upload, point the row at it, and remove the image it replaced."""
+    stored = await store_image(request.app, data, kind, scope)
+    try:
+        async with request.app[DB].transaction() as conn:
+            shown, old = await swap(conn, stored.key)
+    except BaseException:
+        if stored.fresh:
+            await remove_image(request.app, stored.key, kind)
+        raise
+    await settle(request.app, stored, old, kind)
+    return shown
+
+
+async def drop_image(request: web.Request, kind: ImageKind, swap: Swap[T]) -> T:
+    async with request.app[DB].transaction() as conn:
+        shown, old = await swap(conn, None)
+    await settle(request.app, None, old, kind)
+    return shown
+
+
+async def put_image_from_form(
+    request: web.Request, kind: ImageKind, scope: str, swap: Swap[T]
+) -> Refusal | None:
+    """A page's upload form: the file, then its CSRF token, then the same steps as the API.
+    Answers the refusal to show beside the form (None when the image is saved)."""
+    try:
+        upload = await read_upload(request)
+        await check_csrf(request, upload.fields)
+        await put_image(request, upload.data, kind, scope, swap)
+    except Refusal as exc:
+        return exc
+    return None
+
+
+async def drop_image_from_form(request: web.Request, kind: ImageKind, swap: Swap[T]) -> T:
+    await check_csrf(request, await request.post())
+    return await drop_image(request, kind, swap)
