@@ -211,6 +211,7 @@ async def list_events(
             filters.radius_km,
             decode_cursor(cursor, NearCursor),
             conn.dialect.name,
+            geo.rtree_of(conn, "events"),
         )
         position_of = _near_position
     else:
