@@ -52,8 +52,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def wait_until_up(base: str) -> None:
-    """Until the server answers /healthz (up to about 60 s: a shared, busy machine)."""
-    for _ in range(600):
+    """Until the server answers /healthz (up to about 3 min: a shared, busy machine)."""
+    for _ in range(1800):
         try:
             http_json(f"{base}/healthz")
             return

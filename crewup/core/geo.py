@@ -244,9 +244,9 @@ def _nearest_by_index(
     box = func.cube(array([c - reach for c in centre]), array([c + reach for c in centre]))
     distance = 2 * EARTH_RADIUS_KM * func.asin(func.least(1.0, chord / 2))
     # For a point, "overlaps the box" is "inside the box". Written as `&&`, whose
-    # estimate is 0.5% of the rows where `<@` gets 0.1%: with fewer rows expected,
-    # PostgreSQL thought sorting the whole box cheaper than the KNN scan (45 ms instead
-    # of 0.5 in a dense city); with these it picks the KNN scan for a page of 20.
+    # estimate is 0.5% of the rows where `<@` gets 0.1%, nearer the truth of a dense
+    # city: from about 100k events the planner then picks the KNN scan even without
+    # `index_order` (with `<@` it sorted the box: 45 ms instead of 0.5).
     # Ties by id through the index too (btree_gist's `id <-> 0` is the id): a GiST
     # index can order by several distances, but the planner uses an ordering index only
     # when it yields the whole ORDER BY, so a plain `id` second key would mean a sort.
@@ -273,8 +273,7 @@ _RESET_PLANNER = text(
 
 @asynccontextmanager
 async def index_order(conn: AsyncConnection, nearest: bool = True) -> AsyncIterator[None]:
-    """Run a nearest-first query so that PostgreSQL reads it in index order (groups;
-    events no longer need it, see `crewup.events.service.list_events`).
+    """Run a nearest-first query so that PostgreSQL reads it in index order.
 
     The planner cannot estimate how many rows a `cube` box holds (it assumes 0.1%), so
     in a dense city it believes "fetch the whole box and sort it" is cheap and reads

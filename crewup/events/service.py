@@ -232,10 +232,10 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    # No `geo.index_order` here: with the box as `&&` and the status written into the
-    # SQL, the planner picks the nearest-first scan of migration 0020's index by itself,
-    # custom and generic plans alike (bench/README.md, "Nearby at scale").
-    rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
+    # Still `geo.index_order`: at 100k events the planner picks the KNN scan by itself
+    # now, but in a small world it sorts a dense box (bench/README.md, "Nearby at scale").
+    async with geo.index_order(conn, nearest=nearest):
+        rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
 
 
