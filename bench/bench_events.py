@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import shutil
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import aiohttp
 from common import (
@@ -26,8 +26,10 @@ from common import (
     print_table,
     recreate_postgres,
     seed_demo,
+    tokens,
     wrk,
 )
+from nearby_check import check_nearby_answers
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=int, default=10)
@@ -35,6 +37,12 @@ parser.add_argument("--people", type=int, default=2000)
 parser.add_argument("--seats", type=int, default=100)
 parser.add_argument("--events", type=int, default=100_000)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
+parser.add_argument(
+    "--redis",
+    help="with --postgres: share state through this Redis, so `crewup serve` runs one "
+    "process per core (its default with Redis and PostgreSQL)",
+)
+parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite run")
 args, _ = parser.parse_known_args()
 NEAR_POINTS = "bench/near_points.lua"
 
@@ -47,19 +55,6 @@ def seed(database_url: str) -> None:
         *("--posts", "0", "--seed", "11"),
     )
     print(f"seeded {seeded.tables['events'][0]:,} events in {seeded.seconds:.1f} s")
-
-
-def tokens(data_dir: Path, base: str, user_ids: range, role: str = "user") -> list[str]:
-    """Access tokens minted with the server's own keyring (no 2,000 argon2 logins)."""
-    from crewup.auth.keyring import keyring_for
-    from crewup.auth.tokens import TokenIssuer
-    from crewup.core.settings import Settings
-
-    settings = Settings(data_dir=data_dir)
-    keyring = keyring_for(settings)
-    keyring.load()
-    issuer = TokenIssuer(keyring, base, "crewup", timedelta(minutes=15))
-    return [issuer.issue(user_id, role) for user_id in user_ids]
 
 
 def storm_event(base: str, admin_token: str) -> int:
@@ -109,74 +104,6 @@ async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dic
         return time.perf_counter() - started, statuses
 
 
-# The demo world's city centres (crewup/seed/places.py), as in near_points.lua.
-CITIES = ((52.52, 13.405), (53.55, 9.99), (48.14, 11.58), (51.51, -0.09), (48.86, 2.35))
-
-
-def check_nearby_answers(base: str, database_url: str, points: int = 30) -> int:
-    """The API's nearest-first pages against a plain SQL truth (visible, scheduled,
-    not over, within the radius, ordered by distance then id) at random points: ids and
-    order of three pages must match. Raises on any difference; answers rows compared."""
-    import random
-    from urllib.parse import quote
-
-    from sqlalchemy import func, select
-
-    from crewup.core.db import Database
-    from crewup.core.dispatch import Dispatcher
-    from crewup.events.tables import events
-    from crewup.groups.tables import groups
-
-    rng = random.Random(30)
-    compared = 0
-
-    def truth_query(lat: float, lon: float, radius: float, n: int) -> Any:
-        distance = func.crewup_distance_km(lat, lon, events.c.lat, events.c.lon)
-        return (
-            select(events.c.id)
-            .join(groups, groups.c.id == events.c.group_id)
-            .where(
-                groups.c.visibility == "public",
-                events.c.status == "scheduled",
-                events.c.ends_at > datetime.now(UTC),
-                distance <= radius,
-            )
-            .order_by(distance, events.c.id)
-            .limit(n)
-        )
-
-    async def truth(lat: float, lon: float, radius: float, n: int) -> list[int]:
-        db = Database(database_url, Dispatcher(), pool_size=1)
-        try:
-            async with db.reading() as conn:
-                rows = await conn.execute(truth_query(lat, lon, radius, n))
-                return [row[0] for row in rows.all()]
-        finally:
-            await db.dispose()
-
-    for _ in range(points):
-        lat, lon = rng.choice(CITIES)
-        lat, lon = lat + rng.uniform(-0.2, 0.2), lon + rng.uniform(-0.3, 0.3)
-        radius = rng.choice((1, 5, 10))
-        got: list[int] = []
-        cursor = ""
-        more = True
-        for _page in range(3):
-            url = f"{base}/api/v1/events?near={lat:.5f},{lon:.5f}&radius_km={radius}&limit=20"
-            page = http_json(url + cursor)
-            got += [item["id"] for item in page["items"]]
-            more = bool(page["next_cursor"])
-            if not more:
-                break
-            cursor = f"&cursor={quote(page['next_cursor'])}"
-        expected = asyncio.run(truth(round(lat, 5), round(lon, 5), radius, len(got) + 1))
-        # Equal so far, and where the API said "no more", the truth has no more either.
-        if got != expected[: len(got)] or (not more and len(expected) != len(got)):
-            raise SystemExit(f"nearby answer differs from SQL at {lat:.5f},{lon:.5f} r={radius}")
-        compared += len(got)
-    return compared
-
-
 def run(label: str, env: dict[str, str]) -> None:
     from crewup.core.settings import Settings
 
@@ -208,6 +135,9 @@ def run(label: str, env: dict[str, str]) -> None:
         ).effective_database_url
         rows_checked = check_nearby_answers(base, database_url)
         print(f"  nearby answers equal the SQL truth at 30 points ({rows_checked} rows, 3 pages)")
+        if shutil.which("wrk") is None:
+            print("  no wrk on this machine: the HTTP load figures are skipped")
+            return
         healthz = wrk(f"{base}/healthz", "bench/plain.lua", seconds=args.seconds)
         shared = wrk(near, "bench/plain.lua", seconds=args.seconds)
         distinct = wrk(base, NEAR_POINTS, seconds=args.seconds)
@@ -224,9 +154,16 @@ def run(label: str, env: dict[str, str]) -> None:
                 wrk(base, NEAR_POINTS, rate=0.7 * distinct["rps"], seconds=args.seconds),
             ),
         ]
-    print_table(f"nearby events, {args.events} events, {label}, one process", rows, "GET /healthz")
+    print_table(f"nearby events, {args.events} events, {label}", rows, "GET /healthz")
 
 
-run("SQLite (embedded default)", {})
+if not args.only_postgres:
+    run("SQLite (embedded default)", {})
 if args.postgres:
-    run("PostgreSQL", {"CREWUP_DATABASE_URL": args.postgres})
+    shared = (
+        {"CREWUP_REDIS_URL": args.redis, "CREWUP_REDIS_PREFIX": f"crewup-bench:{os.getpid()}:"}
+        if args.redis
+        else {}
+    )
+    processes = os.cpu_count() if args.redis else 1
+    run(f"PostgreSQL, {processes} process(es)", {"CREWUP_DATABASE_URL": args.postgres, **shared})

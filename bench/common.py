@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,15 +52,15 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def wait_until_up(base: str) -> None:
-    """Until the server answers /healthz (up to about 60 s: a shared, busy machine starts
+    """Until the server answers /healthz (up to about 3 min: a shared, busy machine starts
     a server slowly); a server that never answers is an error, not a later refusal."""
-    for _ in range(600):
+    for _ in range(1800):
         try:
             http_json(f"{base}/healthz")
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"{base} did not answer /healthz within 60 s")
+    raise RuntimeError(f"{base} did not answer /healthz within 3 minutes")
 
 
 def http_json(url: str, body: dict | None = None, token: str | None = None) -> dict:
@@ -228,3 +229,16 @@ def seed_demo(database_url: str, *flags: str) -> Seeded:
             tables[name] = (int(rows.replace(",", "")), float(rate.replace(",", "")))
     seconds, rss_kb = done.stdout.rsplit("@@ ", 1)[1].split()
     return Seeded(float(seconds), int(rss_kb) / 1024, tables)
+
+
+def tokens(data_dir: Path, base: str, user_ids: range, role: str = "user") -> list[str]:
+    """Access tokens minted with the server's own keyring (no 2,000 argon2 logins)."""
+    from crewup.auth.keyring import keyring_for
+    from crewup.auth.tokens import TokenIssuer
+    from crewup.core.settings import Settings
+
+    settings = Settings(data_dir=data_dir)
+    keyring = keyring_for(settings)
+    keyring.load()
+    issuer = TokenIssuer(keyring, base, "crewup", timedelta(minutes=15))
+    return [issuer.issue(user_id, role) for user_id in user_ids]

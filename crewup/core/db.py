@@ -17,7 +17,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from crewup.core.dispatch import Dispatcher, UnitOfWork
-from crewup.core.geo import DISTANCE_FUNCTION, distance_km
+from crewup.core.geo import DISTANCE_FUNCTION, RTREES_KEY, distance_km
 
 metadata = MetaData(
     naming_convention={
@@ -52,7 +52,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         # Let us issue BEGIN ourselves, so write transactions can take the lock up front.
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
@@ -60,6 +60,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Migration 0020 makes R*Trees only where SQLite has the module; queries use them
+        # only where they exist (`geo.rtree_of`).
+        cursor.execute("SELECT name FROM sqlite_master WHERE name GLOB '*_rtree'")
+        record.info[RTREES_KEY] = frozenset(row[0] for row in cursor.fetchall())
         cursor.close()
         dbapi_conn.create_function(DISTANCE_FUNCTION, 4, distance_km, deterministic=True)
 

@@ -20,20 +20,24 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 HAND_MANAGED_INDEXES = frozenset(
     {f"ix_{table}_search" for table in ("groups", "events", "posts", "comments", "users")}
     | {"ix_events_place_point", "ix_groups_place_point"}  # PostgreSQL only (0011)
+    | {"ix_events_place_scheduled"}  # PostgreSQL only (0020)
 )
 HAND_MANAGED_COLUMNS = frozenset({"search_vector"})
 HAND_MANAGED_TABLE_PREFIX = "fts_"
+# SQLite R*Trees of migration 0020 (`events_rtree`, with `events_rtree_node`, ...).
+HAND_MANAGED_TABLE_MARK = "_rtree"
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
     """Autogenerate filter: leave the hand-managed search and nearest-first structures
-    alone."""
+    (GiST indexes, R*Trees) alone."""
     if type_ == "index":
         return name not in HAND_MANAGED_INDEXES
     if type_ == "column":
         return name not in HAND_MANAGED_COLUMNS
     if type_ == "table":
-        return not (name or "").startswith(HAND_MANAGED_TABLE_PREFIX)
+        name = name or ""
+        return not (name.startswith(HAND_MANAGED_TABLE_PREFIX) or HAND_MANAGED_TABLE_MARK in name)
     return True
 
 

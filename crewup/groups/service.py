@@ -155,6 +155,7 @@ async def list_groups(
             filters.radius_km,
             decode_cursor(cursor, NearCursor),
             conn.dialect.name,
+            geo.rtree_of(conn, "groups"),
         )
         position_of = _near_position
     else:

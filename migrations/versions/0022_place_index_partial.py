@@ -1,15 +1,17 @@
-"""nearest first: the GiST place indexes become partial (WHERE lat IS NOT NULL)
+"""nearest first: groups' GiST place index becomes partial (WHERE lat IS NOT NULL)
 
 Revision ID: 0022
 Revises: 0019
 Create Date: 2026-12-07 07:15:00
 
 The indexes of 0011 hold the id beside the place (btree_gist), so PostgreSQL could
-answer `id = $1` with them, and with a generic plan it did: foreign-key checks against
-events and groups (every RSVP, every seeded participant) and prepared lookups by id then
-walked the whole GiST index instead of the primary key (a 1M-row seed stalled for
-half an hour). An id lookup cannot prove `lat IS NOT NULL`, so a partial index is never
-offered to it; the nearest-first query states the predicate and keeps its index.
+answer `id = $1` with them, and under generic plans it did: foreign-key checks against
+events and groups (every RSVP, every seeded participant) and prepared lookups by id
+walked the whole GiST index instead of the primary key (a seed of 100k events stalled
+for more than half an hour). An id lookup cannot prove `lat IS NOT NULL`, so a partial
+index is never offered to it; the nearest-first query states the predicate and keeps
+its index. Events' index became partial on the status in 0020, which an id lookup
+cannot prove either.
 """
 
 from collections.abc import Sequence
@@ -26,7 +28,7 @@ POINT = (
     "cube(cube(cube(cos(radians(lat)) * cos(radians(lon))), "
     "cos(radians(lat)) * sin(radians(lon))), sin(radians(lat)))"
 )
-INDEXES = (("ix_events_place_point", "events"), ("ix_groups_place_point", "groups"))
+INDEXES = (("ix_groups_place_point", "groups"),)
 
 
 def _rebuild(predicate: str) -> None:

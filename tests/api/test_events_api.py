@@ -229,6 +229,39 @@ async def test_nearby_is_not_date_first_then_distance(client, api: Api) -> None:
     assert [e["title"] for e in near["items"]] == ["Close"]
 
 
+async def test_nearby_follows_moved_cancelled_and_deleted_events(client, api: Api) -> None:
+    """The places nearby search reads (SQLite's R*Tree, PostgreSQL's partial index)
+    follow every change: a moved event is found at its new place only, a cancelled or
+    deleted one nowhere; across the antimeridian too."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    moving, cancelled, deleted = [
+        (await make_event(client, owner, group["id"], title=t, lat=52.52, lon=13.40))["id"]
+        for t in ("Moving", "Cancelled", "Deleted")
+    ]
+    fiji = await make_event(client, owner, group["id"], title="Fiji", lat=-17.0, lon=179.99)
+
+    async def near(place: str) -> list[int]:
+        found = await client.get(f"/api/v1/events?near={place}&radius_km=10")
+        assert found.status == 200
+        return [e["id"] for e in (await found.json())["items"]]
+
+    assert await near("52.52,13.405") == sorted([moving, cancelled, deleted])
+    assert await near("-17.0,-179.99") == [fiji["id"]]
+    moved = await client.patch(
+        f"/api/v1/events/{moving}", json={"lat": 53.55, "lon": 9.99}, headers=owner["headers"]
+    )
+    assert moved.status == 200, await moved.text()
+    cancel = await client.post(
+        f"/api/v1/events/{cancelled}/cancel", json={"reason": "rain"}, headers=owner["headers"]
+    )
+    assert cancel.status == 200
+    gone = await client.delete(f"/api/v1/events/{deleted}", headers=owner["headers"])
+    assert gone.status == 204
+    assert await near("52.52,13.405") == []
+    assert await near("53.55,9.99") == [moving]
+
+
 async def test_bad_query_parameters(client) -> None:
     for query in (
         "near=91,0",
