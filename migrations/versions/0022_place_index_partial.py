@@ -1,7 +1,7 @@
 """nearest first: groups' GiST place index becomes partial (WHERE lat IS NOT NULL)
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 07:15:00
 
 The indexes of 0011 hold the id beside the place (btree_gist), so PostgreSQL could
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
