@@ -142,7 +142,9 @@ def run(label: str, env: dict[str, str]) -> None:
             rows.append((name, measure(pid, base + path, script, wrk_env)))
         near = fetch(f"{base}/api/v1/events?near=52.52,13.405&radius_km=10&limit=20")
         expect("nearby finds events around Berlin", len(near["items"]) == 20)
-        rows.append(("near=, a new place every request", measure(pid, base, "bench/near_points.lua")))
+        rows.append(
+            ("near=, a new place every request", measure(pid, base, "bench/near_points.lua"))
+        )
     report(f"hot reads, {label}, one crewup serve process, {args.events:,} events", rows)
 
 
