@@ -117,7 +117,7 @@ def run(label: str, env: dict[str, str]) -> None:
             (
                 "GET event (anonymous)",
                 f"/api/v1/events/{event}",
-                lambda a: a["id"] == event and a["my_status"] is None,
+                lambda a: a["id"] == event and a["my_rsvp"] is None,
                 None,
             ),
             ("GET event (bearer)", f"/api/v1/events/{event}", lambda a: a["id"] == event, bearer),
