@@ -57,8 +57,8 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def wait_until_up(base: str) -> None:
-    """Until the server answers /healthz (up to about 30 s: a loaded machine starts slowly)."""
-    for _ in range(300):
+    """Until the server answers /healthz (up to 2 minutes: a crowded machine starts slowly)."""
+    for _ in range(1200):
         try:
             http_json(f"{base}/healthz")
             return
