@@ -21,11 +21,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 _data_dirs: list[Path] = []
+_server_pids: list[int] = []
 
 
 def last_data_dir() -> Path:
     """The data dir of the most recently started bench server."""
     return _data_dirs[-1]
+
+
+def last_server_pid() -> int:
+    """The process id of the most recently started bench server (one process)."""
+    return _server_pids[-1]
 
 
 def machine() -> str:
@@ -107,6 +113,7 @@ def crewup_server(
         # BENCH_SERVER_LOG=path keeps the server's log (JSON lines) for a look afterwards.
         log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "a")  # noqa: SIM115
         proc = subprocess.Popen([str(BIN / "crewup"), "serve"], env=env, cwd=ROOT, stderr=log)
+        _server_pids.append(proc.pid)
         base = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(base)
@@ -115,6 +122,42 @@ def crewup_server(
             proc.terminate()
             proc.wait(30)
             log.close()
+
+
+BARE_HELLO = """
+import sys
+from aiohttp import web
+async def hello(request):
+    return web.json_response({"status": "ok"})
+app = web.Application()
+app.router.add_get("/", hello)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+"""
+
+
+@contextmanager
+def bare_hello() -> Iterator[tuple[str, int]]:
+    """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid)."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", BARE_HELLO, str(port)])
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        for _ in range(100):
+            try:
+                http_json(url)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (from /proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(
@@ -147,6 +190,9 @@ def wrk(
         "p50_ms": figures["p50_us"] / 1000,
         "p99_ms": figures["p99_us"] / 1000,
         "errors": figures["socket_errors"] + figures["non_2xx"],
+        "requests": figures["requests"],
+        "non_2xx": figures["non_2xx"],
+        "timeouts": figures.get("timeouts", 0),
     }
 
 

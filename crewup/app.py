@@ -65,11 +65,10 @@ from crewup.web.appkeys import (
     UNREAD_COUNTER,
 )
 from crewup.web.caller import caller_middleware
-from crewup.web.metrics import HTTP_METRICS, HttpMetrics, metrics_middleware
-from crewup.web.observability import request_id_middleware, stamp_request_id
+from crewup.web.edge import setup_edge
+from crewup.web.metrics import HTTP_METRICS, HttpMetrics
 from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
-from crewup.web.security_headers import setup_security_headers
 from crewup.web.sessions import setup_sessions
 from crewup.wiring import (
     build_handlers,
@@ -148,10 +147,7 @@ def _auth_kit(settings: Settings, limiter: RateLimiter, issuer: TokenIssuer) -> 
 
 
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(
-        client_max_size=settings.max_body_bytes,
-        middlewares=[request_id_middleware, metrics_middleware],
-    )
+    app = web.Application(client_max_size=settings.max_body_bytes)
     app[SETTINGS] = settings
     registry = CollectorRegistry()
     app[METRICS_REGISTRY] = registry
@@ -193,8 +189,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(problem_middleware)
     setup_sessions(app, settings, secret_key_of(settings), redis)
     app.middlewares.append(caller_middleware)
-    app.on_response_prepare.append(stamp_request_id)
-    setup_security_headers(app, settings)
+    setup_edge(app, settings)
     setup_templates(app)
 
     app.router.add_routes(ops.routes)

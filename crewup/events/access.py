@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.errors import NotFound
-from crewup.core.identity import VIEWER_ID, Actor, viewer_params
+from crewup.core.identity import VIEWER_ID, Actor
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
 
@@ -140,13 +140,41 @@ def event_query(*extra: Any) -> Any:
     return select(*EVENT_COLUMNS, MY_POSITION, *extra).select_from(EVENTS_WITH_VIEWER)
 
 
+# The hot single-event reads are built once, with the id as a bound parameter: building
+# a select per request cost more CPU than PostgreSQL spends answering it. The anonymous
+# forms join no viewer tables and count no waitlist: nobody's RSVP or membership to find.
+_EVENT_ID = bindparam("event_id", type_=Integer)
+_PUBLIC = groups.c.visibility == "public"
+_EVENT_FOR_VIEWER = event_query().where(events.c.id == _EVENT_ID, VISIBLE)
+_EVENT_FOR_ANYONE = (
+    select(*EVENT_COLUMNS[:-2])
+    .select_from(events.join(groups, groups.c.id == events.c.group_id))
+    .where(events.c.id == _EVENT_ID, _PUBLIC)
+)
+_STATE_FOR_VIEWER = (
+    select(events.c.status, events.c.ends_at)
+    .select_from(
+        events.join(groups, groups.c.id == events.c.group_id).outerjoin(
+            _member,
+            and_(_member.c.group_id == events.c.group_id, _member.c.user_id == VIEWER_ID),
+        )
+    )
+    .where(events.c.id == _EVENT_ID, VISIBLE)
+)
+_STATE_FOR_ANYONE = (
+    select(events.c.status, events.c.ends_at)
+    .select_from(events.join(groups, groups.c.id == events.c.group_id))
+    .where(events.c.id == _EVENT_ID, _PUBLIC)
+)
+
+
 async def load_event(conn: AsyncConnection, event_id: int, actor: Actor | None) -> Event:
     """The event as this viewer sees it; NotFound when missing or in a hidden group."""
-    row = (
-        await conn.execute(
-            event_query().where(events.c.id == event_id, VISIBLE), viewer_params(actor)
-        )
-    ).first()
+    if actor is None:
+        found = await conn.execute(_EVENT_FOR_ANYONE, {"event_id": event_id})
+    else:
+        found = await conn.execute(_EVENT_FOR_VIEWER, {"event_id": event_id, "viewer_id": actor.id})
+    row = found.first()
     if row is None:
         raise NotFound(f"event {event_id} not found")
     return event_from_row(row)
@@ -155,19 +183,13 @@ async def load_event(conn: AsyncConnection, event_id: int, actor: Actor | None) 
 async def visible_state(conn: AsyncConnection, event_id: int, actor: Actor | None) -> Any:
     """Just enough to know the viewer may see the event and whether it is still on
     (status, ends_at); cheaper than `load_event` on hot paths."""
-    found = (
-        await conn.execute(
-            select(events.c.status, events.c.ends_at)
-            .select_from(
-                events.join(groups, groups.c.id == events.c.group_id).outerjoin(
-                    _member,
-                    and_(_member.c.group_id == events.c.group_id, _member.c.user_id == VIEWER_ID),
-                )
-            )
-            .where(events.c.id == event_id, VISIBLE),
-            viewer_params(actor),
+    if actor is None:
+        result = await conn.execute(_STATE_FOR_ANYONE, {"event_id": event_id})
+    else:
+        result = await conn.execute(
+            _STATE_FOR_VIEWER, {"event_id": event_id, "viewer_id": actor.id}
         )
-    ).first()
+    found = result.first()
     if found is None:
         raise NotFound(f"event {event_id} not found")
     return found

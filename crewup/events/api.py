@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -25,17 +26,17 @@ from crewup.events.schemas import (
     EventPatch,
     EventQuery,
     FeedOut,
-    ParticipantOut,
-    ParticipantPage,
     ParticipantQuery,
     ParticipantsOut,
     RsvpIn,
     RsvpOut,
+    event_json,
+    participant_json,
 )
 from crewup.users.service import load_actor
 from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
-from crewup.web.requests import json_response, parse_body, parse_query, path_id
+from crewup.web.requests import json_bytes, json_response, parse_body, parse_query, path_id
 from crewup.web.routes import Access, ApiRoutes
 from crewup.web.uploads import remove_image
 
@@ -72,8 +73,9 @@ async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
         page = await service.list_events(
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )
-    out = EventPage(items=[EventOut.of(e) for e in page.items], next_cursor=page.next_cursor)
-    return out.model_dump_json().encode()
+    return json_bytes(
+        {"items": [event_json(e) for e in page.items], "next_cursor": page.next_cursor}
+    )
 
 
 @api.post(
@@ -103,7 +105,7 @@ async def get_event(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, path_id(request, "event_id"), actor)
-    return json_response(EventOut.of(event))
+    return json_response(event_json(event))
 
 
 @api.patch(
@@ -195,7 +197,7 @@ async def participants(request: web.Request) -> web.Response:
     wanted = [RsvpStatus(query.status)] if query.status else list(RsvpStatus)
     if query.cursor and not query.status:
         raise Invalid("cursor needs status= (the list it continues)")
-    pages = {s.value: ParticipantPage(items=[], next_cursor=None) for s in RsvpStatus}
+    pages: dict[str, Any] = {s.value: {"items": [], "next_cursor": None} for s in RsvpStatus}
     async with request.app[DB].reading() as conn:
         for status in wanted:
             page = await participants_of.list_participants(
@@ -206,10 +208,11 @@ async def participants(request: web.Request) -> web.Response:
                 limit=query.limit,
                 cursor=query.cursor,
             )
-            pages[status.value] = ParticipantPage(
-                items=[ParticipantOut.of(p) for p in page.items], next_cursor=page.next_cursor
-            )
-    return json_response(ParticipantsOut(**pages))
+            pages[status.value] = {
+                "items": [participant_json(p) for p in page.items],
+                "next_cursor": page.next_cursor,
+            }
+    return json_response(pages)
 
 
 @api.get(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.identity import Actor
@@ -47,36 +47,48 @@ async def list_participants(
     """One status at a time: going and interested by user id, the waitlist in arrival
     order with positions 1..n."""
     await visible_state(conn, event_id, actor)  # 404 for hidden events; a light query
-    query = (
-        select(
-            event_participants.c.user_id,
-            users.c.display_name,
-            event_participants.c.status,
-            event_participants.c.waitlist_seq,
-            event_participants.c.created_at,
-            users.c.rating_count,
-            users.c.rating_sum,
-            users.c.avatar,
-        )
-        .join(users, users.c.id == event_participants.c.user_id)
-        .where(
-            event_participants.c.event_id == event_id, event_participants.c.status == status.value
-        )
-        .limit(limit + 1)
-    )
+    params = {"event_id": event_id, "status": status.value, "limit": limit + 1}
     if status is RsvpStatus.waitlisted:
         line = decode_cursor(cursor, LineCursor)
         start = line.position if line is not None else 0
-        if line is not None:
-            query = query.where(event_participants.c.waitlist_seq > line.seq)
-        rows = await conn.execute(query.order_by(event_participants.c.waitlist_seq))
+        if line is None:
+            rows = await conn.execute(_LINE, params)
+        else:
+            rows = await conn.execute(_LINE_AFTER, {**params, "after_seq": line.seq})
         found = [_participant(row, start + i + 1) for i, row in enumerate(rows)]
         return cut_page(found, limit, _line_position)
     after = decode_cursor(cursor, UserCursor)
-    if after is not None:
-        query = query.where(event_participants.c.user_id > after.user_id)
-    rows = await conn.execute(query.order_by(event_participants.c.user_id))
+    if after is None:
+        rows = await conn.execute(_BY_USER, params)
+    else:
+        rows = await conn.execute(_BY_USER_AFTER, {**params, "after_user": after.user_id})
     return cut_page([_participant(row, None) for row in rows], limit, _user_position)
+
+
+# Built once with bound parameters (see events.access): the waitlist in arrival order,
+# the other lists by user id, each with and without a cursor.
+_ONE_STATUS = (
+    select(
+        event_participants.c.user_id,
+        users.c.display_name,
+        event_participants.c.status,
+        event_participants.c.waitlist_seq,
+        event_participants.c.created_at,
+        users.c.rating_count,
+        users.c.rating_sum,
+        users.c.avatar,
+    )
+    .join(users, users.c.id == event_participants.c.user_id)
+    .where(
+        event_participants.c.event_id == bindparam("event_id"),
+        event_participants.c.status == bindparam("status"),
+    )
+    .limit(bindparam("limit"))
+)
+_LINE = _ONE_STATUS.order_by(event_participants.c.waitlist_seq)
+_LINE_AFTER = _LINE.where(event_participants.c.waitlist_seq > bindparam("after_seq"))
+_BY_USER = _ONE_STATUS.order_by(event_participants.c.user_id)
+_BY_USER_AFTER = _BY_USER.where(event_participants.c.user_id > bindparam("after_user"))
 
 
 def _line_position(p: Participant) -> LineCursor:

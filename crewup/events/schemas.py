@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -14,9 +14,9 @@ from crewup.events.access import Event
 from crewup.events.participants import Participant
 from crewup.events.rsvp import RsvpResult
 from crewup.events.service import EventFilter
-from crewup.users.schemas import Reputation
+from crewup.users.schemas import Reputation, reputation_json
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.media import ImageOut
+from crewup.web.media import ImageOut, image_json
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Title = Annotated[
@@ -191,33 +191,39 @@ class EventOut(BaseModel):
 
     @classmethod
     def of(cls, event: Event) -> EventOut:
-        mine = (
-            MyRsvp(status=event.my_status, waitlist_position=event.my_position)  # type: ignore[arg-type]
-            if event.my_status
-            else None
-        )
-        distance = round(event.distance_km, 3) if event.distance_km is not None else None
-        return cls(
-            id=event.id,
-            group_id=event.group_id,
-            group_name=event.group_name,
-            title=event.title,
-            description=event.description,
-            location_name=event.location_name,
-            lat=event.lat,
-            lon=event.lon,
-            starts_at=event.starts_at,
-            ends_at=event.ends_at,
-            capacity=event.capacity,
-            going_count=event.going_count,
-            waitlist_count=event.waitlist_count,
-            interested_count=event.interested_count,
-            status=event.status.value,
-            cancel_reason=event.cancel_reason,
-            cover=ImageOut.of(event.cover, ImageKind.cover),
-            my_rsvp=mine,
-            distance_km=distance,
-        )
+        return cls.model_validate(event_json(event))
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """An event as the API shows it (the shape of `EventOut`), as plain data: hot read
+    paths write it straight to JSON without building a model per row."""
+    mine = (
+        {"status": event.my_status, "waitlist_position": event.my_position}
+        if event.my_status
+        else None
+    )
+    distance = round(event.distance_km, 3) if event.distance_km is not None else None
+    return {
+        "id": event.id,
+        "group_id": event.group_id,
+        "group_name": event.group_name,
+        "title": event.title,
+        "description": event.description,
+        "location_name": event.location_name,
+        "lat": event.lat,
+        "lon": event.lon,
+        "starts_at": event.starts_at,
+        "ends_at": event.ends_at,
+        "capacity": event.capacity,
+        "going_count": event.going_count,
+        "waitlist_count": event.waitlist_count,
+        "interested_count": event.interested_count,
+        "status": event.status.value,
+        "cancel_reason": event.cancel_reason,
+        "cover": image_json(event.cover, ImageKind.cover),
+        "my_rsvp": mine,
+        "distance_km": distance,
+    }
 
 
 class EventPage(BaseModel):
@@ -249,15 +255,20 @@ class ParticipantOut(BaseModel):
 
     @classmethod
     def of(cls, p: Participant) -> ParticipantOut:
-        return cls(
-            user_id=p.user_id,
-            display_name=p.display_name,
-            status=p.status,
-            waitlist_position=p.waitlist_position,
-            created_at=p.created_at,
-            reputation=Reputation.of(p.rating_count, p.rating_sum),
-            avatar=ImageOut.of(p.avatar, ImageKind.avatar),
-        )
+        return cls.model_validate(participant_json(p))
+
+
+def participant_json(p: Participant) -> dict[str, Any]:
+    """A participant in the shape of `ParticipantOut`, as plain data (see `event_json`)."""
+    return {
+        "user_id": p.user_id,
+        "display_name": p.display_name,
+        "status": p.status,
+        "waitlist_position": p.waitlist_position,
+        "created_at": p.created_at,
+        "reputation": reputation_json(p.rating_count, p.rating_sum),
+        "avatar": image_json(p.avatar, ImageKind.avatar),
+    }
 
 
 class ParticipantPage(BaseModel):

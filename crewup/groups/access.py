@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, literal, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden, NotFound
-from crewup.core.identity import VIEWER_ID, Actor, viewer_params
+from crewup.core.identity import VIEWER_ID, Actor
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
 
 
@@ -125,17 +125,24 @@ def can_see(group: Group) -> bool:
     )
 
 
+# One group by id, built once (see events.access); signed out, no viewer joins at all.
+_GROUP_ID = bindparam("group_id", type_=Integer)
+_GROUP_FOR_VIEWER = (
+    select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
+    .select_from(GROUPS_WITH_VIEWER)
+    .where(groups.c.id == _GROUP_ID)
+)
+_GROUP_FOR_ANYONE = select(*GROUP_COLUMNS).where(groups.c.id == _GROUP_ID)
+
+
 async def fetch_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
     """The group with this viewer's role, whether or not they may see it; NotFound only if
     it does not exist. Callers decide visibility (see `load_group`)."""
-    row = (
-        await conn.execute(
-            select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
-            .select_from(GROUPS_WITH_VIEWER)
-            .where(groups.c.id == group_id),
-            viewer_params(actor),
-        )
-    ).first()
+    if actor is None:
+        found = await conn.execute(_GROUP_FOR_ANYONE, {"group_id": group_id})
+    else:
+        found = await conn.execute(_GROUP_FOR_VIEWER, {"group_id": group_id, "viewer_id": actor.id})
+    row = found.first()
     if row is None:
         raise NotFound(f"group {group_id} not found")
     return group_from_row(row)

@@ -22,6 +22,7 @@ from crewup.groups.schemas import (
     MemberQuery,
     RoleIn,
     UserRef,
+    group_json,
 )
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
@@ -86,7 +87,7 @@ async def get_group(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     async with request.app[DB].reading() as conn:
         group = await load_group(conn, path_id(request, "group_id"), actor)
-    return json_response(GroupOut.of(group))
+    return json_response(group_json(group))
 
 
 @api.patch(

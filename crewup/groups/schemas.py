@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -10,7 +10,7 @@ from crewup.groups.access import Group
 from crewup.groups.membership import Member
 from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
-from crewup.web.media import ImageOut
+from crewup.web.media import ImageOut, image_json
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
@@ -101,24 +101,29 @@ class GroupOut(BaseModel):
 
     @classmethod
     def of(cls, group: Group) -> GroupOut:
-        distance = round(group.distance_km, 3) if group.distance_km is not None else None
-        return cls(
-            id=group.id,
-            name=group.name,
-            description=group.description,
-            category=group.category,
-            visibility=group.visibility.value,
-            max_members=group.max_members,
-            member_count=group.member_count,
-            owner_id=group.owner_id,
-            lat=group.lat,
-            lon=group.lon,
-            cover=ImageOut.of(group.cover, ImageKind.cover),
-            created_at=group.created_at,
-            my_role=group.my_role,  # type: ignore[arg-type]
-            invited=group.invited,
-            distance_km=distance,
-        )
+        return cls.model_validate(group_json(group))
+
+
+def group_json(group: Group) -> dict[str, Any]:
+    """A group in the shape of `GroupOut`, as plain data written straight to JSON."""
+    distance = round(group.distance_km, 3) if group.distance_km is not None else None
+    return {
+        "id": group.id,
+        "name": group.name,
+        "description": group.description,
+        "category": group.category,
+        "visibility": group.visibility.value,
+        "max_members": group.max_members,
+        "member_count": group.member_count,
+        "owner_id": group.owner_id,
+        "lat": group.lat,
+        "lon": group.lon,
+        "cover": image_json(group.cover, ImageKind.cover),
+        "created_at": group.created_at,
+        "my_role": group.my_role,
+        "invited": group.invited,
+        "distance_km": distance,
+    }
 
 
 class GroupPage(BaseModel):

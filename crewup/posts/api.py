@@ -13,6 +13,7 @@ from crewup.posts.schemas import (
     PostOut,
     PostPage,
     PostPatch,
+    post_json,
 )
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
@@ -39,7 +40,7 @@ async def list_posts(request: web.Request) -> web.Response:
             conn, path_id(request, "group_id"), actor, limit=query.limit, cursor=query.cursor
         )
     return json_response(
-        PostPage(items=[PostOut.of(p) for p in page.items], next_cursor=page.next_cursor)
+        {"items": [post_json(p) for p in page.items], "next_cursor": page.next_cursor}
     )
 
 

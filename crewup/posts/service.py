@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -162,18 +162,25 @@ async def list_posts(
 ) -> Page[Post]:
     """Newest first, by id (index on group_id, id)."""
     await load_group_content(conn, group_id, actor)
-    query = (
-        select(*POST_COLUMNS)
-        .join(users, users.c.id == posts.c.author_id)
-        .where(posts.c.group_id == group_id, posts.c.removed_at.is_(None))
-        .order_by(posts.c.id.desc())
-        .limit(limit + 1)
-    )
+    params = {"group_id": group_id, "limit": limit + 1}
     position = decode_cursor(cursor, IdCursor)
-    if position is not None:
-        query = query.where(posts.c.id < position.id)
-    found = [post_from_row(row) for row in await conn.execute(query)]
+    if position is None:
+        rows = await conn.execute(_FIRST_POSTS, params)
+    else:
+        rows = await conn.execute(_POSTS_BEFORE, {**params, "before_id": position.id})
+    found = [post_from_row(row) for row in rows]
     return cut_page(found, limit, lambda post: IdCursor(id=post.id))
+
+
+# A group's posts, built once with bound parameters (see events.access).
+_FIRST_POSTS = (
+    select(*POST_COLUMNS)
+    .join(users, users.c.id == posts.c.author_id)
+    .where(posts.c.group_id == bindparam("group_id"), posts.c.removed_at.is_(None))
+    .order_by(posts.c.id.desc())
+    .limit(bindparam("limit"))
+)
+_POSTS_BEFORE = _FIRST_POSTS.where(posts.c.id < bindparam("before_id"))
 
 
 async def update_post(

@@ -5,7 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.images import ImageKind
 from crewup.users import service
-from crewup.users.schemas import ProfilePatch, UserMe, UserPublic
+from crewup.users.schemas import ProfilePatch, UserMe, UserPublic, user_me_json
 from crewup.users.service import Account
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
@@ -20,7 +20,7 @@ api = ApiRoutes("users")
 async def get_me(request: web.Request) -> web.Response:
     async with request.app[DB].reading() as conn:
         account = await service.get_account(conn, caller(request).id)
-    return json_response(UserMe.of(account))
+    return json_response(user_me_json(account))
 
 
 @api.patch("/api/v1/users/me", "Edit my profile", body=ProfilePatch, response=UserMe)

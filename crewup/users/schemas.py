@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from crewup.core.images import ImageKind
 from crewup.users import reputation as rep
 from crewup.users.service import Account
-from crewup.web.media import ImageOut
+from crewup.web.media import ImageOut, image_json
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 DisplayName = Annotated[
@@ -27,11 +27,12 @@ class Reputation(BaseModel):
 
     @classmethod
     def of(cls, count: int, total: int) -> Reputation:
-        return cls(
-            score=rep.mean(count, total),
-            count=count,
-            smoothed=rep.smoothed(count, total),
-        )
+        return cls.model_validate(reputation_json(count, total))
+
+
+def reputation_json(count: int, total: int) -> dict[str, Any]:
+    """`Reputation` as plain data, for answers written straight to JSON."""
+    return {"score": rep.mean(count, total), "count": count, "smoothed": rep.smoothed(count, total)}
 
 
 class UserPublic(BaseModel):
@@ -65,15 +66,25 @@ class UserMe(UserPublic):
 
     @classmethod
     def of(cls, account: Account) -> UserMe:
-        public = UserPublic.of(account)
-        return cls(
-            **public.model_dump(),
-            email=account.email,
-            email_verified=account.email_verified_at is not None,
-            role=account.role.value,
-            home_lat=account.home_lat,
-            home_lon=account.home_lon,
-        )
+        return cls.model_validate(user_me_json(account))
+
+
+def user_me_json(account: Account) -> dict[str, Any]:
+    """`UserMe` as plain data (GET /users/me is read on every app start and page)."""
+    return {
+        "id": account.id,
+        "display_name": account.display_name,
+        "bio": account.bio,
+        "interests": account.interests,
+        "reputation": reputation_json(account.rating_count, account.rating_sum),
+        "avatar": image_json(account.avatar, ImageKind.avatar),
+        "created_at": account.created_at,
+        "email": account.email,
+        "email_verified": account.email_verified_at is not None,
+        "role": account.role.value,
+        "home_lat": account.home_lat,
+        "home_lon": account.home_lon,
+    }
 
 
 class ProfilePatch(InputModel):

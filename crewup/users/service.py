@@ -108,12 +108,13 @@ async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
     )
 
 
+_LIVE_ACCOUNT = select(*_ACCOUNT_COLUMNS).where(
+    users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
+)
+
+
 async def get_account(conn: AsyncConnection, user_id: int) -> Account:
-    row = (
-        await conn.execute(
-            select(*_ACCOUNT_COLUMNS).where(users.c.id == user_id, users.c.deleted_at.is_(None))
-        )
-    ).first()
+    row = (await conn.execute(_LIVE_ACCOUNT, {"user_id": user_id})).first()
     if row is None:
         raise NotFound(f"user {user_id} not found")
     return _account(row)

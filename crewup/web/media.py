@@ -9,6 +9,7 @@ its name holds 128 unguessable bits and is shown only to those who may see the g
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
@@ -36,12 +37,18 @@ class ImageOut(BaseModel):
 
     @classmethod
     def of(cls, key: str | None, kind: ImageKind) -> ImageOut | None:
-        if key is None:
-            return None
-        return cls(
-            key=key,
-            urls={str(width): MEDIA_PREFIX + file_name(key, width) for width in kind.widths},
-        )
+        found = image_json(key, kind)
+        return None if found is None else cls.model_validate(found)
+
+
+def image_json(key: str | None, kind: ImageKind) -> dict[str, Any] | None:
+    """An image in the shape of `ImageOut`, as plain data (for the hot read paths)."""
+    if key is None:
+        return None
+    return {
+        "key": key,
+        "urls": {str(width): MEDIA_PREFIX + file_name(key, width) for width in kind.widths},
+    }
 
 
 # Public: nobody is resolved (no session or token read), the answer is the same for all.

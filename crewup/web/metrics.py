@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 
@@ -45,23 +43,7 @@ class HttpMetrics:
 HTTP_METRICS = web.AppKey("http_metrics", HttpMetrics)
 
 
-def _route_label(request: web.Request) -> str:
+def route_label(request: web.Request) -> str:
     # The route template, not the path: /api/v1/users/{user_id}, so label sets stay small.
     resource = request.match_info.route.resource
     return resource.canonical if resource is not None else "unmatched"
-
-
-@web.middleware
-async def metrics_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    started = time.perf_counter()
-    status = 500
-    try:
-        response = await handler(request)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
-    finally:
-        elapsed = time.perf_counter() - started
-        request.app[HTTP_METRICS].record(request.method, _route_label(request), status, elapsed)

@@ -13,7 +13,6 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from aiohttp.typedefs import Handler
 
 from crewup.core import clock
 from crewup.web.appkeys import REQUEST_ID
@@ -28,7 +27,7 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
-def _request_id_for(request: web.BaseRequest) -> str:
+def request_id_for(request: web.BaseRequest) -> str:
     if REQUEST_ID in request:
         return request[REQUEST_ID]
     given = request.headers.get(REQUEST_ID_HEADER, "")
@@ -36,20 +35,6 @@ def _request_id_for(request: web.BaseRequest) -> str:
     rid = given if given and _SAFE_ID.match(given) else f"{_ID_PREFIX}{next(_ID_SEQUENCE):x}"
     request[REQUEST_ID] = rid
     return rid
-
-
-@web.middleware
-async def request_id_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    token = current_request_id.set(_request_id_for(request))
-    try:
-        return await handler(request)
-    finally:
-        current_request_id.reset(token)
-
-
-async def stamp_request_id(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare: every response, errors and redirects included, carries the id."""
-    response.headers[REQUEST_ID_HEADER] = _request_id_for(request)
 
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}

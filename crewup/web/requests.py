@@ -6,6 +6,7 @@ import json
 from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import Any, TypeVar
 
+import orjson
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
@@ -68,9 +69,21 @@ def path_id(request: web.Request, name: str) -> int:
     return value
 
 
+# Instants as the API promises them (ISO-8601 UTC with a Z, to the second, as
+# clock.isoformat writes them): every stored instant is read back aware in UTC (UtcDateTime).
+_ORJSON_OPTIONS = orjson.OPT_UTC_Z | orjson.OPT_OMIT_MICROSECONDS
+
+
+def json_bytes(data: Any) -> bytes:
+    """Plain data (dicts, lists, str, numbers, UTC datetimes) as compact UTF-8 JSON."""
+    return orjson.dumps(data, option=_ORJSON_OPTIONS)
+
+
 def json_response(model: BaseModel | dict[str, Any], status: int = 200) -> web.Response:
-    text = model.model_dump_json() if isinstance(model, BaseModel) else json.dumps(model)
-    return web.Response(text=text, status=status, content_type="application/json")
+    """A JSON answer. Hot read paths pass plain dicts (no model built per request);
+    the dict must have the shape of the route's declared response model."""
+    body = model.model_dump_json().encode() if isinstance(model, BaseModel) else json_bytes(model)
+    return web.Response(body=body, status=status, content_type="application/json", charset="utf-8")
 
 
 def client_address(request: web.Request) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from aiohttp import web
-
 from crewup.core.settings import Settings
 
 
@@ -47,13 +45,3 @@ def security_headers(settings: Settings) -> dict[str, str]:
     if settings.effective_public_url.startswith("https://"):
         headers["Strict-Transport-Security"] = "max-age=31536000"
     return headers
-
-
-def setup_security_headers(app: web.Application, settings: Settings) -> None:
-    headers = security_headers(settings)
-
-    async def add_headers(request: web.Request, response: web.StreamResponse) -> None:
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-
-    app.on_response_prepare.append(add_headers)
