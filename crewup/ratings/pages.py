@@ -18,7 +18,7 @@ from crewup.web.caller import caller
 from crewup.web.pages import redirect
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import FlashKind, check_csrf, flash
 
 routes = PageRoutes()
 
@@ -43,6 +43,7 @@ async def rate_button(request: web.Request) -> web.Response:
     form = await request.post()
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
+    kind: FlashKind
     try:
         body = RatingIn.model_validate(
             {
@@ -55,14 +56,14 @@ async def rate_button(request: web.Request) -> web.Response:
         if not isinstance(ratee_id, int) or not 0 < ratee_id < 2**31:
             raise ValueError("no such person")
     except (ValidationError, ValueError):
-        message = "Pick a score from 1 to 5 for someone you went with."
+        message, kind = "Pick a score from 1 to 5 for someone you went with.", "error"
     else:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.rate(conn, actor, ratee_id, event_id, body.score, body.comment)
         except Refusal as exc:
-            message = exc.detail
+            message, kind = exc.detail, "error"
         else:
-            message = "Thanks, your rating is saved."
-    await flash(request, message)
+            message, kind = "Thanks, your rating is saved.", "success"
+    await flash(request, message, kind)
     redirect(request, "event_page", event_id=event_id)

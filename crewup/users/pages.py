@@ -65,7 +65,7 @@ async def save_profile(request: web.Request) -> web.Response:
         )
     async with request.app[DB].transaction() as conn:
         await service.update_profile(conn, actor.id, form.data.changes())
-    await flash(request, "Profile saved.")
+    await flash(request, "Profile saved.", "success")
     redirect(request, "my_profile")
 
 
