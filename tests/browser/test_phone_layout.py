@@ -96,7 +96,8 @@ def test_every_main_page_fits_a_phone(
             problems.append(f"{main.name} is wider than the phone")
         items = tab.locator("header nav > a, header nav button")
         for index in range(items.count()):
-            if items.nth(index).evaluate(LINES) != 1:
+            # Line boxes of the link itself: a badge's own top must not count as a line.
+            if items.nth(index).evaluate("el => el.getClientRects().length") != 1:
                 problems.append(f"{main.name}: {items.nth(index).inner_text()!r} wraps")
         tab.keyboard.press("Tab")
         if tab.evaluate("document.activeElement.className") != "skip-link":
