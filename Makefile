@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench install clean
+.PHONY: run test lint bench screens install clean
 
 $(VENV)/.base: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(VENV)/.test
 
 bench: $(VENV)/.test
 	bash bench/run.sh
+
+# Screenshots of every main page, desktop and phone, into bench/screens/ (not committed).
+screens: $(VENV)/.test
+	cd bench && ../$(BIN)/python screens.py
 
 clean:
 	rm -rf $(VENV) var *.egg-info

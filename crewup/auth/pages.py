@@ -85,7 +85,7 @@ async def register_submit(request: web.Request) -> web.Response:
                 errors=form.errors,
             )
         await web_flows.sign_in_browser(request, account.id)
-        await flash(request, f"Welcome to CrewUp, {account.display_name}!")
+        await flash(request, f"Welcome to CrewUp, {account.display_name}!", "success")
         if target:
             raise web.HTTPSeeOther(target)
         redirect(request, "my_profile")
@@ -154,7 +154,7 @@ async def reset_confirm_submit(request: web.Request) -> web.Response:
             return await _form_page(
                 request, "auth/reset_confirm.html", exc.status, values=values, errors=form.errors
             )
-        await flash(request, "Your password is changed. Sign in with the new one.")
+        await flash(request, "Your password is changed. Sign in with the new one.", "success")
         redirect(request, "login")
     return await _form_page(
         request, "auth/reset_confirm.html", 422, values=values, errors=form.errors
@@ -186,7 +186,7 @@ async def resend_verification(request: web.Request) -> web.Response:
     try:
         await web_flows.resend_verification(request, caller(request).id)
     except Refusal as exc:
-        await flash(request, exc.detail)
+        await flash(request, exc.detail, "error")
     else:
-        await flash(request, "A new confirmation link is on its way to your inbox.")
+        await flash(request, "A new confirmation link is on its way to your inbox.", "success")
     redirect(request, "my_profile")

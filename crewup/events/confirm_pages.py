@@ -17,7 +17,7 @@ from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import FlashKind, check_csrf, flash
 
 routes = PageRoutes()
 
@@ -55,7 +55,9 @@ async def cancel_event(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, "The event is cancelled; everyone who signed up is told why.")
+            await flash(
+                request, "The event is cancelled; everyone who signed up is told why.", "success"
+            )
             redirect(request, "event_page", event_id=event_id)
     if "reason" in form.errors and not form.values.get("reason", "").strip():
         form.errors["reason"] = "Say why, so the people coming know what happened."
@@ -78,6 +80,7 @@ async def rsvp_button(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
     db = request.app[DB]
     wanted = str(form.get("status", "going"))
+    kind: FlashKind = "success"
     try:
         if wanted in ("withdraw", "interested") and form.get("confirm") != "yes":
             async with db.reading() as conn:
@@ -101,6 +104,6 @@ async def rsvp_button(request: web.Request) -> web.Response:
             else:
                 message = "You're going!"
     except Refusal as exc:
-        message = exc.detail
-    await flash(request, message)
+        message, kind = exc.detail, "error"
+    await flash(request, message, kind)
     redirect(request, "event_page", event_id=event_id)

@@ -38,7 +38,7 @@ async def save_cover(request: web.Request) -> web.Response:
         request, ImageKind.cover, f"event:{event_id}", _swap(event_id, actor)
     )
     if refused is None:
-        await flash(request, "Cover saved.")
+        await flash(request, "Cover saved.", "success")
         redirect(request, "event_page", event_id=event_id)
     context = {
         "group": None,
@@ -53,5 +53,5 @@ async def save_cover(request: web.Request) -> web.Response:
 async def remove_cover(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
     await drop_image_from_form(request, ImageKind.cover, _swap(event_id, caller(request)))
-    await flash(request, "Cover removed.")
+    await flash(request, "Cover removed.", "success")
     redirect(request, "event_page", event_id=event_id)

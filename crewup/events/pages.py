@@ -150,7 +150,7 @@ async def edit_event(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, "Event saved.")
+            await flash(request, "Event saved.", "success")
             redirect(request, "event_page", event_id=event_id)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, event_id, actor)

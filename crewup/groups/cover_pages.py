@@ -38,7 +38,7 @@ async def save_cover(request: web.Request) -> web.Response:
         request, ImageKind.cover, f"group:{group_id}", _swap(group_id, actor)
     )
     if refused is None:
-        await flash(request, "Cover saved.")
+        await flash(request, "Cover saved.", "success")
         redirect(request, "group_page", group_id=group_id)
     values = {k: "" if getattr(group, k) is None else str(getattr(group, k)) for k in FORM_FIELDS}
     values["visibility"] = group.visibility.value
@@ -55,5 +55,5 @@ async def save_cover(request: web.Request) -> web.Response:
 async def remove_cover(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
     await drop_image_from_form(request, ImageKind.cover, _swap(group_id, caller(request)))
-    await flash(request, "Cover removed.")
+    await flash(request, "Cover removed.", "success")
     redirect(request, "group_page", group_id=group_id)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -104,6 +104,14 @@ async def pending_invites(
         .limit(100)
     )
     return [PendingInvite(**row._mapping) for row in rows]
+
+
+async def count_my_invites(conn: AsyncConnection, actor: Actor) -> int:
+    """How many invitations wait for my answer: the nav's badge (one indexed count)."""
+    found = await conn.scalar(
+        select(func.count()).select_from(group_invites).where(group_invites.c.user_id == actor.id)
+    )
+    return int(found or 0)
 
 
 async def create_link(

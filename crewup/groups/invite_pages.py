@@ -7,11 +7,15 @@ same way the group page does."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core import clock
 from crewup.core.errors import Refusal
+from crewup.core.identity import Actor
 from crewup.groups import invite_links, membership
 from crewup.groups.access import load_group_for_managers
 from crewup.groups.schemas import InviteEmailIn, InviteLinkIn
@@ -21,7 +25,7 @@ from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import check_csrf, flash, keep_once, take_once
 
 routes = PageRoutes()
 
@@ -64,9 +68,27 @@ async def _invite_page(
     return await render_page(request, "groups/invite.html", context, status)
 
 
+async def invites_badge(conn: AsyncConnection, actor: Actor) -> dict[str, Any]:
+    """The layout part (crewup.web.appkeys.LAYOUT_PARTS) behind the nav's invites count."""
+    return {"invite_count": await invite_links.count_my_invites(conn, actor)}
+
+
 @routes.get(r"/groups/{group_id:\d+}/invite", name="invite_people", access=Access.signed_in)
 async def invite_form(request: web.Request) -> web.Response:
-    return await _invite_page(request)
+    return await _invite_page(request, new_link=_new_link_of(request))
+
+
+def _new_link_of(request: web.Request) -> invite_links.NewLink | None:
+    """The link made just before the redirect here, shown once (see create_invite_link)."""
+    handed = take_once(request) or {}
+    made = handed.get("invite_link")
+    if not isinstance(made, dict) or made.get("group_id") != path_id(request, "group_id"):
+        return None
+    try:
+        expires_at = datetime.fromisoformat(str(made["expires_at"]))
+    except (KeyError, ValueError):
+        return None
+    return invite_links.NewLink(token=str(made.get("token", "")), expires_at=expires_at)
 
 
 @routes.post(r"/groups/{group_id:\d+}/invite", name="invite_by_email")
@@ -82,7 +104,9 @@ async def invite_by_email(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, f"{name} is invited and will find it under their invites.")
+            await flash(
+                request, f"{name} is invited and will find it under their invites.", "success"
+            )
             redirect(request, "invite_people", group_id=group_id)
     return await _invite_page(request, values=form.values, errors=form.errors, status=422)
 
@@ -96,8 +120,21 @@ async def create_invite_link(request: web.Request) -> web.Response:
     lifetime = invite_links.LINK_LIFETIMES[form.data.lifetime]
     async with request.app[DB].transaction() as conn:
         made = await invite_links.create_link(conn, group_id, caller(request), lifetime)
-    # Rendered, not redirected: the token exists only now and is never stored in clear.
-    return await _invite_page(request, new_link=made, status=201)
+    # The token exists only now and is never stored in clear: it crosses the redirect in
+    # a sealed, short-lived cookie, so reloading the page shows it no more and makes no
+    # second link (Post/Redirect/Get).
+    keep_once(
+        request,
+        {
+            "invite_link": {
+                "group_id": group_id,
+                "token": made.token,
+                "expires_at": clock.isoformat(made.expires_at),
+            }
+        },
+    )
+    await flash(request, "Your new link is ready: copy it now, it is shown only once.", "success")
+    redirect(request, "invite_people", group_id=group_id)
 
 
 @routes.post(r"/groups/{group_id:\d+}/invite-links/{link_id:\d+}/revoke", name="revoke_invite_link")
@@ -106,7 +143,7 @@ async def revoke_invite_link(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
         await invite_links.revoke_link(conn, group_id, caller(request), path_id(request, "link_id"))
-    await flash(request, "The link no longer works.")
+    await flash(request, "The link no longer works.", "success")
     redirect(request, "invite_people", group_id=group_id)
 
 
@@ -118,7 +155,7 @@ async def withdraw_invite(request: web.Request) -> web.Response:
         await membership.withdraw_invite(
             conn, group_id, caller(request), path_id(request, "user_id")
         )
-    await flash(request, "Invitation withdrawn.")
+    await flash(request, "Invitation withdrawn.", "success")
     redirect(request, "invite_people", group_id=group_id)
 
 
@@ -147,7 +184,7 @@ async def decline_invite(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.withdraw_invite(conn, path_id(request, "group_id"), actor, actor.id)
-    await flash(request, "Invitation declined.")
+    await flash(request, "Invitation declined.", "success")
     redirect(request, "my_invites")
 
 
@@ -173,7 +210,7 @@ async def redeem_invite_link(request: web.Request) -> web.Response:
     except Refusal as exc:
         if exc.status == 410:
             raise  # a spent or expired link: the error page says so
-        await flash(request, exc.detail)
+        await flash(request, exc.detail, "error")
         raise web.HTTPSeeOther(_link_path(request, token)) from None
-    await flash(request, "Welcome aboard!")
+    await flash(request, "Welcome aboard!", "success")
     redirect(request, "group_page", group_id=group_id)

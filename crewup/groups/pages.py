@@ -20,7 +20,7 @@ from crewup.web.forms import parse_form
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import FlashKind, check_csrf, flash
 
 routes = PageRoutes()
 FORM_FIELDS = ("name", "description", "category", "visibility", "max_members", "lat", "lon")
@@ -103,7 +103,7 @@ async def create_group(request: web.Request) -> web.Response:
             form.data.model_dump(),
             verified_required=request.app[SETTINGS].require_verified_email,
         )
-    await flash(request, f"{group.name} is ready. Invite people or share its page.")
+    await flash(request, f"{group.name} is ready. Invite people or share its page.", "success")
     redirect(request, "group_page", group_id=group.id)
 
 
@@ -130,7 +130,7 @@ async def edit_group(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, "Group saved.")
+            await flash(request, "Group saved.", "success")
             redirect(request, "group_page", group_id=group_id)
     async with request.app[DB].reading() as conn:
         group = await load_group(conn, group_id, actor)
@@ -147,12 +147,13 @@ async def _act(
     named page of the group). A refusal is said too; a hidden group stays a 404."""
     await check_csrf(request, await request.post())
     group_id = path_id(request, "group_id")
+    kind: FlashKind = "success"
     try:
         async with request.app[DB].transaction() as conn:
             message = await step(conn, group_id, caller(request)) or done
     except Refusal as exc:
-        message = exc.detail
-    await flash(request, message)
+        message, kind = exc.detail, "error"
+    await flash(request, message, kind)
     redirect(request, back_to, group_id=group_id)
 
 

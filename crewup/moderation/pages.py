@@ -51,7 +51,7 @@ async def resolve(request: web.Request) -> web.Response:
     except Refusal as exc:
         if exc.status == 403:
             raise  # not a moderator: the error page, not a message on a queue they cannot see
-        await flash(request, exc.detail)
+        await flash(request, exc.detail, "error")
     else:
-        await flash(request, f"Report {report_id} resolved: {action.value}.")
+        await flash(request, f"Report {report_id} resolved: {action.value}.", "success")
     redirect(request, "moderation_queue")

@@ -67,7 +67,7 @@ async def save_settings(request: web.Request) -> web.Response:
     }
     async with request.app[DB].transaction() as conn:
         await service.change_settings(conn, caller(request).id, chosen)
-    await flash(request, "Notification settings saved.")
+    await flash(request, "Notification settings saved.", "success")
     redirect(request, "notification_settings")
 
 

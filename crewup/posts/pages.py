@@ -131,17 +131,32 @@ async def delete_post(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
         post, _ = await service.load_post(conn, post_id, actor)
         await service.delete_post(conn, post.id, actor, via="page")
-    await flash(request, "Post deleted.")
+    await flash(request, "Post deleted.", "success")
     redirect(request, "group_page", group_id=post.group_id)
+
+
+@routes.get(
+    r"/comments/{comment_id:\d+}/delete", name="confirm_delete_comment", access=Access.signed_in
+)
+async def confirm_delete_comment(request: web.Request) -> web.Response:
+    async with request.app[DB].reading() as conn:
+        comment, post = await service.load_comment_to_delete(
+            conn, path_id(request, "comment_id"), caller(request)
+        )
+    return await render_page(
+        request, "posts/delete_comment.html", {"comment": comment, "post": post}
+    )
 
 
 @routes.post(r"/comments/{comment_id:\d+}/delete", name="delete_comment")
 async def delete_comment(request: web.Request) -> web.Response:
     form = await request.post()
     await check_csrf(request, form)
+    comment_id = path_id(request, "comment_id")
+    if form.get("confirm") != "yes":
+        # One click on "Delete" only asks; the answer on the question page deletes.
+        redirect(request, "confirm_delete_comment", comment_id=comment_id)
     async with request.app[DB].transaction() as conn:
-        post_id = await service.delete_comment(
-            conn, path_id(request, "comment_id"), caller(request), via="page"
-        )
-    await flash(request, "Comment deleted.")
+        post_id = await service.delete_comment(conn, comment_id, caller(request), via="page")
+    await flash(request, "Comment deleted.", "success")
     redirect(request, "post_page", post_id=post_id)

@@ -337,6 +337,16 @@ async def load_comment(
     return comment, post, group
 
 
+async def load_comment_to_delete(
+    conn: AsyncConnection, comment_id: int, actor: Actor
+) -> tuple[Comment, Post]:
+    """The comment and its post, if this person may delete it (the pages ask first)."""
+    comment, post, group = await load_comment(conn, comment_id, actor)
+    if comment.author.id != actor.id and not _may_moderate(group, actor):
+        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+    return comment, post
+
+
 async def remove_post(conn: AsyncConnection, post_id: int) -> None:
     """Soft removal (moderation): gone from every list, page and search, kept in the
     database for the audit. Who may do it is the caller's rule (crewup.moderation)."""

@@ -19,7 +19,7 @@ from crewup.web.caller import caller
 from crewup.web.pages import redirect
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
-from crewup.web.sessions import check_csrf, flash
+from crewup.web.sessions import FlashKind, check_csrf, flash
 
 routes = PageRoutes()
 
@@ -55,6 +55,7 @@ async def rate_button(request: web.Request) -> web.Response:
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     ratee_id: object = None
+    kind: FlashKind
     try:
         body = RatingIn.model_validate(
             {
@@ -67,16 +68,16 @@ async def rate_button(request: web.Request) -> web.Response:
         if not isinstance(ratee_id, int) or not 0 < ratee_id < 2**31:
             raise ValueError("no such person")
     except (ValidationError, ValueError):
-        message = "Pick a score from 1 to 5 for someone you went with."
+        message, kind = "Pick a score from 1 to 5 for someone you went with.", "error"
     else:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.rate(conn, actor, ratee_id, event_id, body.score, body.comment)
         except Refusal as exc:
-            message = exc.detail
+            message, kind = exc.detail, "error"
         else:
-            message = "Thanks, your rating is saved."
-    await flash(request, message)
+            message, kind = "Thanks, your rating is saved.", "success"
+    await flash(request, message, kind)
     if form.get("back") == "user" and isinstance(ratee_id, int):
         redirect(request, "user_page", user_id=ratee_id)
     redirect(request, "event_page", event_id=event_id)
@@ -89,19 +90,20 @@ async def edit_rating_form(request: web.Request) -> web.Response:
     form = await request.post()
     await check_csrf(request, form)
     user_id, event_id = path_id(request, "user_id"), path_id(request, "event_id")
+    kind: FlashKind
     try:
         body = RatingPatch.model_validate(
             {"score": _number(form.get("score", "")), "comment": str(form.get("comment", ""))}
         )
     except ValidationError:
-        message = "Pick a score from 1 to 5."
+        message, kind = "Pick a score from 1 to 5.", "error"
     else:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.edit_rating(conn, actor, user_id, event_id, body.changes())
         except Refusal as exc:
-            message = exc.detail
+            message, kind = exc.detail, "error"
         else:
-            message = "Your rating is changed."
-    await flash(request, message)
+            message, kind = "Your rating is changed.", "success"
+    await flash(request, message, kind)
     redirect(request, "user_page", user_id=user_id)

@@ -125,7 +125,9 @@ async def raise_alert(request: web.Request) -> web.Response:
         status = 429 if isinstance(exc, RateLimited) else 422
         return await _form(request, group, form.values, form.errors, status)
     reached = alert.recipient_count
-    await flash(request, f"Alert sent to {reached} {'person' if reached == 1 else 'people'}.")
+    await flash(
+        request, f"Alert sent to {reached} {'person' if reached == 1 else 'people'}.", "success"
+    )
     redirect(request, "alert_page", alert_id=alert.id)
 
 
@@ -148,15 +150,15 @@ async def acknowledge(request: web.Request) -> web.Response:
     alert_id = path_id(request, "alert_id")
     form = await parse_form(request, AcknowledgeIn)
     if form.data is None:
-        await flash(request, "Choose \u201cI'm OK\u201d or \u201cOn my way\u201d.")
+        await flash(request, "Choose \u201cI'm OK\u201d or \u201cOn my way\u201d.", "error")
     else:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.acknowledge(conn, alert_id, caller(request), form.data.status)
         except (Conflict, Forbidden) as exc:  # the author, or a moderator it did not reach
-            await flash(request, exc.detail)
+            await flash(request, exc.detail, "error")
         else:
-            await flash(request, "Thanks: the author sees your answer.")
+            await flash(request, "Thanks: the author sees your answer.", "success")
     redirect(request, "alert_page", alert_id=alert_id)
 
 
@@ -165,13 +167,13 @@ async def resolve(request: web.Request) -> web.Response:
     alert_id = path_id(request, "alert_id")
     form = await parse_form(request, ResolveIn)
     if form.data is None:
-        await flash(request, f"Not resolved: {form.errors.get('note', 'invalid note')}")
+        await flash(request, f"Not resolved: {form.errors.get('note', 'invalid note')}", "error")
     else:
         try:
             async with request.app[DB].transaction() as conn:
                 await service.resolve(conn, alert_id, caller(request), form.data.note)
         except Refusal as exc:
-            await flash(request, exc.detail)
+            await flash(request, exc.detail, "error")
         else:
-            await flash(request, "Alert resolved; everyone who received it is told.")
+            await flash(request, "Alert resolved; everyone who received it is told.", "success")
     redirect(request, "alert_page", alert_id=alert_id)

@@ -79,7 +79,9 @@ async def change_password(request: web.Request) -> web.Response:
         )
     # Every login ended with the change, this browser's too: it signs in again at once.
     await web_flows.sign_in_browser(request, actor.id)
-    await flash(request, "Your password is changed. Other devices and apps are signed out.")
+    await flash(
+        request, "Your password is changed. Other devices and apps are signed out.", "success"
+    )
     redirect(request, "account")
 
 
@@ -98,7 +100,9 @@ async def revoke_feed(request: web.Request) -> web.Response:
     await check_csrf(request, await request.post())
     async with request.app[DB].transaction() as conn:
         await ics.revoke_feed_token(conn, caller(request).id)
-    await flash(request, "Your calendar link is revoked; calendars using it stop updating.")
+    await flash(
+        request, "Your calendar link is revoked; calendars using it stop updating.", "success"
+    )
     redirect(request, "account")
 
 
@@ -121,5 +125,7 @@ async def delete_account(request: web.Request) -> web.Response:
         )
     await remove_image(request.app, avatar, ImageKind.avatar)
     await forget_sign_in(request)
-    await flash(request, "Your account is deleted. What you wrote stays, under 'deleted user'.")
+    await flash(
+        request, "Your account is deleted. What you wrote stays, under 'deleted user'.", "success"
+    )
     redirect(request, "home")

@@ -69,7 +69,7 @@ async def save_profile(request: web.Request) -> web.Response:
         )
     async with request.app[DB].transaction() as conn:
         await service.update_profile(conn, actor.id, form.data.changes())
-    await flash(request, "Profile saved.")
+    await flash(request, "Profile saved.", "success")
     redirect(request, "my_profile")
 
 
@@ -106,7 +106,7 @@ async def save_avatar(request: web.Request) -> web.Response:
             "errors": {"image": refused.detail},
         }
         return await render_page(request, "users/profile_edit.html", context, refused.status)
-    await flash(request, "Picture saved.")
+    await flash(request, "Picture saved.", "success")
     redirect(request, "my_profile")
 
 
@@ -114,5 +114,5 @@ async def save_avatar(request: web.Request) -> web.Response:
 async def remove_avatar(request: web.Request) -> web.Response:
     actor = caller(request)
     await drop_image_from_form(request, ImageKind.avatar, _avatar_swap(actor.id))
-    await flash(request, "Picture removed.")
+    await flash(request, "Picture removed.", "success")
     redirect(request, "my_profile")

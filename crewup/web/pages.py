@@ -31,6 +31,7 @@ async def _layout_context(request: web.Request) -> dict[str, Any]:
         "current_user_verified": bool(viewer and viewer.verified),
         "unread_count": await _unread(request, viewer.id) if viewer else 0,
         "csrf_token": csrf_token(request),
+        "current_path": request.path,
         "flashes": await take_flashes(request),
         "map_tile_url": settings.map_tile_url,
         "map_attribution": settings.map_attribution,

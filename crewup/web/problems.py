@@ -55,7 +55,9 @@ async def _render(
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> web.Response:
-    if _wants_html(request) and status != 500:
+    # Every status, 500 and 503 included, gets the page in the layout; the layout stays up
+    # without a database (crewup.web.pages), and should it fail, problem+json still answers.
+    if _wants_html(request):
         try:
             response = await render_page(
                 request,

@@ -17,8 +17,9 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Literal
 
 import aiohttp_session
 from aiohttp import web
@@ -35,6 +36,32 @@ SESSION_MAX_AGE = 14 * 24 * 3600
 CSRF_COOKIE = "crewup_csrf"
 FLASH_COOKIE = "crewup_flash"
 FLASH_MAX_AGE = 300
+# A secret shown once on the page after a form (a new invite link's token), carried
+# across the redirect sealed like a flash, so a reload shows nothing and makes nothing.
+ONCE_COOKIE = "crewup_once"
+
+
+FlashKind = Literal["success", "error", "info"]
+FLASH_KINDS: tuple[FlashKind, ...] = ("success", "error", "info")
+
+
+@dataclass(frozen=True)
+class Flash:
+    """A message shown once on the next page, styled by its kind."""
+
+    text: str
+    kind: FlashKind = "info"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _flash_of(raw: Any) -> Flash:
+    """A sealed entry: [kind, text], or a bare string from before flashes had kinds (a
+    cookie still in a browser across an upgrade)."""
+    if isinstance(raw, list) and len(raw) == 2 and raw[0] in FLASH_KINDS:
+        return Flash(str(raw[1]), raw[0])
+    return Flash(str(raw))
 
 
 class BrowserState:
@@ -54,17 +81,24 @@ class BrowserState:
     def csrf_for(self, cookie_value: str) -> str:
         return hmac.new(self._csrf_key, cookie_value.encode(), hashlib.sha256).hexdigest()
 
-    def seal(self, messages: list[str]) -> str:
-        # Without base64 padding: '=' would make the cookie value a quoted string.
-        return self._flash.encrypt(json.dumps(messages).encode()).decode().rstrip("=")
+    def seal(self, messages: list[Flash]) -> str:
+        return self.seal_value([[m.kind, m.text] for m in messages])
 
-    def open(self, sealed: str) -> list[str]:
+    def open(self, sealed: str) -> list[Flash]:
+        data = self.unseal(sealed)
+        return [_flash_of(m) for m in data] if isinstance(data, list) else []
+
+    def seal_value(self, value: Any) -> str:
+        # Without base64 padding: '=' would make the cookie value a quoted string.
+        return self._flash.encrypt(json.dumps(value).encode()).decode().rstrip("=")
+
+    def unseal(self, sealed: str) -> Any:
+        """What `seal_value` sealed, if it is ours and younger than FLASH_MAX_AGE."""
         padded = sealed.strip('"') + "=" * (-len(sealed.strip('"')) % 4)
         try:
-            data = json.loads(self._flash.decrypt(padded.encode(), ttl=FLASH_MAX_AGE))
+            return json.loads(self._flash.decrypt(padded.encode(), ttl=FLASH_MAX_AGE))
         except (InvalidToken, ValueError):
-            return []
-        return [str(m) for m in data] if isinstance(data, list) else []
+            return None
 
 
 def _urlsafe(raw: bytes) -> bytes:
@@ -157,7 +191,7 @@ async def _write_pending_cookies(request: web.Request, response: web.StreamRespo
         if value is None:
             morsel["max-age"] = 0
             morsel["expires"] = "Thu, 01 Jan 1970 00:00:00 GMT"
-        elif name == FLASH_COOKIE:
+        elif name in (FLASH_COOKIE, ONCE_COOKIE):
             morsel["max-age"] = FLASH_MAX_AGE
         response.headers.add("Set-Cookie", morsel.OutputString())
 
@@ -213,7 +247,8 @@ async def forget_sign_in(request: web.Request) -> None:
 # -- flash messages ----------------------------------------------------------------------
 
 
-async def flash(request: web.Request, message: str) -> None:
+async def flash(request: web.Request, message: str, kind: FlashKind = "info") -> None:
+    """Queue `message` for the next page; kind "error" when it reports a failure."""
     state = request.app[BROWSER_STATE]
     pending = _pending(request)
     if FLASH_COOKIE in pending:  # queued (or taken) in this request already
@@ -222,10 +257,10 @@ async def flash(request: web.Request, message: str) -> None:
     else:  # not shown yet: keep what the browser still carries
         carried = request.cookies.get(FLASH_COOKIE)
         messages = state.open(carried) if carried else []
-    pending[FLASH_COOKIE] = state.seal([*messages, message])
+    pending[FLASH_COOKIE] = state.seal([*messages, Flash(message, kind)])
 
 
-async def take_flashes(request: web.Request) -> list[str]:
+async def take_flashes(request: web.Request) -> list[Flash]:
     sealed = request.cookies.get(FLASH_COOKIE)
     if not sealed:
         return []
@@ -233,3 +268,21 @@ async def take_flashes(request: web.Request) -> list[str]:
     if pending.get(FLASH_COOKIE) is None:
         pending[FLASH_COOKIE] = None  # shown once: delete unless a new one is queued
     return request.app[BROWSER_STATE].open(sealed)
+
+
+# -- shown once after a redirect ------------------------------------------------------------
+
+
+def keep_once(request: web.Request, value: dict[str, Any]) -> None:
+    """Hand `value` to the next page this browser loads (Post/Redirect/Get)."""
+    _pending(request)[ONCE_COOKIE] = request.app[BROWSER_STATE].seal_value(value)
+
+
+def take_once(request: web.Request) -> dict[str, Any] | None:
+    """What the last form handed over, once: the cookie goes with this response."""
+    sealed = request.cookies.get(ONCE_COOKIE)
+    if not sealed:
+        return None
+    _pending(request)[ONCE_COOKIE] = None
+    value = request.app[BROWSER_STATE].unseal(sealed)
+    return value if isinstance(value, dict) else None

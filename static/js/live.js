@@ -2,9 +2,22 @@
 // Pages work without it: the badge is rendered with the page.
 (function () {
   "use strict";
+  var region = document.getElementById("live-region");
+
+  // Live updates are said once in the layout's aria-live="polite" region, so a screen
+  // reader user hears them without losing their place. Other scripts use it too.
+  function announce(text) {
+    if (!region) { return; }
+    region.textContent = "";
+    // A fresh text node after a tick: saying the same words twice is still announced.
+    setTimeout(function () { region.textContent = text; }, 50);
+  }
+  window.crewupAnnounce = announce;
+
   var bell = document.querySelector("a.bell");
   if (!bell || !window.WebSocket) { return; }
   var retry = 1000;
+  var shownCount = null;
 
   function show(count) {
     var badge = bell.querySelector(".badge");
@@ -17,6 +30,10 @@
     badge.hidden = count === 0;
     badge.textContent = count > 99 ? "99+" : String(count);
     bell.setAttribute("aria-label", count ? "Notifications, " + count + " unread" : "Notifications");
+    if (shownCount !== null && count > shownCount) {
+      announce(count === 1 ? "1 unread notification" : count + " unread notifications");
+    }
+    shownCount = count;
   }
 
   function connect() {

@@ -12,7 +12,8 @@
     if (!section) {
       section = document.createElement("section");
       section.className = "safety-banner";
-      section.setAttribute("role", "alert");
+      // Not role="alert": the news is said once through the layout's live region.
+      section.setAttribute("role", "region");
       section.setAttribute("aria-label", "Safety alerts");
       main.insertBefore(section, main.firstChild);
     }
@@ -64,15 +65,21 @@
       document.querySelector('.safety-banner form[action="/safety/alerts/' + id + '/acknowledge"]');
   }
 
+  function say(text) {
+    if (window.crewupAnnounce) { window.crewupAnnounce(text); }
+  }
+
   document.addEventListener("crewup:frame", function (event) {
     var frame = event.detail;
     if (!frame || frame.type !== "safety_alert" || typeof frame.id !== "number") { return; }
     var existing = shown(frame.id);
     if (frame.status === "open" && !existing) {
       banner().insertBefore(card(frame), banner().firstChild);
+      say("Safety alert from " + frame.author.display_name + ": " + frame.message);
     } else if (frame.status === "resolved" && existing) {
       var item = existing.closest(".safety-alert") || existing;
       item.parentNode.removeChild(item);
+      say("A safety alert was resolved.");
     }
   });
 })();

@@ -77,6 +77,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory, keys_dir: Path) -> Iterator[
     yield Stack("embedded", str(path), keys_dir)
 
 
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless: the tests' browser, and `make screens`' too."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     reason = _install_chromium()
@@ -87,7 +92,7 @@ def browser() -> Iterator[Any]:
     except ImportError:
         _unavailable("the Python package 'playwright' is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        launched = launch(playwright)
         try:
             yield launched
         finally:
@@ -106,8 +111,8 @@ def new_context(browser: Any, live: str) -> Iterator[Callable[..., Any]]:
     """Open browser contexts (separate cookie jars: separate people) on the live server."""
     opened: list[Any] = []
 
-    def open_context(viewport: dict[str, int] = DESKTOP) -> Any:
-        context = browser.new_context(base_url=live, viewport=viewport)
+    def open_context(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        context = browser.new_context(base_url=live, viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         opened.append(context)
         return context

@@ -70,10 +70,10 @@ def post(base: str, author: Person, group_id: int, **fields: Any) -> dict[str, A
     return found
 
 
-def sign_in(page: Any, someone: Person) -> None:
+def sign_in(page: Any, someone: Person, password: str = PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Email").fill(someone.email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()

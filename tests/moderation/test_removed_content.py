@@ -196,7 +196,9 @@ async def test_deletes_by_group_admins_are_soft_and_audited_on_api_and_pages(
     resp = await client.delete(f"/api/v1/posts/{by_api['id']}", headers=owner["headers"])
     assert resp.status == 204
     resp = await client.post(
-        f"/comments/{comment['id']}/delete", data={"csrf_token": csrf}, allow_redirects=False
+        f"/comments/{comment['id']}/delete",
+        data={"csrf_token": csrf, "confirm": "yes"},
+        allow_redirects=False,
     )
     assert resp.status in (302, 303), await resp.text()
     resp = await client.post(

@@ -89,6 +89,9 @@ async def test_postgresql_going_away_is_503_and_heals(behind_proxies) -> None:
         assert_unavailable(await client.get("/api/v1/users/me", headers=person["headers"]))
     page = await client.get(f"/groups/{group['id']}", headers={"Accept": "text/html"})
     assert_unavailable(page, "text/html")
+    html = await page.text()  # the friendly page, in the layout, with no database behind it
+    assert "CrewUp is briefly unavailable" in html and "reload the page" in html
+    assert '<main id="main"' in html and 'class="skip-link"' in html
 
     await database.restore()
     for _ in range(3):

@@ -37,6 +37,62 @@ async def test_deleting_a_post_asks_first(client: TestClient, api: Api) -> None:
     assert (await client.get(post_url)).status == 404
 
 
+async def test_deleting_a_comment_asks_first(client: TestClient) -> None:
+    token = await signed_in(client)
+    group_url = await group_via_form(client, token, "Talkers")
+    posted = await client.post(
+        f"{group_url}/posts",
+        data={"csrf_token": token, "title": "Topic", "body": "text"},
+        allow_redirects=False,
+    )
+    post_url = posted.headers["Location"]
+    page = await (
+        await client.post(f"{post_url}/comments", data={"csrf_token": token, "body": "Keep me"})
+    ).text()
+    found = re.search(r'href="(/comments/\d+/delete)"', page)
+    assert found is not None, "no way to delete the comment"
+    delete_url = found.group(1)
+    assert f'action="{delete_url}"' not in page  # no one-click delete button
+
+    # One press of the old button (no confirmation) only asks; the comment stays.
+    bare = await client.post(delete_url, data={"csrf_token": token})
+    assert bare.status == 200
+    question = await bare.text()
+    assert "Delete this comment?" in question and "Keep me" in question
+    assert "cannot be undone" in question
+    assert "Keep me" in await (await client.get(post_url)).text()
+
+    done = await client.post(
+        delete_url, data={"csrf_token": token, "confirm": "yes"}, allow_redirects=False
+    )
+    assert done.status == 303 and done.headers["Location"] == post_url
+    after = await (await client.get(post_url)).text()
+    assert "Keep me" not in after and "0 comments" in after
+    assert "Comment deleted." in after
+
+
+async def test_a_stranger_gets_no_question_for_someone_elses_comment(
+    client: TestClient, api: Api
+) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    post = await (
+        await client.post(
+            f"/api/v1/groups/{group['id']}/posts",
+            json={"title": "Mine", "body": "text"},
+            headers=owner["headers"],
+        )
+    ).json()
+    comment = await (
+        await client.post(
+            f"/api/v1/posts/{post['id']}/comments", json={"body": "mine"}, headers=owner["headers"]
+        )
+    ).json()
+    await signed_in(client, "Stranger", "stranger@example.com")
+    assert (await client.get(f"/comments/{comment['id']}/delete")).status == 403
+    assert (await client.get("/comments/999999/delete")).status == 404
+
+
 async def test_only_who_may_delete_sees_the_question(client: TestClient, api: Api) -> None:
     owner = await api.register()
     group = await make_group(client, owner)

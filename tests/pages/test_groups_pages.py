@@ -123,9 +123,8 @@ async def test_post_and_comment_through_pages(client, api: Api) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<img src=x" not in html
     assert "1 comment<" in html
-    comment_id = re.search(r'action="/comments/(\d+)/delete"', html).group(1)
+    comment_id = re.search(r'href="/comments/(\d+)/delete"', html).group(1)
     gone = await client.post(
-        f"/comments/{comment_id}/delete",
-        data={"csrf_token": token, "post_id": post_url.rsplit("/", 1)[1]},
+        f"/comments/{comment_id}/delete", data={"csrf_token": token, "confirm": "yes"}
     )
     assert "0 comments" in await gone.text()

@@ -22,10 +22,15 @@ from tests.support.pages import csrf_of
 
 async def make_link(client: TestClient, token: str, group_id: int, days: str = "7") -> str:
     made = await client.post(
-        f"/groups/{group_id}/invite-links", data={"csrf_token": token, "lifetime": days}
+        f"/groups/{group_id}/invite-links",
+        data={"csrf_token": token, "lifetime": days},
+        allow_redirects=False,
     )
-    assert made.status == 201, await made.text()
-    found = re.search(r'id="new-link" type="text" readonly value="([^"]+)"', await made.text())
+    assert made.status == 303, await made.text()
+    assert made.headers["Location"] == f"/groups/{group_id}/invite"
+    shown = await client.get(made.headers["Location"])
+    assert shown.status == 200
+    found = re.search(r'id="new-link" type="text" readonly value="([^"]+)"', await shown.text())
     assert found is not None, "the new link is not shown"
     url = htmllib.unescape(found.group(1))
     return url[url.index("/invite?") :]  # the path; the test server has its own origin
@@ -231,3 +236,23 @@ async def test_joining_by_link_needs_the_csrf_token(client: TestClient) -> None:
     assert (await client.get(f"/groups/{group_id}")).status == 404
     joined = await client.post("/invite", data={"csrf_token": nina, "token": token})
     assert joined.status == 200 and "Welcome aboard!" in await joined.text()
+
+
+async def test_reloading_after_making_a_link_makes_no_second_one(client: TestClient) -> None:
+    """Post/Redirect/Get: the new link is shown once after the redirect; reloading that
+    page shows it no more, and nothing is posted again."""
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    await make_link(client, owner, group_id)
+    reloaded = await (await client.get(f"/groups/{group_id}/invite")).text()
+    assert 'id="new-link"' not in reloaded  # shown once
+    assert reloaded.count("/revoke") == 1  # one unused link, not two
+    # Another group's invite page never shows this group's new link.
+    other = await new_private_group(client, owner, "Day Riders")
+    made = await client.post(
+        f"/groups/{group_id}/invite-links",
+        data={"csrf_token": owner, "lifetime": "7"},
+        allow_redirects=False,
+    )
+    assert made.status == 303
+    assert 'id="new-link"' not in await (await client.get(f"/groups/{other}/invite")).text()
