@@ -66,6 +66,7 @@ from crewup.web.appkeys import (
 from crewup.web.caller import caller_middleware
 from crewup.web.metrics import HTTP_METRICS, HttpMetrics, metrics_middleware
 from crewup.web.observability import request_id_middleware, stamp_request_id
+from crewup.web.page_locale import page_locale_middleware
 from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
 from crewup.web.security_headers import setup_security_headers
@@ -190,6 +191,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(problem_middleware)
     setup_sessions(app, settings, secret_key_of(settings), redis)
     app.middlewares.append(caller_middleware)
+    app.middlewares.append(page_locale_middleware)  # after the caller: their setting counts
     app.on_response_prepare.append(stamp_request_id)
     setup_security_headers(app, settings)
     setup_templates(app)

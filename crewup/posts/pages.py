@@ -17,6 +17,7 @@ from crewup.posts.schemas import CommentIn, PostIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -129,9 +130,9 @@ async def delete_post(request: web.Request) -> web.Response:
         redirect(request, "confirm_delete_post", post_id=post_id)
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        post, _ = await service.load_post(conn, post_id, actor)
+        post, _group = await service.load_post(conn, post_id, actor)
         await service.delete_post(conn, post.id, actor, via="page")
-    await flash(request, "Post deleted.")
+    await flash(request, _("Post deleted."))
     redirect(request, "group_page", group_id=post.group_id)
 
 
@@ -143,5 +144,5 @@ async def delete_comment(request: web.Request) -> web.Response:
         post_id = await service.delete_comment(
             conn, path_id(request, "comment_id"), caller(request), via="page"
         )
-    await flash(request, "Comment deleted.")
+    await flash(request, _("Comment deleted."))
     redirect(request, "post_page", post_id=post_id)

@@ -15,6 +15,7 @@ from crewup.ratings import service
 from crewup.ratings.schemas import RatingIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -55,7 +56,7 @@ async def rate_button(request: web.Request) -> web.Response:
         if not isinstance(ratee_id, int) or not 0 < ratee_id < 2**31:
             raise ValueError("no such person")
     except (ValidationError, ValueError):
-        message = "Pick a score from 1 to 5 for someone you went with."
+        message = _("Pick a score from 1 to 5 for someone you went with.")
     else:
         try:
             async with request.app[DB].transaction() as conn:
@@ -63,6 +64,6 @@ async def rate_button(request: web.Request) -> web.Response:
         except Refusal as exc:
             message = exc.detail
         else:
-            message = "Thanks, your rating is saved."
+            message = _("Thanks, your rating is saved.")
     await flash(request, message)
     redirect(request, "event_page", event_id=event_id)

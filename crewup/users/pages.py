@@ -9,6 +9,8 @@ from crewup.users.schemas import ProfilePatch, UserPublic
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
+from crewup.web.page_locale import setting_changed
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -24,6 +26,7 @@ def _profile_values(account: service.Account) -> dict[str, str]:
         "interests": ", ".join(account.interests),
         "home_lat": "" if account.home_lat is None else str(account.home_lat),
         "home_lon": "" if account.home_lon is None else str(account.home_lon),
+        "locale": account.locale or "",
     }
 
 
@@ -32,7 +35,7 @@ def _shape_profile(values: dict[str, str]) -> dict[str, Any]:
     shaped["interests"] = [
         i for i in (p.strip() for p in values.get("interests", "").split(",")) if i
     ]
-    for key in ("home_lat", "home_lon"):
+    for key in ("home_lat", "home_lon", "locale"):
         if not values.get(key, "").strip():
             shaped[key] = None
     return shaped
@@ -65,7 +68,9 @@ async def save_profile(request: web.Request) -> web.Response:
         )
     async with request.app[DB].transaction() as conn:
         await service.update_profile(conn, actor.id, form.data.changes())
-    await flash(request, "Profile saved.")
+    if "locale" in form.data.model_fields_set:
+        setting_changed(request, form.data.locale)
+    await flash(request, _("Profile saved."))
     redirect(request, "my_profile")
 
 
