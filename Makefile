@@ -36,7 +36,7 @@ lint: $(VENV)/.test
 # After changing words on pages: extract them into messages.pot and merge the new ones
 # into every language's messages.po (then translate the empty entries; see docs/operations.md).
 messages: $(VENV)/.base
-	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o crewup/locale/messages.pot .
+	$(BIN)/pybabel -q extract -F babel.cfg --project=CrewUp --version=1 --no-location --sort-output -o crewup/locale/messages.pot .
 	$(BIN)/pybabel -q update -i crewup/locale/messages.pot -d crewup/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel -q compile -d crewup/locale
 

@@ -30,8 +30,9 @@ async def _layout_context(request: web.Request) -> dict[str, Any]:
     context: dict[str, Any] = {
         "html_lang": lang,
         "languages": i18n.SUPPORTED,
-        # where the footer's language switch comes back to (a form's POST: the start)
-        "page_path": request.path_qs if request.method == "GET" else "/",
+        # Where the footer's language switch comes back to: the path only, so the page
+        # never echoes a query (a crafted ?next=) into its footer; after a POST, the start.
+        "page_path": request.path if request.method == "GET" else "/",
         "current_user": viewer,
         "current_user_name": viewer.display_name if viewer else None,
         "current_user_verified": bool(viewer and viewer.verified),
