@@ -49,9 +49,13 @@ def setting_changed(request: web.Request, setting: str | None) -> None:
 @web.middleware
 async def page_locale_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     spec = route_spec(request.match_info.handler)
-    if spec is not None and spec.face is Face.page:
-        await use_page_locale(request)
-    return await handler(request)
+    if spec is None or spec.face is not Face.page:
+        return await handler(request)
+    await use_page_locale(request)
+    response = await handler(request)
+    if not response.prepared:  # a shared cache must not give one language to everyone
+        response.headers.add("Vary", "Accept-Language")
+    return response
 
 
 def remember_language(response: web.StreamResponse, lang: str) -> None:

@@ -41,6 +41,8 @@ async def test_a_french_browser_reads_french_pages(client, api: Api) -> None:
         for word in words:
             assert word.replace("'", "&#39;") in html or word in html, (path, word)
         assert "Sign in" not in html, path
+    login = await client.get("/login")
+    assert "Accept-Language" in login.headers.getall("Vary", [])
     english = await page(client, "/login")
     assert lang_of(english) == "en" and "Forgot your password?" in english
 
