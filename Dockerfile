@@ -11,7 +11,7 @@ RUN mkdir crewup cli && touch crewup/__init__.py cli/__init__.py \
     && pip install --no-cache-dir . && pip uninstall -y -q crewup
 # Migrations, templates and static files are found next to the package: install in place.
 COPY . .
-RUN pip install --no-cache-dir --no-deps -e .
+RUN pip install --no-cache-dir --no-deps -e . && pybabel -q compile -d crewup/locale
 USER crewup
 VOLUME /data
 EXPOSE 8080

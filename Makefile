@@ -3,12 +3,13 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench screens install clean
+.PHONY: run test lint bench screens install clean messages
 
 $(VENV)/.base: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .
+	$(BIN)/pybabel -q compile -d crewup/locale
 	touch $@
 
 $(VENV)/.test: $(VENV)/.base
@@ -31,6 +32,13 @@ lint: $(VENV)/.test
 	$(BIN)/ruff format --check crewup cli tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# After changing words on pages: extract them into messages.pot and merge the new ones
+# into every language's messages.po (then translate the empty entries; see docs/operations.md).
+messages: $(VENV)/.base
+	$(BIN)/pybabel -q extract -F babel.cfg --project=CrewUp --version=1 --no-location --sort-output -o crewup/locale/messages.pot .
+	$(BIN)/pybabel -q update -i crewup/locale/messages.pot -d crewup/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d crewup/locale
 
 bench: $(VENV)/.test
 	bash bench/run.sh

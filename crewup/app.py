@@ -67,6 +67,7 @@ from crewup.web.appkeys import (
 from crewup.web.caller import caller_middleware
 from crewup.web.edge import setup_edge
 from crewup.web.metrics import HTTP_METRICS, HttpMetrics
+from crewup.web.page_locale import page_locale_middleware
 from crewup.web.pages import setup_templates
 from crewup.web.problems import problem_middleware
 from crewup.web.sessions import setup_sessions
@@ -189,6 +190,7 @@ def create_app(settings: Settings) -> web.Application:
     app.middlewares.append(problem_middleware)
     setup_sessions(app, settings, secret_key_of(settings), redis)
     app.middlewares.append(caller_middleware)
+    app.middlewares.append(page_locale_middleware)  # after the caller: their setting counts
     setup_edge(app, settings)
     setup_templates(app)
 

@@ -28,6 +28,7 @@ _ACTOR_OF_SESSION = (
         users.c.ban_expires_at,
         users.c.display_name,
         users.c.email_verified_at,
+        users.c.locale,
     )
     .select_from(page_sessions.join(users, users.c.id == page_sessions.c.user_id))
     .where(
@@ -81,4 +82,5 @@ async def actor_of_page_session(conn: AsyncConnection, token: str) -> Actor | No
         banned=is_banned(row.banned_at, row.ban_expires_at),
         display_name=row.display_name,
         verified=row.email_verified_at is not None,
+        locale=row.locale,
     )

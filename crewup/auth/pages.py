@@ -7,6 +7,7 @@ from crewup.auth.schemas import LoginIn, PasswordResetConfirmIn, PasswordResetIn
 from crewup.core.errors import Refusal, Unauthorized
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form, safe_next
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.sessions import check_csrf, flash
@@ -85,7 +86,9 @@ async def register_submit(request: web.Request) -> web.Response:
                 errors=form.errors,
             )
         await web_flows.sign_in_browser(request, account.id)
-        await flash(request, f"Welcome to CrewUp, {account.display_name}!", "success")
+        await flash(
+            request, _("Welcome to CrewUp, %(name)s!") % {"name": account.display_name}, "success"
+        )
         if target:
             raise web.HTTPSeeOther(target)
         redirect(request, "my_profile")
@@ -154,7 +157,7 @@ async def reset_confirm_submit(request: web.Request) -> web.Response:
             return await _form_page(
                 request, "auth/reset_confirm.html", exc.status, values=values, errors=form.errors
             )
-        await flash(request, "Your password is changed. Sign in with the new one.", "success")
+        await flash(request, _("Your password is changed. Sign in with the new one."), "success")
         redirect(request, "login")
     return await _form_page(
         request, "auth/reset_confirm.html", 422, values=values, errors=form.errors
@@ -188,5 +191,5 @@ async def resend_verification(request: web.Request) -> web.Response:
     except Refusal as exc:
         await flash(request, exc.detail, "error")
     else:
-        await flash(request, "A new confirmation link is on its way to your inbox.", "success")
+        await flash(request, _("A new confirmation link is on its way to your inbox."), "success")
     redirect(request, "my_profile")

@@ -31,6 +31,7 @@ class Actor:
     banned: bool
     display_name: str = ""
     verified: bool = True  # the e-mail address was confirmed
+    locale: str | None = None  # the language the person chose for pages; None: the browser's
 
     @property
     def is_moderator(self) -> bool:

@@ -14,6 +14,7 @@ from crewup.events.schemas import CancelIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -56,11 +57,11 @@ async def cancel_event(request: web.Request) -> web.Response:
             form.fail(exc)
         else:
             await flash(
-                request, "The event is cancelled; everyone who signed up is told why.", "success"
+                request, _("The event is cancelled; everyone who signed up is told why."), "success"
             )
             redirect(request, "event_page", event_id=event_id)
     if "reason" in form.errors and not form.values.get("reason", "").strip():
-        form.errors["reason"] = "Say why, so the people coming know what happened."
+        form.errors["reason"] = _("Say why, so the people coming know what happened.")
     return await _cancel_page(request, form.values, form.errors, 422)
 
 
@@ -90,19 +91,19 @@ async def rsvp_button(request: web.Request) -> web.Response:
         if wanted == "withdraw":
             async with db.transaction() as conn:
                 await rsvp.cancel_rsvp(conn, event_id, actor)
-            message = "Your RSVP is withdrawn."
+            message = _("Your RSVP is withdrawn.")
         elif wanted == "interested":
             await rsvp_with_fast_path(db, event_id, actor, RsvpStatus.interested)
-            message = "Noted: interested."
+            message = _("Noted: interested.")
         else:
             result = await rsvp_with_fast_path(db, event_id, actor, RsvpStatus.going)
             if result.status is RsvpStatus.waitlisted:
-                message = (
-                    f"The event is full: you are number {result.waitlist_position} "
+                message = _(
+                    "The event is full: you are number %(position)s "
                     "on the waitlist and move up automatically."
-                )
+                ) % {"position": result.waitlist_position}
             else:
-                message = "You're going!"
+                message = _("You're going!")
     except Refusal as exc:
         message, kind = exc.detail, "error"
     await flash(request, message, kind)

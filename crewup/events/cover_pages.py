@@ -12,6 +12,7 @@ from crewup.events.access import Event, load_event
 from crewup.events.pages import form_values
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -38,7 +39,7 @@ async def save_cover(request: web.Request) -> web.Response:
         request, ImageKind.cover, f"event:{event_id}", _swap(event_id, actor)
     )
     if refused is None:
-        await flash(request, "Cover saved.", "success")
+        await flash(request, _("Cover saved."), "success")
         redirect(request, "event_page", event_id=event_id)
     context = {
         "group": None,
@@ -53,5 +54,5 @@ async def save_cover(request: web.Request) -> web.Response:
 async def remove_cover(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
     await drop_image_from_form(request, ImageKind.cover, _swap(event_id, caller(request)))
-    await flash(request, "Cover removed.", "success")
+    await flash(request, _("Cover removed."), "success")
     redirect(request, "event_page", event_id=event_id)

@@ -17,16 +17,18 @@ from crewup.events.schemas import EventsPageQuery
 from crewup.users.service import get_account
 from crewup.web.appkeys import DB
 from crewup.web.caller import maybe_caller
+from crewup.web.i18n import N_
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import render_page
 from crewup.web.routes import PageRoutes
 
 routes = PageRoutes()
 SPANS = (
-    ("", "Any day"),
-    (Span.today.value, "Today"),
-    (Span.weekend.value, "This weekend"),
-    (Span.week.value, "This week"),
-    (Span.range.value, "Between dates"),
+    ("", N_("Any day")),
+    (Span.today.value, N_("Today")),
+    (Span.weekend.value, N_("This weekend")),
+    (Span.week.value, N_("This week")),
+    (Span.range.value, N_("Between dates")),
 )
 
 
@@ -38,7 +40,7 @@ async def events_list(request: web.Request) -> web.Response:
     try:
         query = EventsPageQuery.model_validate(raw)
     except ValueError:
-        errors["form"] = "some filters are not valid; showing all upcoming events"
+        errors["form"] = _("some filters are not valid; showing all upcoming events")
         query = EventsPageQuery()
     zone = parse_zone(query.tz) or UTC_ZONE
     now = clock.now()

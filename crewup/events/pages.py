@@ -18,6 +18,7 @@ from crewup.groups.access import load_group_for_managers
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -150,7 +151,7 @@ async def edit_event(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, "Event saved.", "success")
+            await flash(request, _("Event saved."), "success")
             redirect(request, "event_page", event_id=event_id)
     async with request.app[DB].reading() as conn:
         event = await load_event(conn, event_id, actor)

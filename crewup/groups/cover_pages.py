@@ -11,6 +11,7 @@ from crewup.groups import service
 from crewup.groups.access import Group, load_group
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -38,7 +39,7 @@ async def save_cover(request: web.Request) -> web.Response:
         request, ImageKind.cover, f"group:{group_id}", _swap(group_id, actor)
     )
     if refused is None:
-        await flash(request, "Cover saved.", "success")
+        await flash(request, _("Cover saved."), "success")
         redirect(request, "group_page", group_id=group_id)
     values = {k: "" if getattr(group, k) is None else str(getattr(group, k)) for k in FORM_FIELDS}
     values["visibility"] = group.visibility.value
@@ -55,5 +56,5 @@ async def save_cover(request: web.Request) -> web.Response:
 async def remove_cover(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
     await drop_image_from_form(request, ImageKind.cover, _swap(group_id, caller(request)))
-    await flash(request, "Cover removed.", "success")
+    await flash(request, _("Cover removed."), "success")
     redirect(request, "group_page", group_id=group_id)

@@ -22,6 +22,7 @@ from crewup.groups.schemas import InviteEmailIn, InviteLinkIn
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -105,7 +106,9 @@ async def invite_by_email(request: web.Request) -> web.Response:
             form.fail(exc)
         else:
             await flash(
-                request, f"{name} is invited and will find it under their invites.", "success"
+                request,
+                _("%(name)s is invited and will find it under their invites.") % {"name": name},
+                "success",
             )
             redirect(request, "invite_people", group_id=group_id)
     return await _invite_page(request, values=form.values, errors=form.errors, status=422)
@@ -133,7 +136,9 @@ async def create_invite_link(request: web.Request) -> web.Response:
             }
         },
     )
-    await flash(request, "Your new link is ready: copy it now, it is shown only once.", "success")
+    await flash(
+        request, _("Your new link is ready: copy it now, it is shown only once."), "success"
+    )
     redirect(request, "invite_people", group_id=group_id)
 
 
@@ -143,7 +148,7 @@ async def revoke_invite_link(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
         await invite_links.revoke_link(conn, group_id, caller(request), path_id(request, "link_id"))
-    await flash(request, "The link no longer works.", "success")
+    await flash(request, _("The link no longer works."), "success")
     redirect(request, "invite_people", group_id=group_id)
 
 
@@ -155,7 +160,7 @@ async def withdraw_invite(request: web.Request) -> web.Response:
         await membership.withdraw_invite(
             conn, group_id, caller(request), path_id(request, "user_id")
         )
-    await flash(request, "Invitation withdrawn.", "success")
+    await flash(request, _("Invitation withdrawn."), "success")
     redirect(request, "invite_people", group_id=group_id)
 
 
@@ -184,7 +189,7 @@ async def decline_invite(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.withdraw_invite(conn, path_id(request, "group_id"), actor, actor.id)
-    await flash(request, "Invitation declined.", "success")
+    await flash(request, _("Invitation declined."), "success")
     redirect(request, "my_invites")
 
 
@@ -212,5 +217,5 @@ async def redeem_invite_link(request: web.Request) -> web.Response:
             raise  # a spent or expired link: the error page says so
         await flash(request, exc.detail, "error")
         raise web.HTTPSeeOther(_link_path(request, token)) from None
-    await flash(request, "Welcome aboard!", "success")
+    await flash(request, _("Welcome aboard!"), "success")
     redirect(request, "group_page", group_id=group_id)

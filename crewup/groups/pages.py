@@ -17,6 +17,7 @@ from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -44,7 +45,7 @@ async def directory(request: web.Request) -> web.Response:
     try:
         query = GroupQuery.model_validate(raw)
     except ValueError:
-        errors["form"] = "some filters are not valid; showing all groups"
+        errors["form"] = _("some filters are not valid; showing all groups")
         query = GroupQuery()
     async with request.app[DB].reading() as conn:
         try:
@@ -103,7 +104,11 @@ async def create_group(request: web.Request) -> web.Response:
             form.data.model_dump(),
             verified_required=request.app[SETTINGS].require_verified_email,
         )
-    await flash(request, f"{group.name} is ready. Invite people or share its page.", "success")
+    await flash(
+        request,
+        _("%(group)s is ready. Invite people or share its page.") % {"group": group.name},
+        "success",
+    )
     redirect(request, "group_page", group_id=group.id)
 
 
@@ -130,7 +135,7 @@ async def edit_group(request: web.Request) -> web.Response:
         except Refusal as exc:
             form.fail(exc)
         else:
-            await flash(request, "Group saved.", "success")
+            await flash(request, _("Group saved."), "success")
             redirect(request, "group_page", group_id=group_id)
     async with request.app[DB].reading() as conn:
         group = await load_group(conn, group_id, actor)
@@ -162,8 +167,8 @@ async def join(request: web.Request) -> web.Response:
     async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> str:
         outcome = await membership.join_group(conn, group_id, actor)
         if outcome is membership.JoinOutcome.member:
-            return "Welcome aboard!"
-        return "Request sent; an admin will answer it."
+            return _("Welcome aboard!")
+        return _("Request sent; an admin will answer it.")
 
     return await _act(request, step, "")
 
@@ -173,7 +178,7 @@ async def leave(request: web.Request) -> web.Response:
     async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
         await membership.leave_group(conn, group_id, actor)
 
-    return await _act(request, step, "You left the group.")
+    return await _act(request, step, _("You left the group."))
 
 
 @routes.post(
@@ -187,5 +192,5 @@ async def decide(request: web.Request) -> web.Response:
     async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
         await membership.decide_request(conn, group_id, actor, user_id, approve)
 
-    done = "Request approved." if approve else "Request declined."
+    done = _("Request approved.") if approve else _("Request declined.")
     return await _act(request, step, done, back_to="group_requests")

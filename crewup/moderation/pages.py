@@ -11,6 +11,7 @@ from crewup.moderation.audit import Doer, Face
 from crewup.moderation.reports import Action
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -53,5 +54,9 @@ async def resolve(request: web.Request) -> web.Response:
             raise  # not a moderator: the error page, not a message on a queue they cannot see
         await flash(request, exc.detail, "error")
     else:
-        await flash(request, f"Report {report_id} resolved: {action.value}.", "success")
+        await flash(
+            request,
+            _("Report %(id)s resolved: %(action)s.") % {"id": report_id, "action": _(action.value)},
+            "success",
+        )
     redirect(request, "moderation_queue")

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from crewup.core.marks import N_
+
 
 class Kind(enum.StrEnum):
     join_request = "join_request"
@@ -48,20 +50,21 @@ DEFAULTS: dict[Kind, Channels] = {
     Kind.safety_alert: Channels(True, True, True),
 }
 
+# What each kind is called on the settings page; pages say it in their language.
 LABELS: dict[Kind, str] = {
-    Kind.join_request: "Someone asks to join a group I manage",
-    Kind.join_answer: "My request to join a group is answered",
-    Kind.invite: "I am invited to a group",
-    Kind.new_post: "A new post in one of my groups",
-    Kind.reply: "A comment on my post, or after mine",
-    Kind.promoted: "I move up from a waitlist and have a seat",
-    Kind.event_cancelled: "An event I RSVPed to is cancelled",
-    Kind.event_changed: "An event I RSVPed to changes its time or place",
-    Kind.event_reminder: "A reminder before an event I'm going to",
-    Kind.chat_message: "Chat messages I missed (at most one an hour per room)",
-    Kind.report_outcome: "A report I made has been handled",
-    Kind.warning: "A moderator warns me about something of mine",
-    Kind.safety_alert: "A safety alert reaches me, or one I received is resolved",
+    Kind.join_request: N_("Someone asks to join a group I manage"),
+    Kind.join_answer: N_("My request to join a group is answered"),
+    Kind.invite: N_("I am invited to a group"),
+    Kind.new_post: N_("A new post in one of my groups"),
+    Kind.reply: N_("A comment on my post, or after mine"),
+    Kind.promoted: N_("I move up from a waitlist and have a seat"),
+    Kind.event_cancelled: N_("An event I RSVPed to is cancelled"),
+    Kind.event_changed: N_("An event I RSVPed to changes its time or place"),
+    Kind.event_reminder: N_("A reminder before an event I'm going to"),
+    Kind.chat_message: N_("Chat messages I missed (at most one an hour per room)"),
+    Kind.report_outcome: N_("A report I made has been handled"),
+    Kind.warning: N_("A moderator warns me about something of mine"),
+    Kind.safety_alert: N_("A safety alert reaches me, or one I received is resolved"),
 }
 
 

@@ -14,6 +14,7 @@ from crewup.notifications.kinds import LABELS, Channels, Kind
 from crewup.notifications.schemas import PushEndpointIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import parse_body
 from crewup.web.routes import Access, PageRoutes
@@ -67,7 +68,7 @@ async def save_settings(request: web.Request) -> web.Response:
     }
     async with request.app[DB].transaction() as conn:
         await service.change_settings(conn, caller(request).id, chosen)
-    await flash(request, "Notification settings saved.", "success")
+    await flash(request, _("Notification settings saved."), "success")
     redirect(request, "notification_settings")
 
 

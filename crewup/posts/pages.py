@@ -17,6 +17,7 @@ from crewup.posts.schemas import CommentIn, PostIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -129,9 +130,9 @@ async def delete_post(request: web.Request) -> web.Response:
         redirect(request, "confirm_delete_post", post_id=post_id)
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        post, _ = await service.load_post(conn, post_id, actor)
+        post, _group = await service.load_post(conn, post_id, actor)
         await service.delete_post(conn, post.id, actor, via="page")
-    await flash(request, "Post deleted.", "success")
+    await flash(request, _("Post deleted."), "success")
     redirect(request, "group_page", group_id=post.group_id)
 
 
@@ -157,6 +158,8 @@ async def delete_comment(request: web.Request) -> web.Response:
         # One click on "Delete" only asks; the answer on the question page deletes.
         redirect(request, "confirm_delete_comment", comment_id=comment_id)
     async with request.app[DB].transaction() as conn:
-        post_id = await service.delete_comment(conn, comment_id, caller(request), via="page")
-    await flash(request, "Comment deleted.", "success")
+        post_id = await service.delete_comment(
+            conn, path_id(request, "comment_id"), caller(request), via="page"
+        )
+    await flash(request, _("Comment deleted."), "success")
     redirect(request, "post_page", post_id=post_id)

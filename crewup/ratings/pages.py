@@ -16,6 +16,7 @@ from crewup.ratings import offers, service
 from crewup.ratings.schemas import RatingIn, RatingPatch
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -68,7 +69,7 @@ async def rate_button(request: web.Request) -> web.Response:
         if not isinstance(ratee_id, int) or not 0 < ratee_id < 2**31:
             raise ValueError("no such person")
     except (ValidationError, ValueError):
-        message, kind = "Pick a score from 1 to 5 for someone you went with.", "error"
+        message, kind = _("Pick a score from 1 to 5 for someone you went with."), "error"
     else:
         try:
             async with request.app[DB].transaction() as conn:
@@ -76,7 +77,7 @@ async def rate_button(request: web.Request) -> web.Response:
         except Refusal as exc:
             message, kind = exc.detail, "error"
         else:
-            message, kind = "Thanks, your rating is saved.", "success"
+            message, kind = _("Thanks, your rating is saved."), "success"
     await flash(request, message, kind)
     if form.get("back") == "user" and isinstance(ratee_id, int):
         redirect(request, "user_page", user_id=ratee_id)
@@ -96,7 +97,7 @@ async def edit_rating_form(request: web.Request) -> web.Response:
             {"score": _number(form.get("score", "")), "comment": str(form.get("comment", ""))}
         )
     except ValidationError:
-        message, kind = "Pick a score from 1 to 5.", "error"
+        message, kind = _("Pick a score from 1 to 5."), "error"
     else:
         try:
             async with request.app[DB].transaction() as conn:
@@ -104,6 +105,6 @@ async def edit_rating_form(request: web.Request) -> web.Response:
         except Refusal as exc:
             message, kind = exc.detail, "error"
         else:
-            message, kind = "Your rating is changed.", "success"
+            message, kind = _("Your rating is changed."), "success"
     await flash(request, message, kind)
     redirect(request, "user_page", user_id=user_id)

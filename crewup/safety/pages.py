@@ -23,6 +23,8 @@ from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
 from crewup.web.geo_params import Latitude, Longitude
+from crewup.web.i18n import gettext as _
+from crewup.web.i18n import ngettext
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -126,7 +128,10 @@ async def raise_alert(request: web.Request) -> web.Response:
         return await _form(request, group, form.values, form.errors, status)
     reached = alert.recipient_count
     await flash(
-        request, f"Alert sent to {reached} {'person' if reached == 1 else 'people'}.", "success"
+        request,
+        ngettext("Alert sent to %(num)s person.", "Alert sent to %(num)s people.", reached)
+        % {"num": reached},
+        "success",
     )
     redirect(request, "alert_page", alert_id=alert.id)
 
@@ -140,7 +145,7 @@ async def alert_page(request: web.Request) -> web.Response:
         "alert": found.alert,
         "acknowledgements": found.acknowledgements,
         "may_manage": found.alert.may_manage(actor),
-        "answers": {Answer.ok.value: "I'm OK", Answer.on_my_way.value: "On my way"},
+        "answers": {Answer.ok.value: _("I'm OK"), Answer.on_my_way.value: _("On my way")},
     }
     return await render_page(request, "safety/page.html", context)
 
@@ -150,7 +155,7 @@ async def acknowledge(request: web.Request) -> web.Response:
     alert_id = path_id(request, "alert_id")
     form = await parse_form(request, AcknowledgeIn)
     if form.data is None:
-        await flash(request, "Choose \u201cI'm OK\u201d or \u201cOn my way\u201d.", "error")
+        await flash(request, _("Choose \u201cI'm OK\u201d or \u201cOn my way\u201d."), "error")
     else:
         try:
             async with request.app[DB].transaction() as conn:
@@ -158,7 +163,7 @@ async def acknowledge(request: web.Request) -> web.Response:
         except (Conflict, Forbidden) as exc:  # the author, or a moderator it did not reach
             await flash(request, exc.detail, "error")
         else:
-            await flash(request, "Thanks: the author sees your answer.", "success")
+            await flash(request, _("Thanks: the author sees your answer."), "success")
     redirect(request, "alert_page", alert_id=alert_id)
 
 
@@ -167,7 +172,11 @@ async def resolve(request: web.Request) -> web.Response:
     alert_id = path_id(request, "alert_id")
     form = await parse_form(request, ResolveIn)
     if form.data is None:
-        await flash(request, f"Not resolved: {form.errors.get('note', 'invalid note')}", "error")
+        await flash(
+            request,
+            _("Not resolved: %(reason)s") % {"reason": form.errors.get("note", _("invalid note"))},
+            "error",
+        )
     else:
         try:
             async with request.app[DB].transaction() as conn:
@@ -175,5 +184,5 @@ async def resolve(request: web.Request) -> web.Response:
         except Refusal as exc:
             await flash(request, exc.detail, "error")
         else:
-            await flash(request, "Alert resolved; everyone who received it is told.", "success")
+            await flash(request, _("Alert resolved; everyone who received it is told."), "success")
     redirect(request, "alert_page", alert_id=alert_id)

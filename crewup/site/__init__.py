@@ -5,7 +5,8 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.site import account_pages, pages
+    from crewup.site import account_pages, language_pages, pages
 
     app.router.add_routes(pages.routes.table)
     app.router.add_routes(account_pages.routes.table)
+    app.router.add_routes(language_pages.routes.table)

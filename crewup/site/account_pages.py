@@ -19,6 +19,7 @@ from crewup.users import service as users
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.schemas import InputModel
@@ -80,7 +81,7 @@ async def change_password(request: web.Request) -> web.Response:
     # Every login ended with the change, this browser's too: it signs in again at once.
     await web_flows.sign_in_browser(request, actor.id)
     await flash(
-        request, "Your password is changed. Other devices and apps are signed out.", "success"
+        request, _("Your password is changed. Other devices and apps are signed out."), "success"
     )
     redirect(request, "account")
 
@@ -101,7 +102,7 @@ async def revoke_feed(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
         await ics.revoke_feed_token(conn, caller(request).id)
     await flash(
-        request, "Your calendar link is revoked; calendars using it stop updating.", "success"
+        request, _("Your calendar link is revoked; calendars using it stop updating."), "success"
     )
     redirect(request, "account")
 
@@ -126,6 +127,8 @@ async def delete_account(request: web.Request) -> web.Response:
     await remove_image(request.app, avatar, ImageKind.avatar)
     await forget_sign_in(request)
     await flash(
-        request, "Your account is deleted. What you wrote stays, under 'deleted user'.", "success"
+        request,
+        _("Your account is deleted. What you wrote stays, under 'deleted user'."),
+        "success",
     )
     redirect(request, "home")

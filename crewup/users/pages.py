@@ -12,6 +12,8 @@ from crewup.users.schemas import ProfilePatch, UserPublic
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
+from crewup.web.i18n import gettext as _
+from crewup.web.page_locale import setting_changed
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -28,6 +30,7 @@ def _profile_values(account: service.Account) -> dict[str, str]:
         "interests": ", ".join(account.interests),
         "home_lat": "" if account.home_lat is None else str(account.home_lat),
         "home_lon": "" if account.home_lon is None else str(account.home_lon),
+        "locale": account.locale or "",
     }
 
 
@@ -36,7 +39,7 @@ def _shape_profile(values: dict[str, str]) -> dict[str, Any]:
     shaped["interests"] = [
         i for i in (p.strip() for p in values.get("interests", "").split(",")) if i
     ]
-    for key in ("home_lat", "home_lon"):
+    for key in ("home_lat", "home_lon", "locale"):
         if not values.get(key, "").strip():
             shaped[key] = None
     return shaped
@@ -69,7 +72,9 @@ async def save_profile(request: web.Request) -> web.Response:
         )
     async with request.app[DB].transaction() as conn:
         await service.update_profile(conn, actor.id, form.data.changes())
-    await flash(request, "Profile saved.", "success")
+    if "locale" in form.data.model_fields_set:
+        setting_changed(request, form.data.locale)
+    await flash(request, _("Profile saved."), "success")
     redirect(request, "my_profile")
 
 
@@ -106,7 +111,7 @@ async def save_avatar(request: web.Request) -> web.Response:
             "errors": {"image": refused.detail},
         }
         return await render_page(request, "users/profile_edit.html", context, refused.status)
-    await flash(request, "Picture saved.", "success")
+    await flash(request, _("Picture saved."), "success")
     redirect(request, "my_profile")
 
 
@@ -114,5 +119,5 @@ async def save_avatar(request: web.Request) -> web.Response:
 async def remove_avatar(request: web.Request) -> web.Response:
     actor = caller(request)
     await drop_image_from_form(request, ImageKind.avatar, _avatar_swap(actor.id))
-    await flash(request, "Picture removed.", "success")
+    await flash(request, _("Picture removed."), "success")
     redirect(request, "my_profile")

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from crewup.core.images import ImageKind
+from crewup.core.languages import LANGUAGES
 from crewup.users import reputation as rep
 from crewup.users.service import Account
 from crewup.web.media import ImageOut, image_json
@@ -63,6 +64,9 @@ class UserMe(UserPublic):
     role: str
     home_lat: float | None
     home_lon: float | None
+    locale: str | None = Field(
+        description="language of the pages for this person; null: as the browser asks"
+    )
 
     @classmethod
     def of(cls, account: Account) -> UserMe:
@@ -84,6 +88,7 @@ def user_me_json(account: Account) -> dict[str, Any]:
         "role": account.role.value,
         "home_lat": account.home_lat,
         "home_lon": account.home_lon,
+        "locale": account.locale,
     }
 
 
@@ -93,6 +98,16 @@ class ProfilePatch(InputModel):
     interests: list[Interest] | None = Field(None, max_length=20)
     home_lat: float | None = Field(None, ge=-90, le=90)
     home_lon: float | None = Field(None, ge=-180, le=180)
+    locale: str | None = Field(
+        None, description=f"language of the pages: one of {', '.join(LANGUAGES)}, or null"
+    )
+
+    @field_validator("locale")
+    @classmethod
+    def _known_language(cls, value: str | None) -> str | None:
+        if value is not None and value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)} (or null)")
+        return value
 
     @field_validator("display_name", "bio", "interests")
     @classmethod

@@ -43,6 +43,7 @@ class Account:
     ban_reason: str | None
     rating_count: int
     rating_sum: int
+    locale: str | None
     created_at: datetime
     deleted_at: datetime | None
     avatar: str | None = None
@@ -91,6 +92,7 @@ _LOAD_ACTOR = select(
     users.c.ban_expires_at,
     users.c.display_name,
     users.c.email_verified_at,
+    users.c.locale,
 ).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
 
 
@@ -105,6 +107,7 @@ async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
         banned=is_banned(row.banned_at, row.ban_expires_at),
         display_name=row.display_name,
         verified=row.email_verified_at is not None,
+        locale=row.locale,
     )
 
 
@@ -177,7 +180,7 @@ async def create_account(
     return await get_account(conn, user_id)
 
 
-PROFILE_FIELDS = ("display_name", "bio", "interests", "home_lat", "home_lon")
+PROFILE_FIELDS = ("display_name", "bio", "interests", "home_lat", "home_lon", "locale")
 
 
 async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str, Any]) -> Account:

@@ -21,6 +21,9 @@ users = Table(
     Column("banned_at", UtcDateTime, nullable=True),
     Column("ban_expires_at", UtcDateTime, nullable=True),
     Column("ban_reason", Text, nullable=True),
+    # The language pages speak to this person (a code of crewup.web.i18n.SUPPORTED);
+    # NULL: whatever the browser asks for.
+    Column("locale", String(16), nullable=True),
     Column("rating_count", Integer, nullable=False, server_default="0"),
     Column("rating_sum", Integer, nullable=False, server_default="0"),
     # The stored image's key (crewup.core.images); its files are named from it.

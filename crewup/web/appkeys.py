@@ -44,3 +44,7 @@ LAYOUT_PARTS = web.AppKey[list[LayoutPart]]("layout_parts")
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey[Actor | None]("caller")
+# The page language chosen for this request (see crewup.web.page_locale).
+PAGE_LOCALE = web.RequestKey("page_locale", str)
+# The person a page shows as signed in, once looked up (see crewup.web.caller.page_viewer).
+VIEWER = web.RequestKey[Actor | None]("viewer")

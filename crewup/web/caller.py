@@ -13,7 +13,7 @@ from aiohttp.typedefs import Handler
 
 from crewup.core.errors import Forbidden, Unauthorized
 from crewup.core.identity import Actor
-from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT
+from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT, VIEWER
 from crewup.web.routes import Access, Face, route_spec
 from crewup.web.sessions import forget_sign_in, session_token
 
@@ -99,7 +99,11 @@ async def page_viewer(request: web.Request) -> Actor | None:
     render outside a declared route); never fails the page."""
     if CALLER in request:
         return request[CALLER]
+    if VIEWER in request:  # looked up already (the page's language needs it too)
+        return request[VIEWER]
     try:
-        return await caller_from_session(request)
+        viewer = await caller_from_session(request)
     except Exception:  # an error page must render even when the session store is down
-        return None
+        viewer = None
+    request[VIEWER] = viewer
+    return viewer

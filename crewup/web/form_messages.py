@@ -1,35 +1,41 @@
 """Error messages for people filling in forms: the same checks as the API, said in the
 pages' voice ("Please enter a title.") instead of the validator's ("String should have at
-least 1 character"). The API keeps the precise messages; clients read the field names."""
+least 1 character"). The API keeps the precise messages; clients read the field names.
+
+Each message is one whole sentence with the field's words as a placeholder, so languages
+can order it their own way; the words carry their article ("a title", "un titre"). A
+service's own message (`from_service`) stays in English, as the service said it."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from crewup.web.i18n import N_, gettext
+
 # How a form field is named in a sentence: (asking for it, talking about it).
 _WORDS: dict[str, tuple[str, str]] = {
-    "title": ("a title", "the title"),
-    "description": ("a description", "the description"),
-    "location_name": ("a place", "the place"),
-    "lat": ("a latitude", "the latitude"),
-    "lon": ("a longitude", "the longitude"),
-    "home_lat": ("a latitude", "the latitude"),
-    "home_lon": ("a longitude", "the longitude"),
-    "starts_at": ("a start time", "the start"),
-    "ends_at": ("an end time", "the end"),
-    "capacity": ("a capacity", "the capacity"),
-    "name": ("a name", "the name"),
-    "category": ("a category", "the category"),
-    "visibility": ("who can see the group", "the visibility"),
-    "max_members": ("a member limit", "the member limit"),
-    "display_name": ("your name", "your name"),
-    "email": ("your email address", "the email address"),
-    "password": ("your password", "the password"),
-    "new_password": ("a new password", "the new password"),
-    "token": ("the code from the email", "the code"),
-    "body": ("some text", "the text"),
-    "bio": ("a few words about you", "the bio"),
-    "interests": ("your interests", "the interests"),
+    "title": (N_("a title"), N_("the title")),
+    "description": (N_("a description"), N_("the description")),
+    "location_name": (N_("a place"), N_("the place")),
+    "lat": (N_("a latitude"), N_("the latitude")),
+    "lon": (N_("a longitude"), N_("the longitude")),
+    "home_lat": (N_("a latitude"), N_("the latitude")),
+    "home_lon": (N_("a longitude"), N_("the longitude")),
+    "starts_at": (N_("a start time"), N_("the start")),
+    "ends_at": (N_("an end time"), N_("the end")),
+    "capacity": (N_("a capacity"), N_("the capacity")),
+    "name": (N_("a name"), N_("the name")),
+    "category": (N_("a category"), N_("the category")),
+    "visibility": (N_("who can see the group"), N_("the visibility")),
+    "max_members": (N_("a member limit"), N_("the member limit")),
+    "display_name": (N_("your name"), N_("your name")),
+    "email": (N_("your email address"), N_("the email address")),
+    "password": (N_("your password"), N_("the password")),
+    "new_password": (N_("a new password"), N_("the new password")),
+    "token": (N_("the code from the email"), N_("the code")),
+    "body": (N_("some text"), N_("the text")),
+    "bio": (N_("a few words about you"), N_("the bio")),
+    "interests": (N_("your interests"), N_("the interests")),
 }
 
 # Validator messages that read as the rest of a sentence about the field.
@@ -37,8 +43,16 @@ _PREDICATES = ("must ", "may ", "can ", "is ", "needs ", "has ")
 
 
 def _words(field: str) -> tuple[str, str]:
-    spoken = field.replace("_", " ")
-    return _WORDS.get(field, (f"the {spoken}", f"the {spoken}"))
+    """How to ask for the field and talk about it, in the page's language."""
+    if field in _WORDS:
+        ask, about = _WORDS[field]
+        return gettext(ask), gettext(about)
+    spoken = gettext("the %(field)s") % {"field": field.replace("_", " ")}
+    return spoken, spoken
+
+
+def _say(translated: str, **words: str) -> str:
+    return _sentence(translated % words)
 
 
 def _sentence(text: str) -> str:
@@ -61,39 +75,64 @@ def from_validator(field: str, error: dict[str, Any]) -> str:
     given = error.get("input")
     blank = given is None or (isinstance(given, str) and not given.strip())
     if kind == "field_order":  # a rule over two fields, e.g. the end after the start
-        return _sentence(f"{about} must be after {_words(str(ctx.get('after')))[1]}")
+        return _say(
+            gettext("%(field)s must be after %(other)s"),
+            field=about,
+            other=_words(str(ctx.get("after")))[1],
+        )
     if kind == "missing" or blank:
-        return f"Please enter {ask}."
+        return _say(gettext("Please enter %(field)s."), field=ask)
     if kind == "string_too_short":
-        return _sentence(f"{about} needs at least {ctx.get('min_length')} characters")
+        return _say(
+            gettext("%(field)s needs at least %(min)s characters"),
+            field=about,
+            min=str(ctx.get("min_length")),
+        )
     if kind == "string_too_long":
-        length = f" (this one has {len(given)})" if isinstance(given, str) else ""
-        limit = ctx.get("max_length")
-        return _sentence(f"{about} can be at most {limit} characters{length}")
+        limit = str(ctx.get("max_length"))
+        if isinstance(given, str):
+            return _say(
+                gettext("%(field)s can be at most %(max)s characters (this one has %(length)s)"),
+                field=about,
+                max=limit,
+                length=str(len(given)),
+            )
+        return _say(gettext("%(field)s can be at most %(max)s characters"), field=about, max=limit)
     if kind == "too_long":
-        return _sentence(f"{about} can hold at most {ctx.get('max_length')} entries")
+        return _say(
+            gettext("%(field)s can hold at most %(max)s entries"),
+            field=about,
+            max=str(ctx.get("max_length")),
+        )
     if kind.startswith(("int_", "float_", "decimal_")):
-        whole = kind.startswith("int_")
-        return _sentence(f"{about} must be a {'whole ' if whole else ''}number")
+        if kind.startswith("int_"):
+            return _say(gettext("%(field)s must be a whole number"), field=about)
+        return _say(gettext("%(field)s must be a number"), field=about)
     if kind in ("greater_than_equal", "greater_than"):
         bound = _number(ctx.get("ge", ctx.get("gt")))
-        return _sentence(f"{about} must be {'at least' if 'ge' in ctx else 'above'} {bound}")
+        if "ge" in ctx:
+            return _say(gettext("%(field)s must be at least %(bound)s"), field=about, bound=bound)
+        return _say(gettext("%(field)s must be above %(bound)s"), field=about, bound=bound)
     if kind in ("less_than_equal", "less_than"):
         bound = _number(ctx.get("le", ctx.get("lt")))
-        return _sentence(f"{about} can be {'at most' if 'le' in ctx else 'below'} {bound}")
+        if "le" in ctx:
+            return _say(gettext("%(field)s can be at most %(bound)s"), field=about, bound=bound)
+        return _say(gettext("%(field)s can be below %(bound)s"), field=about, bound=bound)
     if kind.startswith(("datetime_", "date_", "timezone_")):
-        return _sentence(f"{about} must be a date and time")
+        return _say(gettext("%(field)s must be a date and time"), field=about)
     if kind in ("literal_error", "enum"):
-        return f"Please choose {ask} from the list."
+        return _say(gettext("Please choose %(field)s from the list."), field=ask)
     if field == "email" and kind == "value_error":
-        return "That doesn't look like an email address."
+        return gettext("That doesn't look like an email address.")
     if kind == "value_error":
         return from_service(field, str(error.get("msg", "")).removeprefix("Value error, "))
-    return _sentence(f"Please check {about}")
+    return _say(gettext("Please check %(field)s"), field=about)
 
 
 def from_service(field: str, message: str) -> str:
     """A service's field error ("must be in the future") as a sentence about the field."""
     if message.startswith(_PREDICATES):
-        return _sentence(f"{_words(field)[1]} {message}")
+        spoken = field.replace("_", " ")
+        about = _WORDS[field][1] if field in _WORDS else f"the {spoken}"
+        return _sentence(f"{about} {message}")
     return _sentence(message)

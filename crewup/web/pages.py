@@ -13,11 +13,14 @@ from aiohttp import web
 
 from crewup.core.identity import Actor
 from crewup.core.images import file_name
+from crewup.web import i18n
 from crewup.web.appkeys import DB, LAYOUT_PARTS, SETTINGS, UNREAD_COUNTER
 from crewup.web.caller import page_viewer
 from crewup.web.media import MEDIA_PREFIX
+from crewup.web.page_locale import use_page_locale
 from crewup.web.sessions import csrf_token, take_flashes
-from crewup.web.times import time_element
+from crewup.web.times import day_heading, decimal, month_year, time_element
+from crewup.web.words import word
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -25,7 +28,13 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 async def _layout_context(request: web.Request) -> dict[str, Any]:
     viewer = await page_viewer(request)
     settings = request.app[SETTINGS]
+    lang = await use_page_locale(request)
     context: dict[str, Any] = {
+        "html_lang": lang,
+        "languages": i18n.SUPPORTED,
+        # Where the footer's language switch comes back to: the path only, so the page
+        # never echoes a query (a crafted ?next=) into its footer; after a POST, the start.
+        "page_path": request.path if request.method == "GET" else "/",
         "current_user": viewer,
         "current_user_name": viewer.display_name if viewer else None,
         "current_user_verified": bool(viewer and viewer.verified),
@@ -85,11 +94,6 @@ def redirect(request: web.Request, name: str, **parts: int | str) -> NoReturn:
     raise web.HTTPSeeOther(url_for(request, name, **parts))
 
 
-def counted(number: int, singular: str, plural: str | None = None) -> str:
-    """`{{ n | counted("member") }}`: "1 member", "2 members" (English only for now)."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
-
-
 def media_url(key: str, width: int) -> str:
     """`{{ group.cover | media(640) }}`: where one stored size of an image is served."""
     return MEDIA_PREFIX + file_name(key, width)
@@ -98,8 +102,11 @@ def media_url(key: str, width: int) -> str:
 def setup_templates(app: web.Application) -> None:
     filters: dict[str, Callable[..., str]] = {
         "when": time_element,
-        "counted": counted,
         "media": media_url,
+        "decimal": decimal,
+        "month_year": month_year,
+        "word": word,
+        "day_heading": day_heading,
     }
     env = aiohttp_jinja2.setup(
         app,
@@ -109,6 +116,9 @@ def setup_templates(app: web.Application) -> None:
         filters=filters,
         extensions=["jinja2.ext.i18n"],
     )
-    # Templates mark their words with _() / {% trans %} so they can be translated;
-    # until catalogues are loaded the words pass through unchanged.
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # Templates mark their words with _() / ngettext() / {% trans %}; the callables read
+    # the running request's catalogue (crewup.web.i18n), so one environment serves every
+    # language at once. Counts go through ngettext: "%(num)s member" / "%(num)s members".
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )

@@ -1,7 +1,7 @@
 """ratings: soft removal by moderators (an abusive comment), kept for the audit
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 06:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from crewup.core.db import UtcDateTime
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,7 @@
     var style = styles[el.dataset.local];
     if (isNaN(when) || !style) return;
     el.title = el.textContent;  // the UTC reading stays one hover away
-    el.textContent = new Intl.DateTimeFormat(undefined, style).format(when);
+    el.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, style).format(when);
   });
 
   // <input type="datetime-local" data-utc>: the value is UTC wall-clock time.

@@ -112,6 +112,7 @@ def new_context(browser: Any, live: str) -> Iterator[Callable[..., Any]]:
     opened: list[Any] = []
 
     def open_context(viewport: dict[str, int] = DESKTOP, **options: Any) -> Any:
+        # options: more of Playwright's new_context, e.g. locale="fr-FR" (Accept-Language)
         context = browser.new_context(base_url=live, viewport=viewport, **options)
         context.set_default_timeout(TIMEOUT_MS)
         opened.append(context)
