@@ -79,25 +79,23 @@ async def notify(
 
 def _rows_for(planned: Planned, now: datetime) -> Select[Any]:
     kind, recipients, data, url = planned
-    # Each person once, however many ways the query finds them (distinct on the id alone:
-    # PostgreSQL cannot compare the json column).
-    selected = recipients.subquery()
-    chosen = select(selected.c[selected.c.keys()[0]]).distinct().subquery()
-    user_id = chosen.c[chosen.c.keys()[0]]
+    # Each person once, however many ways the query finds them: a semi-join (IN) rather
+    # than DISTINCT over a subquery, which is cheaper to plan and, with hundreds of
+    # notices in a batch, much cheaper for SQLAlchemy to build.
     return (
         select(
-            user_id.label("user_id"),
+            users.c.id.label("user_id"),
             literal(kind.value).label("kind"),
             literal(data, notifications.c.data.type).label("data"),
             literal(url).label("url"),
             literal(now, notifications.c.created_at.type).label("created_at"),
         )
-        .select_from(
-            chosen.join(users, users.c.id == user_id).outerjoin(
-                notification_settings, _prefs_join(kind, user_id)
-            )
+        .select_from(users.outerjoin(notification_settings, _prefs_join(kind, users.c.id)))
+        .where(
+            users.c.id.in_(recipients.correlate(None)),
+            _channel(kind, "in_app"),
+            users.c.deleted_at.is_(None),
         )
-        .where(_channel(kind, "in_app"), users.c.deleted_at.is_(None))
     )
 
 
