@@ -36,7 +36,7 @@ def notifications_handler() -> Handler:
                 planned.append((notice.kind, notice.recipients, notice.data, notice.url))
         await notify_many(conn, planned)
 
-    # 200: one INSERT per batch (see notify_many), and few per-batch statements per message.
+    # Per-batch statements (the transaction, the lookups) are shared by 200 messages.
     return Handler("notifications", frozenset(PLANS), handle, batch_size=200)
 
 

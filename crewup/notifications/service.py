@@ -64,7 +64,22 @@ def _prefs_join(kind: Kind, user_id: Any) -> Any:
 # data the wording needs, and where the notification links to.
 Planned = tuple[Kind, Select[Any], dict[str, Any], str]
 # Notices per INSERT: SQLite allows 500 terms in a compound SELECT.
-_NOTICES_PER_STATEMENT = 200
+_NOTICES_PER_STATEMENT = 128
+
+
+def _chunks(count: int) -> list[tuple[int, int]]:
+    """(start, end) of each INSERT: powers of two, largest first. SQLAlchemy compiles a
+    statement once per shape, and compiling a union of a hundred selects costs more than
+    running it; a batch of any size is then a few statements of at most 8 shapes."""
+    spans = []
+    start = 0
+    while start < count:
+        size = _NOTICES_PER_STATEMENT
+        while size > count - start:
+            size //= 2
+        spans.append((start, start + size))
+        start += size
+    return spans
 
 
 async def notify(
@@ -105,10 +120,8 @@ async def notify_many(conn: AsyncConnection, batch: Sequence[Planned]) -> int:
     Set-based: a batch of notices (and a post to a group of thousands) is one INSERT."""
     now = clock.now()
     made: list[Any] = []
-    for start in range(0, len(batch), _NOTICES_PER_STATEMENT):
-        part = [
-            _rows_for(planned, now) for planned in batch[start : start + _NOTICES_PER_STATEMENT]
-        ]
+    for start, end in _chunks(len(batch)):
+        part = [_rows_for(planned, now) for planned in batch[start:end]]
         source = part[0] if len(part) == 1 else union_all(*part)
         made += (
             await conn.execute(
