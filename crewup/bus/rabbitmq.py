@@ -189,7 +189,7 @@ class RabbitConsumer:
         db: Database,
         metrics: BusMetrics,
         *,
-        prefetch: int = 200,
+        prefetch: int = 600,
         outage_pause: float = 2.0,
     ) -> None:
         self.url = url
@@ -215,15 +215,17 @@ class RabbitConsumer:
     async def _run_connected(self) -> None:
         connection = await open_robust_connection(self.url)
         try:
-            channel = await connection.channel()
-            await channel.set_qos(prefetch_count=self.prefetch)
             publisher = await connection.channel(publisher_confirms=True)
-            queues = await self.topology.declare(channel)
+            await self.topology.declare(publisher)
             retry = await publisher.get_exchange(self.topology.retry_exchange)
-            consumers = [
-                self._consume(handler, queues[handler.name], publisher, retry)
-                for handler in self.topology.handlers
-            ]
+            consumers = []
+            for handler in self.topology.handlers:
+                # A channel of its own per handler: a batch is then every delivery on
+                # the channel not yet acknowledged, and one `ack(multiple=True)` takes it.
+                channel = await connection.channel()
+                await channel.set_qos(prefetch_count=self.prefetch)
+                queue = await channel.declare_queue(self.topology.work_queue(handler), durable=True)
+                consumers.append(self._consume(handler, queue, publisher, retry))
             await asyncio.gather(*consumers) if consumers else asyncio.Event().wait()
         finally:
             with contextlib.suppress(Exception):
@@ -265,12 +267,14 @@ class RabbitConsumer:
                 await raw.nack(requeue=True)
             return
         failed = {f.message.id: f for f in failures}
-        for raw, message in zip(batch, messages, strict=True):
+        for message in messages:
             # pop: a copy of the same message later in the batch is not retried twice
             failure = failed.pop(message.id, None)
             if failure is not None:
                 await self._retry_or_bury(handler, failure, publisher, retry)
-            await raw.ack()
+        # Deliveries on this channel come in order and every earlier one is settled: the
+        # last of the batch, acknowledged with `multiple`, acknowledges the whole batch.
+        await batch[-1].ack(multiple=True)
         self.metrics.consumed.labels(handler.name).inc(len(batch) - len(failures))
 
     async def _retry_or_bury(

@@ -29,13 +29,15 @@ UNSUBSCRIBE_DAYS = 365
 def notifications_handler() -> Handler:
     async def handle(conn: AsyncConnection, messages: list[Message]) -> None:
         lookup = Lookup(conn)
+        await lookup.preload([message.payload for message in messages])
         planned: list[Planned] = []
         for message in messages:
             for notice in await notices_for(lookup, message):
                 planned.append((notice.kind, notice.recipients, notice.data, notice.url))
         await notify_many(conn, planned)
 
-    return Handler("notifications", frozenset(PLANS), handle)
+    # Per-batch statements (the transaction, the lookups) are shared by 200 messages.
+    return Handler("notifications", frozenset(PLANS), handle, batch_size=200)
 
 
 def unsubscribe_link(settings: Settings, signer: Signer, user_id: int, kind: str) -> str:

@@ -34,6 +34,10 @@ class Notice:
     url: str
 
 
+# Payload keys that name a person whose name a notice's wording may need.
+_NAMED = ("author_id", "user_id", "invited_by")
+
+
 class Lookup:
     """The names and titles a batch of messages needs, each read once per batch (a
     hundred posts in one group by one person read the group and the person once)."""
@@ -43,6 +47,35 @@ class Lookup:
         self._people: dict[int, str] = {}
         self._groups: dict[int, str | None] = {}
         self._events: dict[int, Any] = {}
+        self._posts: dict[int, Any] = {}
+
+    async def preload(self, payloads: list[dict[str, Any]]) -> None:
+        """Read the posts and people a batch mentions in one statement each, rather than
+        a round trip per message (a burst of posts is a batch of distinct posts)."""
+        post_ids = {p["post_id"] for p in payloads if isinstance(p.get("post_id"), int)}
+        post_ids -= set(self._posts)
+        if post_ids:
+            rows = await self.conn.execute(
+                select(posts.c.id, posts.c.title, groups.c.visibility)
+                .join(groups, groups.c.id == posts.c.group_id)
+                .where(posts.c.id.in_(sorted(post_ids)))
+            )
+            found = {row.id: row for row in rows}
+            self._posts.update({post_id: found.get(post_id) for post_id in post_ids})
+        people = {p[key] for p in payloads for key in _NAMED if isinstance(p.get(key), int)}
+        people -= set(self._people)
+        if people:
+            rows = await self.conn.execute(
+                select(users.c.id, users.c.display_name).where(users.c.id.in_(sorted(people)))
+            )
+            names = {row.id: str(row.display_name) for row in rows if row.display_name}
+            self._people.update({user: names.get(user, "someone") for user in people})
+
+    async def post(self, post_id: int) -> Any:
+        """The post's title and its group's visibility, or None if it is gone."""
+        if post_id not in self._posts:
+            await self.preload([{"post_id": post_id}])
+        return self._posts[post_id]
 
     async def name(self, user_id: int | None) -> str:
         if user_id is None:
@@ -117,28 +150,20 @@ async def invite_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
 
 
 async def post_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
-    post = (
-        await lookup.conn.execute(select(posts.c.title).where(posts.c.id == p["post_id"]))
-    ).scalar_one_or_none()
+    post = await lookup.post(p["post_id"])
     group = await lookup.group_name(p["group_id"])
     if post is None or group is None:
         return []
     members = select(group_members.c.user_id).where(
         group_members.c.group_id == p["group_id"], group_members.c.user_id != p["author_id"]
     )
-    data = {"group": group, "title": post, "actor": await lookup.name(p["author_id"])}
+    data = {"group": group, "title": post.title, "actor": await lookup.name(p["author_id"])}
     return [Notice(Kind.new_post, members, data, f"/posts/{p['post_id']}")]
 
 
 async def comment_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     """The post's author and whoever commented before, if they may still read it."""
-    post = (
-        await lookup.conn.execute(
-            select(posts.c.title, groups.c.visibility)
-            .join(groups, groups.c.id == posts.c.group_id)
-            .where(posts.c.id == p["post_id"])
-        )
-    ).first()
+    post = await lookup.post(p["post_id"])
     if post is None:
         return []
     earlier = select(comments.c.author_id.label("user_id")).where(
