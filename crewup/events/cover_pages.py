@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.identity import Actor
 from crewup.core.images import ImageKind
 from crewup.events import service
-from crewup.events.access import Event, load_event
+from crewup.events.access import Event
 from crewup.events.pages import form_values
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
@@ -33,8 +33,9 @@ def _swap(event_id: int, actor: Actor) -> Swap[Event]:
 async def save_cover(request: web.Request) -> web.Response:
     actor = caller(request)
     event_id = path_id(request, "event_id")
-    async with request.app[DB].reading() as conn:  # outsiders: 404 before any upload work
-        event = await load_event(conn, event_id, actor)
+    # Outsiders 404, people who may not change it 403, before any upload work.
+    async with request.app[DB].reading() as conn:
+        event = await service.load_event_for_managers(conn, event_id, actor)
     refused = await put_image_from_form(
         request, ImageKind.cover, f"event:{event_id}", _swap(event_id, actor)
     )

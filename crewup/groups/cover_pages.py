@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.identity import Actor
 from crewup.core.images import ImageKind
 from crewup.groups import service
-from crewup.groups.access import Group, load_group
+from crewup.groups.access import Group, load_group_for_managers
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.i18n import gettext as _
@@ -33,8 +33,9 @@ def _swap(group_id: int, actor: Actor) -> Swap[Group]:
 async def save_cover(request: web.Request) -> web.Response:
     actor = caller(request)
     group_id = path_id(request, "group_id")
-    async with request.app[DB].reading() as conn:  # outsiders: 404 before any upload work
-        group = await load_group(conn, group_id, actor)
+    # Outsiders 404, members who may not change it 403, before any upload work.
+    async with request.app[DB].reading() as conn:
+        group = await load_group_for_managers(conn, group_id, actor)
     refused = await put_image_from_form(
         request, ImageKind.cover, f"group:{group_id}", _swap(group_id, actor)
     )

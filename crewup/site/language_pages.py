@@ -29,5 +29,5 @@ async def choose_language(request: web.Request) -> web.Response:
         async with request.app[DB].transaction() as conn:
             await users.update_profile(conn, actor.id, {"locale": lang})
     response = web.HTTPSeeOther(safe_next(str(form.get("next", "")) or None))
-    remember_language(response, lang)
+    remember_language(request, response, lang)
     raise response

@@ -14,7 +14,8 @@ from aiohttp.typedefs import Handler
 from crewup.web import i18n
 from crewup.web.appkeys import PAGE_LOCALE
 from crewup.web.caller import page_viewer
-from crewup.web.routes import Face, route_spec
+from crewup.web.routes import Access, Face, route_spec
+from crewup.web.sessions import BROWSER_STATE
 
 LANGUAGE_COOKIE = "crewup_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -49,7 +50,8 @@ def setting_changed(request: web.Request, setting: str | None) -> None:
 @web.middleware
 async def page_locale_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     spec = route_spec(request.match_info.handler)
-    if spec is None or spec.face is not Face.page:
+    # Public pages (media files) are the same for everyone: no session read, no Vary.
+    if spec is None or spec.face is not Face.page or spec.access is Access.public:
         return await handler(request)
     await use_page_locale(request)
     response = await handler(request)
@@ -58,7 +60,7 @@ async def page_locale_middleware(request: web.Request, handler: Handler) -> web.
     return response
 
 
-def remember_language(response: web.StreamResponse, lang: str) -> None:
-    response.set_cookie(
-        LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax", path="/"
-    )
+def remember_language(request: web.Request, response: web.StreamResponse, lang: str) -> None:
+    """The visitor's choice, in a cookie with the same flags as the others (Secure on https)."""
+    options = request.app[BROWSER_STATE].cookie_options
+    response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, **options)

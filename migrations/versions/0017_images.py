@@ -25,6 +25,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Not batch_alter_table: on SQLite that rebuilds the table, and dropping the old one
+    # drops its triggers (the search index's fts_* triggers of 0009) with it.
     for table, column in COLUMNS:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column(column)
+        op.drop_column(table, column)

@@ -22,5 +22,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("locale")
+    # Not batch_alter_table: on SQLite that rebuilds the table and loses its triggers.
+    op.drop_column("users", "locale")

@@ -165,6 +165,8 @@ async def test_media_is_cached_for_a_year_and_never_sniffed(api: Api) -> None:
     assert resp.headers["Content-Type"] == "image/webp"
     assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    # The same bytes for everyone: a shared cache must not split them by language.
+    assert "Accept-Language" not in resp.headers.get("Vary", "")
     etag = resp.headers["ETag"]
     again = await api.client.get(avatar["urls"]["64"], headers={"If-None-Match": etag})
     assert again.status == 304

@@ -54,6 +54,36 @@ async def test_upgrade_downgrade_upgrade(empty_database, tmp_path) -> None:
     assert (await admin_cli(settings, "db", "current")).exit_code == 0
 
 
+async def test_stepping_back_a_few_migrations_keeps_the_search_triggers(
+    stack, empty_database, tmp_path
+) -> None:
+    """SQLite keeps its search index in step with triggers; a migration that rebuilds a
+    table to drop a column would drop them with the old table."""
+    if stack.is_services:
+        pytest.skip("the trigger-kept search index is SQLite's (PostgreSQL generates it)")
+    settings = Settings(data_dir=tmp_path, database_url=empty_database)
+    assert (await admin_cli(settings, "db", "upgrade")).exit_code == 0
+    before = await trigger_names(settings)
+    assert {"fts_users_ai", "fts_groups_au", "fts_events_ad"} <= before
+    down = await admin_cli(settings, "db", "downgrade", "0016")
+    assert down.exit_code == 0, down.output
+    assert await trigger_names(settings) == before
+    assert (await admin_cli(settings, "db", "upgrade")).exit_code == 0
+    assert await trigger_names(settings) == before
+
+
+async def trigger_names(settings: Settings) -> set[str]:
+    engine = create_async_engine(settings.effective_database_url)
+    try:
+        async with engine.connect() as conn:
+            found = await conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'fts_%'"
+            )
+            return {row[0] for row in found}
+    finally:
+        await engine.dispose()
+
+
 async def test_migrations_match_the_declared_tables(settings) -> None:
     engine = create_async_engine(settings.effective_database_url)
     try:

@@ -60,3 +60,15 @@ async def test_group_cover_form_on_the_edit_page(client: TestClient, settings: S
     assert "Cover saved." in page and '-1280.webp"' in page
     directory = await (await client.get("/groups")).text()
     assert '-640.webp"' in directory
+
+
+async def test_cover_forms_refuse_people_who_may_not_change_it_before_reading_the_upload(
+    client: TestClient, settings: Settings
+) -> None:
+    token = await signed_in(client)
+    path = await group_via_form(client, token, "Painters")
+    client.session.cookie_jar.clear()
+    other = await signed_in(client, "Bea", "bea@example.com")  # can see the group, not edit it
+    refused = await client.post(path + "/cover", data=upload(other, png((800, 400)), "c.png"))
+    assert refused.status == 403
+    assert files_under(settings.effective_media_dir) == set()
