@@ -24,8 +24,11 @@ run: $(VENV)/.base
 	$(BIN)/crewup-admin seed demo --if-empty
 	$(BIN)/crewup serve
 
+# Two test processes (pytest-xdist): most tests wait on databases, brokers and child
+# processes, so two keep two cores busy; each process makes its own databases.
+TEST_PROCESSES ?= 2
 test: $(VENV)/.test
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check crewup cli tests bench migrations

@@ -8,6 +8,13 @@ fail.
 
 from __future__ import annotations
 
+import os
+
+# crewup-admin's rich console reads its width once, when cli.common is first imported;
+# in-process CLI tests print tables and look for whole rows in them, whichever test
+# (or test process, with pytest -n) happens to import it first.
+os.environ["COLUMNS"] = "200"
+
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta

@@ -18,9 +18,11 @@ done the tests skip with the reason; with CI=true they fail instead.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -46,8 +48,17 @@ def _apt_get(*args: str) -> bool:
 
 
 def _install_chromium() -> str | None:
-    """Install Debian's chromium; answer why not when it cannot be done."""
+    """Install Debian's chromium; answer why not when it cannot be done. Test processes
+    running side by side (pytest -n) take turns: apt-get allows one at a time."""
     if CHROMIUM.exists():
+        return None
+    with open(Path(tempfile.gettempdir()) / "crewup-chromium-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _install_chromium_alone()
+
+
+def _install_chromium_alone() -> str | None:
+    if CHROMIUM.exists():  # another test process installed it while this one waited
         return None
     if os.geteuid() != 0:
         return (
