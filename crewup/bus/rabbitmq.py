@@ -218,14 +218,17 @@ class RabbitConsumer:
             publisher = await connection.channel(publisher_confirms=True)
             await self.topology.declare(publisher)
             retry = await publisher.get_exchange(self.topology.retry_exchange)
-            consumers = []
+            queues = []
             for handler in self.topology.handlers:
                 # A channel of its own per handler: a batch is then every delivery on
                 # the channel not yet acknowledged, and one `ack(multiple=True)` takes it.
                 channel = await connection.channel()
                 await channel.set_qos(prefetch_count=self.prefetch)
                 queue = await channel.declare_queue(self.topology.work_queue(handler), durable=True)
-                consumers.append(self._consume(handler, queue, publisher, retry))
+                queues.append((handler, queue))
+            # The coroutines are made only here, so a stop while channels open leaves none
+            # made and never awaited.
+            consumers = [self._consume(h, q, publisher, retry) for h, q in queues]
             await asyncio.gather(*consumers) if consumers else asyncio.Event().wait()
         finally:
             with contextlib.suppress(Exception):
