@@ -24,14 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
-import subprocess
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,13 +34,9 @@ from typing import Any
 import aiohttp
 import asyncpg
 from common import (
-    BIN,
-    ROOT,
-    free_port,
     machine,
     percentile,
-    recreate_postgres,
-    wait_until_up,
+    two_servers,
 )
 
 parser = argparse.ArgumentParser()
@@ -79,46 +70,6 @@ SERVER_ENV = {
 
 def _at(hours: float) -> str:
     return (datetime.now(UTC) + timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@contextmanager
-def two_servers(database_url: str, redis_url: str) -> Iterator[tuple[list[str], Path]]:
-    recreate_postgres(database_url)
-    with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
-        ports = [free_port(), free_port()]
-        env = {
-            **os.environ,
-            **SERVER_ENV,
-            "CREWUP_DATA_DIR": data_dir,
-            "CREWUP_DATABASE_URL": database_url,
-            "CREWUP_REDIS_URL": redis_url,
-            "CREWUP_REDIS_PREFIX": f"crewup-bench:{uuid.uuid4().hex[:6]}:",
-            "CREWUP_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
-        }
-        subprocess.run(
-            [str(BIN / "crewup-admin"), "db", "upgrade"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        procs = [
-            # One process each, so the sockets split between exactly two processes.
-            subprocess.Popen(
-                [str(BIN / "crewup"), "serve", "--port", str(p), "--workers", "1"],
-                env=env,
-                cwd=ROOT,
-            )
-            for p in ports
-        ]
-        bases = [f"http://127.0.0.1:{p}" for p in ports]
-        try:
-            for base in bases:
-                wait_until_up(base)
-            yield bases, Path(data_dir)
-        finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(30)
 
 
 class World:
@@ -328,7 +279,7 @@ def main() -> None:
     if not args.postgres:
         print("skipped: needs --postgres (and Redis at --redis) for two processes")
         return
-    with two_servers(args.postgres, args.redis) as (bases, data_dir):
+    with two_servers(args.postgres, args.redis, SERVER_ENV) as (bases, data_dir):
         found = asyncio.run(measure(bases, data_dir, args.members, args.nearby, args.alerts))
     print(
         f"{args.members:,} group members + {args.nearby:,} nearby attendees: "

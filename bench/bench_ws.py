@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -29,13 +27,11 @@ from typing import Any
 
 import aiohttp
 from common import (
-    BIN,
-    ROOT,
     crewup_server,
     free_port,
     machine,
     percentile,
-    recreate_postgres,
+    two_servers,
 )
 
 parser = argparse.ArgumentParser()
@@ -363,40 +359,13 @@ async def two_processes(
     }
 
 
-@contextmanager
-def two_servers(database_url: str, redis_url: str) -> Any:
-    recreate_postgres(database_url)
-    with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
-        ports = [free_port(), free_port()]
-        env = {
-            **os.environ,
-            **FAST_SERVER,
-            "CREWUP_DATA_DIR": data_dir,
-            "CREWUP_DATABASE_URL": database_url,
-            "CREWUP_REDIS_URL": redis_url,
-            "CREWUP_REDIS_PREFIX": f"crewup-bench:{uuid.uuid4().hex[:6]}:",
-            "CREWUP_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
-            "CREWUP_ACCESS_LOG": "false",
-            "CREWUP_LOG_LEVEL": "WARNING",
-            "CREWUP_RATE_LIMIT_REGISTER": "1000000/minute",
-        }
-        subprocess.run(
-            [str(BIN / "crewup-admin"), "db", "upgrade"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        procs = [
-            subprocess.Popen([str(BIN / "crewup"), "serve", "--port", str(p)], env=env, cwd=ROOT)
-            for p in ports
-        ]
-        try:
-            time.sleep(3)
-            yield [f"http://127.0.0.1:{p}" for p in ports]
-        finally:
-            for proc in procs:
-                proc.terminate()
-                proc.wait(30)
+# Two processes for (c): quiet logs, and registering 500 people at once is no attack.
+TWO_PROCESS_SERVER = {
+    **FAST_SERVER,
+    "CREWUP_ACCESS_LOG": "false",
+    "CREWUP_LOG_LEVEL": "WARNING",
+    "CREWUP_RATE_LIMIT_REGISTER": "1000000/minute",
+}
 
 
 def main() -> None:
@@ -424,7 +393,7 @@ def main() -> None:
         if not args.postgres:
             rows.append("(c) skipped: needs --postgres (and Redis at --redis)")
         else:
-            with two_servers(args.postgres, args.redis) as bases:
+            with two_servers(args.postgres, args.redis, TWO_PROCESS_SERVER) as (bases, _):
                 c = asyncio.run(two_processes(bases, 500, 100, args.c_seconds))
             rows.append(
                 f"(c) 2 processes, 500 members, 100 msg/s for {args.c_seconds} s: "

@@ -228,6 +228,52 @@ def recreate_postgres(url: str) -> None:
     asyncio.run(again())
 
 
+@contextmanager
+def two_servers(
+    database_url: str, redis_url: str, server_env: dict[str, str]
+) -> Iterator[tuple[list[str], Path]]:
+    """Two `crewup serve --workers 1` processes on one fresh PostgreSQL database and one
+    Redis (so the load splits between exactly two processes): their base URLs and the
+    shared data dir."""
+    import uuid
+
+    recreate_postgres(database_url)
+    with tempfile.TemporaryDirectory(prefix="crewup-bench-") as data_dir:
+        ports = [free_port(), free_port()]
+        env = {
+            **os.environ,
+            **server_env,
+            "CREWUP_DATA_DIR": data_dir,
+            "CREWUP_DATABASE_URL": database_url,
+            "CREWUP_REDIS_URL": redis_url,
+            "CREWUP_REDIS_PREFIX": f"crewup-bench:{uuid.uuid4().hex[:6]}:",
+            "CREWUP_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
+        }
+        subprocess.run(
+            [str(BIN / "crewup-admin"), "db", "upgrade"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        procs = [
+            subprocess.Popen(
+                [str(BIN / "crewup"), "serve", "--port", str(p), "--workers", "1"],
+                env=env,
+                cwd=ROOT,
+            )
+            for p in ports
+        ]
+        bases = [f"http://127.0.0.1:{p}" for p in ports]
+        try:
+            for base in bases:
+                wait_until_up(base)
+            yield bases, Path(data_dir)
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(30)
+
+
 @dataclass(frozen=True)
 class Seeded:
     seconds: float  # wall time of the whole command, start-up included
