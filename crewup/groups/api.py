@@ -6,7 +6,7 @@ from aiohttp import web
 
 from crewup.core.errors import Invalid
 from crewup.core.images import ImageKind
-from crewup.groups import membership, service
+from crewup.groups import membership, rosters, service
 from crewup.groups.access import MemberRole, load_group
 from crewup.groups.schemas import (
     GroupIn,
@@ -149,7 +149,7 @@ async def leave_group(request: web.Request) -> web.Response:
     errors=(404,),
 )
 async def list_members(request: web.Request) -> web.Response:
-    return await _member_page(request, membership.list_members)
+    return await _member_page(request, rosters.list_members)
 
 
 async def _member_page(request: web.Request, lister: Any) -> web.Response:
@@ -226,7 +226,7 @@ async def transfer_ownership(request: web.Request) -> web.Response:
     errors=(403, 404),
 )
 async def list_requests(request: web.Request) -> web.Response:
-    return await _member_page(request, membership.list_requests)
+    return await _member_page(request, rosters.list_requests)
 
 
 async def _decide(request: web.Request, approve: bool) -> web.Response:

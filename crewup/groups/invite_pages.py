@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
-from crewup.groups import invite_links, membership
+from crewup.groups import invite_links, membership, rosters
 from crewup.groups.access import load_group_for_managers
 from crewup.groups.schemas import InviteEmailIn, InviteLinkIn
 from crewup.web.appkeys import DB, SETTINGS
@@ -170,7 +170,7 @@ async def requests_page(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
     async with request.app[DB].reading() as conn:
         group = await load_group_for_managers(conn, group_id, actor)
-        waiting = await membership.list_requests(conn, group_id, actor, limit=100)
+        waiting = await rosters.list_requests(conn, group_id, actor, limit=100)
     return await render_page(
         request, "groups/requests.html", {"group": group, "requests": waiting.items}
     )

@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from crewup.core.images import ImageKind
 from crewup.core.paging import Limit
 from crewup.groups.access import Group
-from crewup.groups.membership import Member
+from crewup.groups.rosters import Member
 from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.media import ImageOut, image_json

@@ -8,9 +8,9 @@ from aiohttp import web
 
 from crewup.events import service as events
 from crewup.events.access import Event
-from crewup.groups import membership, waiting
+from crewup.groups import membership, rosters, waiting
 from crewup.groups.access import Visibility, load_group
-from crewup.groups.membership import Member
+from crewup.groups.rosters import Member
 from crewup.posts import feed
 from crewup.posts import service as posts
 from crewup.posts.service import Post
@@ -71,12 +71,12 @@ async def group_page(request: web.Request) -> web.Response:
     async with request.app[DB].reading() as conn:
         group = await load_group(conn, group_id, actor)
         if group.visibility is Visibility.public or group.is_member:
-            members = (await membership.list_members(conn, group_id, actor, limit=50)).items
+            members = (await rosters.list_members(conn, group_id, actor, limit=50)).items
             recent = (await posts.list_posts(conn, group_id, actor, limit=20)).items
             in_group = events.EventFilter(group_id=group_id)
             upcoming = (await events.list_events(conn, actor, in_group, limit=10)).items
         if group.is_manager:
-            requests = (await membership.list_requests(conn, group_id, actor, limit=50)).items
+            requests = (await rosters.list_requests(conn, group_id, actor, limit=50)).items
     return await render_page(
         request,
         "groups/page.html",
