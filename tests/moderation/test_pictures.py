@@ -9,9 +9,10 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from crewup.core.settings import Settings
-from tests.moderation.helpers import audit_rows, report, resolve, staff
-from tests.support.api import Api, make_event, make_group, participants, rsvp
+from tests.moderation.helpers import audit_rows, report, resolve, staff, with_role
+from tests.support.api import PASSWORD, Api, make_event, make_group, participants, rsvp
 from tests.support.images import png
+from tests.support.pages import csrf_of, signed_in
 
 
 def form() -> FormData:
@@ -153,3 +154,31 @@ async def test_a_banned_persons_avatar_is_hidden_while_the_ban_lasts(
     assert resp.status == 204
     public, going, page = await seen()
     assert public == avatar and avatar["urls"]["64"] in page
+
+
+async def test_the_queue_page_takes_a_reported_avatar_down(
+    client: TestClient, api: Api, settings: Settings
+) -> None:
+    admin, _ = await staff(settings, api)
+    ann, reporter = await api.register("Ann"), await api.register("Reporter")
+    avatar = await upload(client, "/api/v1/users/me/avatar", ann)
+    filed = (await report(client, reporter, "user", ann["user"]["id"], "obscene picture"))[1]
+    await signed_in(client, "Page Mod", "picturemod@example.com")
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": "picturemod@example.com", "password": PASSWORD}
+    )
+    await with_role(settings, await login.json(), "moderator")
+    html = await (await client.get("/moderation")).text()
+    assert '<option value="remove_picture">' in html
+    resp = await client.post(
+        f"/moderation/reports/{filed['id']}/resolve",
+        data={"csrf_token": csrf_of(html), "action": "remove_picture", "note": "obscene"},
+        allow_redirects=False,
+    )
+    assert resp.status == 303
+    profile = await (await client.get(f"/users/{ann['user']['id']}")).text()
+    assert avatar["urls"]["256"] not in profile
+    rows = await audit_rows(client, admin, "?action=picture.remove")
+    assert [(r["face"], r["target_id"], r["reason"]) for r in rows] == [
+        ("page", ann["user"]["id"], "obscene")
+    ]
