@@ -22,6 +22,7 @@ PICTURED = {TargetType.user: "avatar", TargetType.group: "cover", TargetType.eve
 async def _clear(conn: AsyncConnection, kind: TargetType, target_id: int) -> str | None:
     match kind:
         case TargetType.user:
+            await users.lock_account(conn, target_id)  # the key read is the key cleared
             account = await users.get_account(conn, target_id)
             await users.set_avatar(conn, target_id, None)
             return account.avatar
