@@ -7,8 +7,6 @@ from rich.table import Table
 
 from cli.common import console, fail, run, settings, transaction
 from crewup.core import clock
-from crewup.core.images import ImageKind
-from crewup.core.media import LocalMediaStore, delete_image
 from crewup.groups import membership, service
 from crewup.groups.access import Group
 from crewup.moderation import audit
@@ -111,10 +109,6 @@ def delete(
             )
             return group
 
+    # Its cover's files and its events' go with the next `media prune`.
     group = run(work)
-    # The cover's files go once the deletion has committed. (Its events' covers stay on
-    # disk: they cascade away in SQL, unseen here; see docs/operations.md.)
-    run(
-        lambda: delete_image(LocalMediaStore(cfg.effective_media_dir), group.cover, ImageKind.cover)
-    )
     console.print(f"deleted group {group.id} ({group.name})")

@@ -16,6 +16,7 @@ from cli import (
     groups,
     jobs,
     keys,
+    media,
     notify,
     outbox,
     reports,
@@ -47,6 +48,7 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(notify.app, name="notify")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(search.app, name="search")
+app.add_typer(media.app, name="media")
 app.command("stats")(stats.stats)
 
 

@@ -102,7 +102,9 @@ def show(report_id: int = typer.Argument(..., min=1, help="Report id")) -> None:
 @app.command()
 def resolve(
     report_id: int = typer.Argument(..., min=1, help="Report id"),
-    action: Action = typer.Option(..., help="dismiss, remove_content, warn or ban_user"),
+    action: Action = typer.Option(
+        ..., help="dismiss, remove_content, remove_picture, warn or ban_user"
+    ),
     note: str | None = typer.Option(None, help="Why; kept in the audit log"),
 ) -> None:
     """Decide a report; the reporter is told the outcome."""

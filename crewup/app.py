@@ -40,7 +40,8 @@ from crewup.auth.tokens import TokenIssuer
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
 from crewup.core import migrate
-from crewup.core.media import LocalMediaStore
+from crewup.core.media import MediaStoreUnavailable
+from crewup.core.media_stores import open_media_store
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
@@ -113,6 +114,15 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
         await redis.aclose()
 
 
+async def _media_store(app: web.Application) -> AsyncIterator[None]:
+    try:
+        async with open_media_store(app[SETTINGS]) as store:
+            app[media.MEDIA_STORE] = store
+            yield
+    except MediaStoreUnavailable as exc:
+        raise StartupError(str(exc)) from exc
+
+
 async def _bus(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     metrics = BusMetrics(app[METRICS_REGISTRY])
@@ -176,9 +186,8 @@ def create_app(settings: Settings) -> web.Application:
     app[SESSION_LOADER] = actor_of_page_session
     app[UNREAD_COUNTER] = unread_count
     app[PUSHER] = pusher_for(settings)
-    app[media.MEDIA_STORE] = LocalMediaStore(settings.effective_media_dir)
     app[media.IMAGE_WORK] = asyncio.Semaphore(media.IMAGE_WORKERS)
-    app.cleanup_ctx.extend([_database, _redis, _keys, _bus])
+    app.cleanup_ctx.extend([_database, _redis, _keys, _media_store, _bus])
     hub = realtime.build_hub(app, settings)
     wire_live_updates(app[DB].dispatcher, hub)
     wire_notification_badges(app[DB], hub)

@@ -10,8 +10,11 @@ stops everything; leaving a private group frees its seats), then the remaining s
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from email.utils import parseaddr
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.auth import subscribers as auth
 from crewup.auth.domain_events import SessionsEnded
@@ -27,12 +30,16 @@ from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePost
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.mail import mailer_for, sender_of
+from crewup.core.media_prune import PruneOutcome, prune_unreferenced
+from crewup.core.media_stores import open_media_store
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
+from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
 from crewup.groups.invite_links import prune_links
+from crewup.groups.tables import groups as groups_table
 from crewup.moderation import subscribers as moderation
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
@@ -48,6 +55,7 @@ from crewup.safety import live as safety_live
 from crewup.safety.domain_events import AlertBroadcast
 from crewup.users.domain_events import UserBanned, UserDeleted
 from crewup.users.service import lift_expired_bans
+from crewup.users.tables import users as users_table
 
 log = logging.getLogger("crewup.domain")
 
@@ -129,6 +137,27 @@ def build_handlers(
     ]
 
 
+# Every column that holds an image key (crewup.core.images): a file whose key none of
+# them holds is pruned. A new kind of picture adds its column here.
+MEDIA_REFERENCES = (users_table.c.avatar, groups_table.c.cover, events_table.c.cover)
+PRUNE_MEDIA = "prune-media"
+PRUNE_MEDIA_EVERY = timedelta(hours=1)
+
+
+def media_pruner(
+    settings: Settings, grace: timedelta | None = None
+) -> Callable[[AsyncConnection], Awaitable[PruneOutcome]]:
+    """The `prune-media` job (and `crewup-admin media prune`): unreferenced image files
+    older than the grace period go."""
+    keep = grace if grace is not None else timedelta(seconds=settings.media_prune_grace_seconds)
+
+    async def prune(conn: AsyncConnection) -> PruneOutcome:
+        async with open_media_store(settings) as store:
+            return await prune_unreferenced(conn, store, MEDIA_REFERENCES, keep)
+
+    return prune
+
+
 def build_jobs(settings: Settings) -> list[Job]:
     """Every scheduled job the worker runs (each at most once per interval)."""
     return [
@@ -142,6 +171,7 @@ def build_jobs(settings: Settings) -> list[Job]:
         Job("prune-auth", timedelta(hours=6), prune_expired),
         Job("prune-bus", timedelta(hours=6), prune_bus_records),
         Job("prune-invite-links", timedelta(hours=6), prune_links),
+        Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, media_pruner(settings)),
     ]
 
 

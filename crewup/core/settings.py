@@ -7,7 +7,7 @@ import secrets
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -17,6 +17,7 @@ from pydantic import (
     IPvAnyNetwork,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_core import ErrorDetails
 
@@ -72,6 +73,22 @@ class Settings(BaseModel):
     media_max_upload_bytes: int = Field(8 * 1024 * 1024, ge=1024, le=256 * 1024 * 1024)
     media_max_pixels: int = Field(40_000_000, ge=1, le=170_000_000)
     media_dir: Path | None = None
+    # Files no row points at (a replaced or removed picture, a deleted group's) are
+    # pruned once this much older than their last write: never on the request path, so
+    # an upload whose row is not yet committed keeps its files (crewup.core.media_prune).
+    media_prune_grace_seconds: int = Field(3600, ge=60, le=30 * 86400)
+    # "local": files under media_dir. "s3": an S3-compatible bucket (AWS, MinIO, Garage,
+    # Ceph...), which needs the `s3` extra (aiobotocore) and the media_s3_* settings.
+    media_store: Literal["local", "s3"] = "local"
+    media_s3_endpoint_url: AnyHttpUrl | None = None  # None: AWS's own endpoint
+    media_s3_bucket: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    media_s3_region: str = "us-east-1"
+    media_s3_access_key_id: str | None = None
+    media_s3_secret_access_key: str | None = None
+    media_s3_prefix: str = Field("media/", pattern=r"^([A-Za-z0-9._-]+/)*$")
+    # Set when the bucket (or a CDN before it) serves the objects publicly: /media/{name}
+    # then redirects there. Unset: the app reads the object and serves it itself.
+    media_s3_public_url: AnyHttpUrl | None = None
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=1024)
     rate_limit_login: str = "10/minute"
@@ -199,6 +216,12 @@ class Settings(BaseModel):
         except ValueError as exc:
             raise ValueError("must look like '10/minute'") from exc
         return value
+
+    @model_validator(mode="after")
+    def _bucket_named(self) -> Settings:
+        if self.media_store == "s3" and not self.media_s3_bucket:
+            raise ValueError("media_s3_bucket is needed when media_store is 's3'")
+        return self
 
     @property
     def effective_public_url(self) -> str:

@@ -10,7 +10,6 @@ from aiohttp import web
 from crewup.core import clock
 from crewup.core.errors import Invalid, NotFound
 from crewup.core.identity import Actor
-from crewup.core.images import ImageKind
 from crewup.events import ics, rsvp, service
 from crewup.events import participants as participants_of
 from crewup.events.access import RsvpStatus, load_event
@@ -38,7 +37,6 @@ from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_bytes, json_response, parse_body, parse_query, path_id
 from crewup.web.routes import Access, ApiRoutes
-from crewup.web.uploads import remove_image
 
 api = ApiRoutes("events")
 EVENT = r"/api/v1/events/{event_id:\d+}"
@@ -134,8 +132,7 @@ async def patch_event(request: web.Request) -> web.Response:
 async def delete_event(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        cover = await service.delete_event(conn, path_id(request, "event_id"), actor)
-    await remove_image(request.app, cover, ImageKind.cover)
+        await service.delete_event(conn, path_id(request, "event_id"), actor)
     return web.Response(status=204)
 
 

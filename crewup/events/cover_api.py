@@ -18,7 +18,7 @@ COVER = r"/api/v1/events/{event_id:\d+}/cover"
 
 
 def _swap(request: web.Request, event_id: int) -> Swap[Event]:
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Event, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Event:
         return await service.set_cover(conn, event_id, caller(request), key)
 
     return swap
@@ -52,5 +52,5 @@ async def put_cover(request: web.Request) -> web.Response:
 )
 async def delete_cover(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
-    event = await drop_image(request, ImageKind.cover, _swap(request, event_id))
+    event = await drop_image(request, _swap(request, event_id))
     return json_response(EventOut.of(event))

@@ -23,7 +23,7 @@ routes = PageRoutes()
 
 
 def _swap(event_id: int, actor: Actor) -> Swap[Event]:
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Event, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Event:
         return await service.set_cover(conn, event_id, actor, key)
 
     return swap
@@ -54,6 +54,6 @@ async def save_cover(request: web.Request) -> web.Response:
 @routes.post(r"/events/{event_id:\d+}/cover/remove", name="remove_event_cover")
 async def remove_cover(request: web.Request) -> web.Response:
     event_id = path_id(request, "event_id")
-    await drop_image_from_form(request, ImageKind.cover, _swap(event_id, caller(request)))
+    await drop_image_from_form(request, _swap(event_id, caller(request)))
     await flash(request, _("Cover removed."), "success")
     redirect(request, "event_page", event_id=event_id)

@@ -14,6 +14,7 @@ from crewup.core.paging import LineCursor, Page, UserCursor, cut_page, decode_cu
 from crewup.events.access import RsvpStatus, visible_state
 from crewup.events.tables import event_participants
 from crewup.users import reputation
+from crewup.users.service import is_banned
 from crewup.users.tables import users
 
 
@@ -77,6 +78,8 @@ _ONE_STATUS = (
         users.c.rating_count,
         users.c.rating_sum,
         users.c.avatar,
+        users.c.banned_at,
+        users.c.ban_expires_at,
     )
     .join(users, users.c.id == event_participants.c.user_id)
     .where(
@@ -107,7 +110,8 @@ def _participant(row: Any, position: int | None) -> Participant:
         waitlist_position=position,
         waitlist_seq=row.waitlist_seq,
         created_at=row.created_at,
-        avatar=row.avatar,
+        # Nobody sees a banned person's picture while the ban lasts.
+        avatar=None if is_banned(row.banned_at, row.ban_expires_at) else row.avatar,
         rating_count=row.rating_count,
         rating_sum=row.rating_sum,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, literal, or_, update
+from sqlalchemy import and_, delete, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
@@ -169,24 +169,34 @@ async def cancel_event(
     )
 
 
-async def set_cover(
-    conn: AsyncConnection, event_id: int, actor: Actor, key: str | None
-) -> tuple[Event, str | None]:
-    """Whoever manages the event sets (or, with None, removes) its cover; answers the
-    event and the key it replaced, whose files the caller removes once this commits."""
+async def set_cover(conn: AsyncConnection, event_id: int, actor: Actor, key: str | None) -> Event:
+    """Whoever manages the event sets (or, with None, removes) its cover. The replaced
+    image's files are pruned later (crewup.core.media_prune)."""
     await lock_event(conn, event_id)
-    event = await _load_for_managers(conn, event_id, actor)
+    await _load_for_managers(conn, event_id, actor)
     await conn.execute(
         update(events).where(events.c.id == event_id).values(cover=key, updated_at=clock.now())
     )
-    return await load_event(conn, event_id, actor), event.cover
+    return await load_event(conn, event_id, actor)
 
 
-async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> str | None:
-    """Answers the cover's key, whose files the caller removes once this commits."""
-    event = await _load_for_managers(conn, event_id, actor)
+async def clear_cover(conn: AsyncConnection, event_id: int) -> str | None:
+    """A moderator takes the cover down, whoever manages the event; answers the key it
+    had (None: it had no cover)."""
+    await lock_event(conn, event_id)
+    cover = (await conn.execute(select(events.c.cover).where(events.c.id == event_id))).first()
+    if cover is None:
+        raise NotFound(f"event {event_id} not found")
+    await conn.execute(
+        update(events).where(events.c.id == event_id).values(cover=None, updated_at=clock.now())
+    )
+    key: str | None = cover.cover
+    return key
+
+
+async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> None:
+    await _load_for_managers(conn, event_id, actor)
     await conn.execute(delete(events).where(events.c.id == event_id))
-    return event.cover
 
 
 async def list_events(

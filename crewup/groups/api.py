@@ -5,7 +5,6 @@ from typing import Any
 from aiohttp import web
 
 from crewup.core.errors import Invalid
-from crewup.core.images import ImageKind
 from crewup.groups import membership, rosters, service
 from crewup.groups.access import MemberRole, load_group
 from crewup.groups.schemas import (
@@ -28,7 +27,6 @@ from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
 from crewup.web.routes import Access, ApiRoutes
-from crewup.web.uploads import remove_image
 
 api = ApiRoutes("groups")
 GROUP = r"/api/v1/groups/{group_id:\d+}"
@@ -111,8 +109,7 @@ async def patch_group(request: web.Request) -> web.Response:
 async def delete_group(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        cover = await service.delete_group(conn, path_id(request, "group_id"), actor)
-    await remove_image(request.app, cover, ImageKind.cover)
+        await service.delete_group(conn, path_id(request, "group_id"), actor)
     return web.Response(status=204)
 
 

@@ -18,7 +18,7 @@ COVER = r"/api/v1/groups/{group_id:\d+}/cover"
 
 
 def _swap(request: web.Request, group_id: int) -> Swap[Group]:
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Group, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Group:
         return await service.set_cover(conn, group_id, caller(request), key)
 
     return swap
@@ -49,5 +49,5 @@ async def put_cover(request: web.Request) -> web.Response:
 )
 async def delete_cover(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
-    group = await drop_image(request, ImageKind.cover, _swap(request, group_id))
+    group = await drop_image(request, _swap(request, group_id))
     return json_response(GroupOut.of(group))

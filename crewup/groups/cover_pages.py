@@ -23,7 +23,7 @@ FORM_FIELDS = ("name", "description", "category", "visibility", "max_members", "
 
 
 def _swap(group_id: int, actor: Actor) -> Swap[Group]:
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Group, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Group:
         return await service.set_cover(conn, group_id, actor, key)
 
     return swap
@@ -56,6 +56,6 @@ async def save_cover(request: web.Request) -> web.Response:
 @routes.post(r"/groups/{group_id:\d+}/cover/remove", name="remove_group_cover")
 async def remove_cover(request: web.Request) -> web.Response:
     group_id = path_id(request, "group_id")
-    await drop_image_from_form(request, ImageKind.cover, _swap(group_id, caller(request)))
+    await drop_image_from_form(request, _swap(group_id, caller(request)))
     await flash(request, _("Cover removed."), "success")
     redirect(request, "group_page", group_id=group_id)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, FieldError, Forbidden
+from crewup.core.errors import Conflict, FieldError, Forbidden, NotFound
 from crewup.core.identity import Actor, ensure_may_create, viewer_params
 from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
 from crewup.core.text import matches_words
@@ -108,26 +108,36 @@ async def update_group(
     return await load_group(conn, group_id, actor)
 
 
-async def set_cover(
-    conn: AsyncConnection, group_id: int, actor: Actor, key: str | None
-) -> tuple[Group, str | None]:
-    """Owners and admins set (or, with None, remove) the cover; answers the group and the
-    key it replaced, whose files the caller removes once this commits."""
+async def set_cover(conn: AsyncConnection, group_id: int, actor: Actor, key: str | None) -> Group:
+    """Owners and admins set (or, with None, remove) the cover. The replaced image's
+    files are pruned later (crewup.core.media_prune)."""
     await lock_group(conn, group_id)
-    group = await load_group_for_managers(conn, group_id, actor)
+    await load_group_for_managers(conn, group_id, actor)
     await conn.execute(
         update(groups).where(groups.c.id == group_id).values(cover=key, updated_at=clock.now())
     )
-    return await load_group(conn, group_id, actor), group.cover
+    return await load_group(conn, group_id, actor)
 
 
-async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> str | None:
-    """Answers the cover's key, whose files the caller removes once this commits."""
+async def clear_cover(conn: AsyncConnection, group_id: int) -> str | None:
+    """A moderator takes the cover down, whoever manages the group; answers the key it
+    had (None: it had no cover)."""
+    await lock_group(conn, group_id)
+    cover = (await conn.execute(select(groups.c.cover).where(groups.c.id == group_id))).first()
+    if cover is None:
+        raise NotFound(f"group {group_id} not found")
+    await conn.execute(
+        update(groups).where(groups.c.id == group_id).values(cover=None, updated_at=clock.now())
+    )
+    key: str | None = cover.cover
+    return key
+
+
+async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
         raise Forbidden("only the owner may delete the group")
     await conn.execute(delete(groups).where(groups.c.id == group_id))
-    return group.cover
 
 
 async def list_groups(

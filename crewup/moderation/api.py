@@ -3,7 +3,7 @@ Every rule (who may do what) is in the services; these only parse, call and seri
 
 from aiohttp import web
 
-from crewup.moderation import accounts, audit, reports
+from crewup.moderation import accounts, audit, pictures, reports
 from crewup.moderation.appkeys import REPORT_LIMIT
 from crewup.moderation.audit import Doer, Face
 from crewup.moderation.schemas import (
@@ -99,7 +99,7 @@ async def claim_report(request: web.Request) -> web.Response:
 
 @api.post(
     REPORT + "/resolve",
-    "Resolve a report: dismiss, remove_content, warn or ban_user (moderators)",
+    "Resolve a report: dismiss, remove_content, remove_picture, warn or ban_user (moderators)",
     body=ResolveIn,
     response=ReportOut,
     errors=(403, 404, 409, 422),
@@ -179,6 +179,26 @@ async def remove_content(request: web.Request) -> web.Response:
     kind = TargetType.post if request.match_info["kind"] == "posts" else TargetType.comment
     async with request.app[DB].transaction() as conn:
         await reports.remove_in_group(
+            conn, _doer(request), kind, path_id(request, "target_id"), body.reason
+        )
+    return web.Response(status=204)
+
+
+_PICTURED_KINDS = {"users": TargetType.user, "groups": TargetType.group, "events": TargetType.event}
+
+
+@api.post(
+    r"/api/v1/moderation/{kind:users|groups|events}/{target_id:\d+}/picture/remove",
+    "Take down a person's avatar or a group's or event's cover (moderators)",
+    body=RemoveIn,
+    status=204,
+    errors=(403, 404, 409),
+)
+async def remove_picture(request: web.Request) -> web.Response:
+    body = await parse_body(request, RemoveIn)
+    kind = _PICTURED_KINDS[request.match_info["kind"]]
+    async with request.app[DB].transaction() as conn:
+        await pictures.remove_picture(
             conn, _doer(request), kind, path_id(request, "target_id"), body.reason
         )
     return web.Response(status=204)

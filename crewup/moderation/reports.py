@@ -18,7 +18,7 @@ from crewup.core.errors import Conflict, Forbidden, NotFound
 from crewup.core.identity import Actor
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
-from crewup.moderation import accounts, targets
+from crewup.moderation import accounts, pictures, targets
 from crewup.moderation.audit import Doer, record, require_moderator
 from crewup.moderation.tables import reports
 from crewup.moderation.targets import Target, TargetType
@@ -36,6 +36,7 @@ class Status(enum.StrEnum):
 class Action(enum.StrEnum):
     dismiss = "dismiss"
     remove_content = "remove_content"
+    remove_picture = "remove_picture"  # a reported person's avatar, a group's or event's cover
     warn = "warn"
     ban_user = "ban_user"
 
@@ -230,6 +231,10 @@ async def resolve(
                 reason,
                 {"report_id": report_id, "excerpt": target.excerpt},
             )
+        case Action.remove_picture:
+            await pictures.remove_picture(
+                conn, doer, target.type, target.id, reason, report_id=report_id
+            )
         case Action.ban_user:
             if target.owner_id is None:
                 raise NotFound(f"nobody answers for {target.type} {target.id}")
@@ -256,7 +261,7 @@ async def resolve(
         update(reports).where(reports.c.id == report_id).values(**decided, note=note)
     )
     also: list[int] = []
-    if action in (Action.remove_content, Action.ban_user):
+    if action in (Action.remove_content, Action.remove_picture, Action.ban_user):
         # Other people's open reports of the same thing are settled by the same decision.
         also = sorted(
             (
@@ -287,6 +292,7 @@ async def resolve(
 _OUTCOMES = {
     Action.dismiss: "reviewed; no action was needed",
     Action.remove_content: "upheld; the content was removed",
+    Action.remove_picture: "upheld; the picture was removed",
     Action.warn: "upheld; the person was warned",
     Action.ban_user: "upheld; the account was banned",
 }

@@ -13,7 +13,6 @@ from aiohttp import web
 from crewup.auth import web_flows
 from crewup.auth.schemas import PasswordChangeIn
 from crewup.core.errors import Refusal
-from crewup.core.images import ImageKind
 from crewup.events import ics
 from crewup.users import service as users
 from crewup.web.appkeys import DB, SETTINGS
@@ -24,7 +23,6 @@ from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.schemas import InputModel
 from crewup.web.sessions import check_csrf, flash, forget_sign_in
-from crewup.web.uploads import remove_image
 
 routes = PageRoutes()
 
@@ -118,13 +116,12 @@ async def delete_account(request: web.Request) -> web.Response:
     try:
         await web_flows.check_current_password(request, actor.id, form.data.password)
         async with request.app[DB].transaction() as conn:
-            avatar = await users.erase_account(conn, actor.id)
+            await users.erase_account(conn, actor.id)
     except Refusal as exc:
         field = "password" if exc.status == 403 else "form"
         return await _account_page(
             request, exc.status, forms={"delete_errors": {field: exc.detail}}
         )
-    await remove_image(request.app, avatar, ImageKind.avatar)
     await forget_sign_in(request)
     await flash(
         request,

@@ -11,7 +11,7 @@ from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.requests import json_response, parse_body, path_id
 from crewup.web.routes import ApiRoutes
-from crewup.web.uploads import drop_image, put_image, read_upload, remove_image
+from crewup.web.uploads import drop_image, put_image, read_upload
 
 api = ApiRoutes("users")
 
@@ -40,8 +40,7 @@ async def patch_me(request: web.Request) -> web.Response:
 )
 async def delete_me(request: web.Request) -> web.Response:
     async with request.app[DB].transaction() as conn:
-        avatar = await service.erase_account(conn, caller(request).id)
-    await remove_image(request.app, avatar, ImageKind.avatar)
+        await service.erase_account(conn, caller(request).id)
     return web.Response(status=204)
 
 
@@ -64,7 +63,7 @@ async def put_avatar(request: web.Request) -> web.Response:
     actor = caller(request)
     upload = await read_upload(request)
 
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Account, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Account:
         return await service.set_avatar(conn, actor.id, key)
 
     account = await put_image(request, upload.data, ImageKind.avatar, f"user:{actor.id}", swap)
@@ -75,8 +74,8 @@ async def put_avatar(request: web.Request) -> web.Response:
 async def delete_avatar(request: web.Request) -> web.Response:
     actor = caller(request)
 
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[Account, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> Account:
         return await service.set_avatar(conn, actor.id, key)
 
-    account = await drop_image(request, ImageKind.avatar, swap)
+    account = await drop_image(request, swap)
     return json_response(UserMe.of(account))

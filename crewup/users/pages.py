@@ -90,7 +90,7 @@ async def user_page(request: web.Request) -> web.Response:
 
 
 def _avatar_swap(actor_id: int) -> Swap[service.Account]:
-    async def swap(conn: AsyncConnection, key: str | None) -> tuple[service.Account, str | None]:
+    async def swap(conn: AsyncConnection, key: str | None) -> service.Account:
         return await service.set_avatar(conn, actor_id, key)
 
     return swap
@@ -118,6 +118,6 @@ async def save_avatar(request: web.Request) -> web.Response:
 @routes.post("/profile/avatar/remove", name="remove_avatar")
 async def remove_avatar(request: web.Request) -> web.Response:
     actor = caller(request)
-    await drop_image_from_form(request, ImageKind.avatar, _avatar_swap(actor.id))
+    await drop_image_from_form(request, _avatar_swap(actor.id))
     await flash(request, _("Picture removed."), "success")
     redirect(request, "my_profile")

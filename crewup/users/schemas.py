@@ -53,7 +53,7 @@ class UserPublic(BaseModel):
             bio=account.bio,
             interests=account.interests,
             reputation=Reputation.of(account.rating_count, account.rating_sum),
-            avatar=ImageOut.of(account.avatar, ImageKind.avatar),
+            avatar=ImageOut.of(account.shown_avatar, ImageKind.avatar),
             created_at=account.created_at,
         )
 

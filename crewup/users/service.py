@@ -53,6 +53,11 @@ class Account:
         return is_banned(self.banned_at, self.ban_expires_at)
 
     @property
+    def shown_avatar(self) -> str | None:
+        """The avatar other people see: none while a ban lasts."""
+        return None if self.banned else self.avatar
+
+    @property
     def reputation_score(self) -> float | None:
         return round(self.rating_sum / self.rating_count, 2) if self.rating_count else None
 
@@ -200,24 +205,22 @@ async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) 
     )
 
 
-async def set_avatar(
-    conn: AsyncConnection, user_id: int, key: str | None
-) -> tuple[Account, str | None]:
-    """Point the account at a stored image (None: no avatar); answers the account and
-    the key it replaced, whose files the caller removes once this commits."""
+async def set_avatar(conn: AsyncConnection, user_id: int, key: str | None) -> Account:
+    """Point the account at a stored image (None: no avatar). The replaced image's files
+    are pruned later (crewup.core.media_prune)."""
     await lock_account(conn, user_id)
-    old = (await get_account(conn, user_id)).avatar
+    await get_account(conn, user_id)  # NotFound for a deleted account
     await conn.execute(
         update(users).where(users.c.id == user_id).values(avatar=key, updated_at=clock.now())
     )
-    return await get_account(conn, user_id), old
+    return await get_account(conn, user_id)
 
 
-async def erase_account(conn: AsyncConnection, user_id: int) -> str | None:
+async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     """Personal data goes; the row stays so content keeps an author shown as 'deleted user'.
     Subscribers of `user.deleted` give back seats, memberships and sessions in the same
-    transaction, or refuse (an owner must hand their groups over first). Answers the
-    avatar's key, whose files the caller removes once this commits.
+    transaction, or refuse (an owner must hand their groups over first). The avatar's
+    files are pruned later, with every other unreferenced image's.
 
     Lock order: the account row first, FOR NO KEY UPDATE (the person's own RSVPs, which
     share-lock it, wait for us), then whatever the subscribers lock, and the erasure last.
@@ -245,7 +248,6 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> str | None:
             updated_at=now,
         )
     )
-    return account.avatar
 
 
 async def ensure_not_last_admin(conn: AsyncConnection, account: Account, doing: str) -> None:

@@ -15,7 +15,7 @@ from aiohttp import web
 from pydantic import BaseModel, Field
 
 from crewup.core.images import ImageKind, file_name
-from crewup.core.media import MediaStore, is_media_name
+from crewup.core.media import CACHE_FOREVER, MediaStore, is_media_name
 from crewup.web.routes import Access, PageRoutes
 
 MEDIA_STORE = web.AppKey[MediaStore]("media_store")
@@ -24,7 +24,7 @@ MEDIA_STORE = web.AppKey[MediaStore]("media_store")
 IMAGE_WORK = web.AppKey("image_work", asyncio.Semaphore)
 IMAGE_WORKERS = 2
 MEDIA_PREFIX = "/media/"
-IMMUTABLE = "public, max-age=31536000, immutable"
+IMMUTABLE = CACHE_FOREVER
 
 routes = PageRoutes()
 
@@ -65,7 +65,13 @@ async def media_file(request: web.Request) -> web.Response:
     }
     if etag in request.headers.get("If-None-Match", ""):
         return web.Response(status=304, headers=headers)
-    data = await request.app[MEDIA_STORE].get(name)
+    store = request.app[MEDIA_STORE]
+    elsewhere = store.public_url(name)
+    if elsewhere is not None:
+        # The bucket (or its CDN) serves the bytes; the name never changes meaning, so the
+        # redirect is as cacheable as the file.
+        raise web.HTTPMovedPermanently(elsewhere, headers={"Cache-Control": IMMUTABLE})
+    data = await store.get(name)
     if data is None:
         raise web.HTTPNotFound()
     return web.Response(body=data, content_type="image/webp", headers=headers)

@@ -1,11 +1,12 @@
 """Receiving an image upload: read it within the size limit, judge and resize it in a
-thread, store its sizes; and removing the files an image no longer needs.
+thread, store its sizes, and point a row at them.
 
 The body is streamed, never buffered past `media_max_upload_bytes`: a declared length
 over the limit is refused before anything is read, a body that grows past it as soon as
-it does (413). Handlers store first and then write the key in their transaction; if the
-transaction fails the fresh files are removed again, and once it commits the replaced
-image's files are.
+it does (413). Handlers store first and then write the key in their transaction. No file
+is deleted here, neither the replaced image's nor this one's when the transaction fails:
+the same bytes may be in flight in another request (a double submit, a second tab), so
+files nobody references are pruned later, past a grace period (crewup.core.media_prune).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from aiohttp.multipart import BodyPartReader
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarge
-from crewup.core.images import ImageKind, process
-from crewup.core.media import delete_image
+from crewup.core.images import ImageKind, ProcessedImage, process
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.media import IMAGE_WORK, MEDIA_STORE
 from crewup.web.sessions import check_csrf
@@ -36,12 +36,6 @@ RAW_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/
 class Upload:
     data: bytes = b""
     fields: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class StoredImage:
-    key: str
-    fresh: bool  # its files were written by this upload (not already there)
 
 
 def _too_large(limit: int) -> TooLarge:
@@ -106,58 +100,47 @@ async def read_upload(request: web.Request) -> Upload:
 
 async def store_image(
     app: web.Application, data: bytes, kind: ImageKind, scope: str
-) -> StoredImage:
+) -> ProcessedImage:
     """Judge, resize and store; nothing is stored unless every size was made."""
     async with app[IMAGE_WORK]:
         processed = await asyncio.to_thread(
             process, data, kind, scope, max_pixels=app[SETTINGS].media_max_pixels
         )
     store = app[MEDIA_STORE]
-    fresh = not all([await store.exists(name) for name in processed.files])
     for name, content in processed.files.items():
         await store.put(name, content)
-    return StoredImage(processed.key, fresh)
+    return processed
 
 
-async def remove_image(app: web.Application, key: str | None, kind: ImageKind) -> None:
-    await delete_image(app[MEDIA_STORE], key, kind)
-
-
-async def settle(
-    app: web.Application, stored: StoredImage | None, old: str | None, kind: ImageKind
-) -> None:
-    """After the commit: the replaced image's files go (unless it was the same image)."""
-    if old is not None and (stored is None or old != stored.key):
-        await remove_image(app, old, kind)
+async def _still_stored(app: web.Application, processed: ProcessedImage) -> None:
+    """After the commit: a prune that listed these files as old and unreferenced just
+    before this upload rewrote them may have removed them since; write them again."""
+    store = app[MEDIA_STORE]
+    for name, content in processed.files.items():
+        if not await store.exists(name):
+            await store.put(name, content)
 
 
 T = TypeVar("T")
-# Writes the new key (None: remove) in the caller's transaction; answers what the handler
-# shows and the key that was replaced.
-Swap = Callable[[AsyncConnection, str | None], Awaitable[tuple[T, str | None]]]
+# Writes the new key (None: remove) in the caller's transaction; answers what the
+# handler shows.
+Swap = Callable[[AsyncConnection, str | None], Awaitable[T]]
 
 
 async def put_image(
     request: web.Request, data: bytes, kind: ImageKind, scope: str, swap: Swap[T]
 ) -> T:
-    """Store the upload, point the row at it, and remove the image it replaced."""
-    stored = await store_image(request.app, data, kind, scope)
-    try:
-        async with request.app[DB].transaction() as conn:
-            shown, old = await swap(conn, stored.key)
-    except BaseException:
-        if stored.fresh:
-            await remove_image(request.app, stored.key, kind)
-        raise
-    await settle(request.app, stored, old, kind)
-    return shown
-
-
-async def drop_image(request: web.Request, kind: ImageKind, swap: Swap[T]) -> T:
+    """Store the upload and point the row at it."""
+    processed = await store_image(request.app, data, kind, scope)
     async with request.app[DB].transaction() as conn:
-        shown, old = await swap(conn, None)
-    await settle(request.app, None, old, kind)
+        shown = await swap(conn, processed.key)
+    await _still_stored(request.app, processed)
     return shown
+
+
+async def drop_image(request: web.Request, swap: Swap[T]) -> T:
+    async with request.app[DB].transaction() as conn:
+        return await swap(conn, None)
 
 
 async def put_image_from_form(
@@ -174,6 +157,6 @@ async def put_image_from_form(
     return None
 
 
-async def drop_image_from_form(request: web.Request, kind: ImageKind, swap: Swap[T]) -> T:
+async def drop_image_from_form(request: web.Request, swap: Swap[T]) -> T:
     await check_csrf(request, await request.post())
-    return await drop_image(request, kind, swap)
+    return await drop_image(request, swap)

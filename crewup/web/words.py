@@ -45,6 +45,7 @@ WORDS = (
     N_("resolved"),
     N_("dismiss"),
     N_("remove_content"),
+    N_("remove_picture"),
     N_("warn"),
     N_("ban_user"),
 )

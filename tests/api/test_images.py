@@ -12,6 +12,7 @@ from PIL import ExifTags
 
 from crewup.core.settings import Settings
 from tests.support.api import Api, make_event, make_group
+from tests.support.cli import admin_cli
 from tests.support.images import files_under, jpeg_with_gps, open_image, png, png_bomb
 
 
@@ -23,6 +24,17 @@ def form(data: bytes, filename: str, content_type: str = "application/octet-stre
 
 async def put_avatar(client: TestClient, who: dict[str, Any], body: Any) -> Any:
     return await client.put("/api/v1/users/me/avatar", data=body, headers=who["headers"])
+
+
+def names(image: dict[str, Any]) -> set[str]:
+    return {url.rsplit("/", 1)[1] for url in image["urls"].values()}
+
+
+async def prune_now(settings: Settings) -> str:
+    """Every unreferenced file, however recent (no upload is in flight in these tests)."""
+    result = await admin_cli(settings, "media", "prune", "--grace", "0")
+    assert result.exit_code == 0, result.output
+    return str(result.output)
 
 
 async def fetch(client: TestClient, url: str) -> bytes:
@@ -134,27 +146,76 @@ async def test_an_upload_over_the_limit_is_413(aiohttp_client: Any, make_setting
     assert files_under(settings.effective_media_dir) == set()
 
 
-async def test_replacing_and_removing_an_avatar_removes_its_files(
-    api: Api, settings: Settings
-) -> None:
+async def test_replaced_and_removed_avatars_are_pruned(api: Api, settings: Settings) -> None:
     ann = await api.register()
     first = await (await put_avatar(api.client, ann, form(png(), "a.png"))).json()
     second = await (await put_avatar(api.client, ann, form(jpeg_with_gps(), "b.jpg"))).json()
     assert first["avatar"]["key"] != second["avatar"]["key"]
-    stored = files_under(settings.effective_media_dir)
-    assert stored == {url.rsplit("/", 1)[1] for url in second["avatar"]["urls"].values()}
+    # The request deletes nothing; within the grace period the prune keeps it too.
+    assert files_under(settings.effective_media_dir) == names(first["avatar"]) | names(
+        second["avatar"]
+    )
+    result = await admin_cli(settings, "media", "prune")
+    assert result.exit_code == 0, result.output
+    assert "0 files removed" in result.output
+    assert len(files_under(settings.effective_media_dir)) == 4
+
+    assert "2 files removed" in await prune_now(settings)
+    assert files_under(settings.effective_media_dir) == names(second["avatar"])
     for url in first["avatar"]["urls"].values():
         assert (await api.client.get(url)).status == 404
+    for url in second["avatar"]["urls"].values():
+        assert (await api.client.get(url)).status == 200
 
     resp = await api.client.delete("/api/v1/users/me/avatar", headers=ann["headers"])
     assert resp.status == 200
     assert (await resp.json())["avatar"] is None
+    await prune_now(settings)
     assert files_under(settings.effective_media_dir) == set()
 
     await put_avatar(api.client, ann, form(png(), "a.png"))
     resp = await api.client.delete("/api/v1/users/me", headers=ann["headers"])
     assert resp.status == 204
+    await prune_now(settings)
     assert files_under(settings.effective_media_dir) == set()
+
+
+async def test_a_deleted_groups_and_its_events_covers_are_pruned(
+    api: Api, settings: Settings
+) -> None:
+    owner = await api.register("Owner")
+    kept, doomed = await make_group(api.client, owner), await make_group(api.client, owner)
+    event = await make_event(api.client, owner, doomed["id"])
+    lone = await make_event(api.client, owner, kept["id"])
+    covers = {}
+    for path, data in (
+        (f"/api/v1/groups/{kept['id']}/cover", png()),
+        (f"/api/v1/groups/{doomed['id']}/cover", png()),
+        (f"/api/v1/events/{event['id']}/cover", jpeg_with_gps()),
+        (f"/api/v1/events/{lone['id']}/cover", jpeg_with_gps()),
+    ):
+        resp = await api.client.put(path, data=form(data, "c.png"), headers=owner["headers"])
+        assert resp.status == 200, await resp.text()
+        covers[path] = (await resp.json())["cover"]
+    resp = await api.client.delete(f"/api/v1/groups/{doomed['id']}", headers=owner["headers"])
+    assert resp.status == 204
+    resp = await api.client.delete(f"/api/v1/events/{lone['id']}", headers=owner["headers"])
+    assert resp.status == 204
+    assert len(files_under(settings.effective_media_dir)) == 8
+
+    await prune_now(settings)
+    assert files_under(settings.effective_media_dir) == names(
+        covers[f"/api/v1/groups/{kept['id']}/cover"]
+    )
+
+
+async def test_the_worker_prunes_media_on_its_schedule(settings: Settings) -> None:
+    result = await admin_cli(settings, "jobs", "list")
+    assert result.exit_code == 0, result.output
+    assert "prune-media" in result.output
+    result = await admin_cli(settings, "jobs", "run", "prune-media")
+    assert result.exit_code == 0, result.output
+    assert "prune-media ran" in result.output
 
 
 async def test_media_is_cached_for_a_year_and_never_sniffed(api: Api) -> None:
@@ -198,6 +259,7 @@ async def test_group_cover_for_managers_only(api: Api, settings: Settings) -> No
 
     resp = await api.client.delete(path, headers=owner["headers"])
     assert resp.status == 200 and (await resp.json())["cover"] is None
+    await prune_now(settings)
     assert files_under(settings.effective_media_dir) == set()
 
 
@@ -233,4 +295,5 @@ async def test_event_cover_for_its_managers(api: Api, settings: Settings) -> Non
     assert f'src="{cover["urls"]["1280"]}"' in page
     resp = await api.client.delete(f"/api/v1/events/{event['id']}", headers=owner["headers"])
     assert resp.status == 204
+    await prune_now(settings)
     assert files_under(settings.effective_media_dir) == set()

@@ -45,6 +45,8 @@ async def test_list_show_transfer_delete(client, api: Api, settings) -> None:
     assert cover.status == 200 and files_under(settings.effective_media_dir)
     deleted = await admin_cli(settings, "groups", "delete", str(group["id"]), "--yes")
     assert deleted.exit_code == 0
+    pruned = await admin_cli(settings, "media", "prune", "--grace", "0")
+    assert pruned.exit_code == 0, pruned.output
     assert files_under(settings.effective_media_dir) == set()  # the cover's files went too
     assert (await client.get(f"/api/v1/groups/{group['id']}", headers=bob["headers"])).status == 404
 

@@ -7,6 +7,7 @@ from aiohttp import FormData
 from aiohttp.test_utils import TestClient
 
 from crewup.core.settings import Settings
+from tests.support.cli import admin_cli
 from tests.support.images import files_under, jpeg_with_gps, png
 from tests.support.pages import csrf_of, group_via_form, signed_in
 
@@ -46,6 +47,8 @@ async def test_avatar_form_saves_and_shows_the_picture(
 
     removed = await client.post("/profile/avatar/remove", data={"csrf_token": token})
     assert "Picture removed." in await removed.text()
+    pruned = await admin_cli(settings, "media", "prune", "--grace", "0")
+    assert pruned.exit_code == 0, pruned.output
     assert files_under(settings.effective_media_dir) == set()
 
 

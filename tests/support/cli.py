@@ -25,6 +25,11 @@ def cli_env(settings: Settings) -> dict[str, str]:
     if settings.amqp_url:
         env["CREWUP_AMQP_URL"] = settings.amqp_url
         env["CREWUP_AMQP_PREFIX"] = settings.amqp_prefix
+    if settings.media_store != "local":
+        for name in ("store", "s3_endpoint_url", "s3_bucket", "s3_region", "s3_prefix"):
+            env[f"CREWUP_MEDIA_{name.upper()}"] = str(getattr(settings, f"media_{name}"))
+        env["CREWUP_MEDIA_S3_ACCESS_KEY_ID"] = settings.media_s3_access_key_id or ""
+        env["CREWUP_MEDIA_S3_SECRET_ACCESS_KEY"] = settings.media_s3_secret_access_key or ""
     env["CREWUP_BUS_RETRY_DELAYS"] = ",".join(str(d) for d in settings.bus_retry_delays)
     env["CREWUP_BUS_POLL_SECONDS"] = str(settings.bus_poll_seconds)
     env["CREWUP_CHAT_DIGEST_AFTER_SECONDS"] = str(settings.chat_digest_after_seconds)
