@@ -205,13 +205,20 @@ def nearest_first(
     after: NearCursor | None,
     dialect: str = "sqlite",
     rtree: TableClause | None = None,
+    bounded: bool = True,
 ) -> Any:
     """Rows within `radius_km` of `origin`, nearest first (ties by id), each with a
     `distance_km` column and the `near_key` it is ordered by (what the next page's
     cursor carries); `after` is the last row of the previous page. On SQLite, `rtree`
-    (from `rtree_of`) finds the box's rows; it must hold every row the query may list."""
+    (from `rtree_of`) finds the box's rows; it must hold every row the query may list.
+
+    PostgreSQL with `bounded=False`: the query is "the nearest rows", with no box and
+    no radius in the SQL; the caller keeps those within reach (`reached`). See
+    `_nearest_by_index` for when that is the better query."""
     if dialect == "postgresql":
-        return _nearest_by_index(query, lat_col, lon_col, id_col, origin, radius_km, after)
+        return _nearest_by_index(
+            query, lat_col, lon_col, id_col, origin, radius_km, after, bounded=bounded
+        )
     distance = distance_expr(lat_col, lon_col, origin)
     box = (
         within_box(lat_col, lon_col, origin, radius_km)
@@ -236,6 +243,8 @@ def _nearest_by_index(
     origin: Point,
     radius_km: float,
     after: NearCursor | None,
+    *,
+    bounded: bool,
 ) -> Any:
     place = earth_point(lat_col, lon_col)
     centre = _unit_vector(origin)
@@ -257,12 +266,28 @@ def _nearest_by_index(
         # the status, so that lookups by id, which prove neither, never pick them over
         # the key. PostgreSQL would infer this one from the strict place expression;
         # saying it keeps the match plain.
-        .where(lat_col.is_not(None), place.op("&&")(box), chord <= reach)
+        .where(lat_col.is_not(None))
         .order_by(chord, by_id)
     )
+    # Unbounded, the statement is "the page's nearest rows": with no box to estimate,
+    # the KNN scan, which stops after the page, is the only cheap plan at any table size,
+    # generic plans included, so no planner settings are needed (`index_order`). It
+    # reads the page whatever the density; in an empty area it reads the page's worth of
+    # far rows, which the caller drops (`reached`). Bounded (extra filters that may keep
+    # few rows), the box stops the scan, and `index_order` keeps the planner on it.
+    if bounded:
+        query = query.where(place.op("&&")(box), chord <= reach)
     if after is not None:
         query = query.where(or_(chord > after.d, and_(chord == after.d, id_col > after.id)))
     return query
+
+
+def reached(rows: list[Any], radius_km: float) -> list[Any]:
+    """Of an unbounded nearest-first answer (PostgreSQL, `bounded=False`), the rows
+    within `radius_km`: ordered by `near_key`, so they are a prefix of the page. The
+    comparison is the one the bounded SQL makes (chord against chord, in doubles)."""
+    reach = chord_of(radius_km)
+    return [row for row in rows if row.near_key <= reach]
 
 
 _PREFER_INDEX_ORDER = text(

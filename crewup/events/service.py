@@ -31,6 +31,7 @@ from crewup.events.access import (
     event_query,
     load_event,
     viewer_rsvp,
+    visible_events_query,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
 from crewup.events.rsvp import promote_waitlisted
@@ -204,8 +205,8 @@ async def list_events(
     # The status is written into the SQL, not bound: then even a generic plan can use
     # the nearest-first index, which holds scheduled events only (migration 0020).
     scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
-    query = event_query().where(
-        VISIBLE, events.c.status == scheduled, events.c.ends_at > clock.now()
+    query = visible_events_query(actor).where(
+        events.c.status == scheduled, events.c.ends_at > clock.now()
     )
     if filters.starts_from is not None:
         query = query.where(events.c.starts_at >= filters.starts_from)
@@ -218,6 +219,10 @@ async def list_events(
     if filters.mine:
         query = query.where(viewer_rsvp.c.user_id.is_not(None))
     nearest = filters.near is not None and not filters.soonest_first
+    # A plain nearby search asks PostgreSQL for the nearest events with no radius in the
+    # SQL (one plan at every size, no planner settings); other filters may keep few of
+    # them, so those queries stay inside the radius's box (see `geo.nearest_first`).
+    unbounded = nearest and conn.dialect.name == "postgresql" and _only_near(filters)
     position_of: Callable[[Event], Cursor]
     if filters.near is not None and nearest:
         query = geo.nearest_first(
@@ -230,6 +235,7 @@ async def list_events(
             decode_cursor(cursor, NearCursor),
             conn.dialect.name,
             geo.rtree_of(conn, "events"),
+            bounded=not unbounded,
         )
         position_of = _near_position
     else:
@@ -247,11 +253,23 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    # Still `geo.index_order`: at 100k events the planner picks the KNN scan by itself
-    # now, but in a small world it sorts a dense box (bench/README.md, "Nearby at scale").
-    async with geo.index_order(conn, nearest=nearest):
+    # A box may still be sorted in a small world (bench/README.md, "Nearby at scale"):
+    # bounded queries keep `geo.index_order`.
+    async with geo.index_order(conn, nearest=nearest and not unbounded):
         rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
+    if unbounded and filters.near is not None:
+        rows = geo.reached(rows, filters.radius_km)
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
+
+
+def _only_near(filters: EventFilter) -> bool:
+    return not (
+        filters.starts_from
+        or filters.starts_to
+        or filters.group_id is not None
+        or filters.q
+        or filters.mine
+    )
 
 
 def _near_position(event: Event) -> Cursor:
