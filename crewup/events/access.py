@@ -117,9 +117,7 @@ EVENT_COLUMNS = (
 )
 # Counted only for a waitlisted viewer: PostgreSQL runs a subplan under CASE only when
 # its branch is taken, so a list of events no longer counts a waitlist per row.
-MY_POSITION = case((_mine.c.status == RsvpStatus.waitlisted.value, _POSITION)).label(
-    "my_position"
-)
+MY_POSITION = case((_mine.c.status == RsvpStatus.waitlisted.value, _POSITION)).label("my_position")
 
 EVENTS_WITH_VIEWER = (
     events.join(groups, groups.c.id == events.c.group_id)
@@ -144,10 +142,10 @@ def event_query(*extra: Any) -> Any:
     return select(*EVENT_COLUMNS, MY_POSITION, *extra).select_from(EVENTS_WITH_VIEWER)
 
 
-def visible_events_query(actor: Actor | None) -> Any:
-    """Events this viewer may see. Signed out, that is public groups' events, and the
+def visible_events_query(signed_in: bool) -> Any:
+    """Events the viewer may see. Signed out, that is public groups' events, and the
     query joins no viewer tables (nobody's RSVP or membership to find)."""
-    if actor is not None:
+    if signed_in:
         return event_query().where(VISIBLE)
     return (
         select(*EVENT_COLUMNS[:-2])

@@ -34,6 +34,7 @@ from crewup.events.access import (
     visible_events_query,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
+from crewup.events.nearby import nearest_events
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
 from crewup.events.tables import EVENT_TEXT, events
@@ -205,7 +206,13 @@ async def list_events(
     # The status is written into the SQL, not bound: then even a generic plan can use
     # the nearest-first index, which holds scheduled events only (migration 0020).
     scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
-    query = visible_events_query(actor).where(
+    near_only = filters.near is not None and not filters.soonest_first and _only_near(filters)
+    if near_only and filters.near is not None and conn.dialect.name == "postgresql":
+        found = await nearest_events(
+            conn, actor, filters.near, filters.radius_km, decode_cursor(cursor, NearCursor), limit
+        )
+        return cut_page([event_from_row(row) for row in found], limit, _near_position)
+    query = visible_events_query(actor is not None).where(
         events.c.status == scheduled, events.c.ends_at > clock.now()
     )
     if filters.starts_from is not None:
@@ -219,10 +226,6 @@ async def list_events(
     if filters.mine:
         query = query.where(viewer_rsvp.c.user_id.is_not(None))
     nearest = filters.near is not None and not filters.soonest_first
-    # A plain nearby search asks PostgreSQL for the nearest events with no radius in the
-    # SQL (one plan at every size, no planner settings); other filters may keep few of
-    # them, so those queries stay inside the radius's box (see `geo.nearest_first`).
-    unbounded = nearest and conn.dialect.name == "postgresql" and _only_near(filters)
     position_of: Callable[[Event], Cursor]
     if filters.near is not None and nearest:
         query = geo.nearest_first(
@@ -235,7 +238,6 @@ async def list_events(
             decode_cursor(cursor, NearCursor),
             conn.dialect.name,
             geo.rtree_of(conn, "events"),
-            bounded=not unbounded,
         )
         position_of = _near_position
     else:
@@ -253,12 +255,11 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    # A box may still be sorted in a small world (bench/README.md, "Nearby at scale"):
-    # bounded queries keep `geo.index_order`.
-    async with geo.index_order(conn, nearest=nearest and not unbounded):
+    # Other filters beside `near` may keep few of the nearest events, so these queries
+    # stay inside the radius's box, whose plan needs `geo.index_order` in a small world
+    # (bench/README.md, "Nearby at scale"); a plain nearby search is `nearest_events`.
+    async with geo.index_order(conn, nearest=nearest):
         rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
-    if unbounded and filters.near is not None:
-        rows = geo.reached(rows, filters.radius_km)
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
 
 
