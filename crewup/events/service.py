@@ -203,15 +203,15 @@ async def list_events(
     otherwise soonest first."""
     if filters.mine and actor is None:
         raise Unauthorized("sign in to list your own events")
-    # The status is written into the SQL, not bound: then even a generic plan can use
-    # the nearest-first index, which holds scheduled events only (migration 0020).
-    scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
     near_only = filters.near is not None and not filters.soonest_first and _only_near(filters)
     if near_only and filters.near is not None and conn.dialect.name == "postgresql":
         found = await nearest_events(
             conn, actor, filters.near, filters.radius_km, decode_cursor(cursor, NearCursor), limit
         )
         return cut_page([event_from_row(row) for row in found], limit, _near_position)
+    # The status is written into the SQL, not bound: then even a generic plan can use
+    # the nearest-first index, which holds scheduled events only (migration 0020).
+    scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
     query = visible_events_query(actor is not None).where(
         events.c.status == scheduled, events.c.ends_at > clock.now()
     )
