@@ -21,7 +21,7 @@ drift on a rounding difference.
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -320,7 +320,7 @@ def nearest_params(origin: Point, after: NearCursor | None) -> dict[str, float]:
     return params
 
 
-def reached(rows: list[Any], radius_km: float) -> list[Any]:
+def reached(rows: Sequence[Any], radius_km: float) -> list[Any]:
     """Of a `nearest_statement`'s answer, the rows
     within `radius_km`: ordered by `near_key`, so they are a prefix of the page. The
     comparison is the one the bounded SQL makes (chord against chord, in doubles)."""

@@ -26,7 +26,7 @@ from crewup.events.tables import events
 
 def _statement(signed_in: bool, paged: bool) -> Any:
     # The status written into the SQL, as the partial place index's predicate (0020).
-    scheduled = literal_column(f"'{EventStatus.scheduled.value}'")
+    scheduled: Any = literal_column(f"'{EventStatus.scheduled.value}'")
     query = visible_events_query(signed_in).where(
         events.c.status == scheduled, events.c.ends_at > bindparam("now", type_=UtcDateTime)
     )

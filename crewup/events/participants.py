@@ -76,7 +76,7 @@ async def first_pages(
     found: dict[str, list[Any]] = {status.value: [] for status in RsvpStatus}
     for row in rows:
         found[row.status].append(row)
-    pages = {}
+    pages: dict[RsvpStatus, Page[Participant]] = {}
     for status in RsvpStatus:
         kept = found[status.value]
         if status is RsvpStatus.waitlisted:
@@ -145,7 +145,7 @@ def _first_page_of(status: RsvpStatus) -> Any:
     )
     # The status written into the SQL: each list reads its own part of the
     # (event_id, status, waitlist_seq) index.
-    named = literal_column(f"'{status.value}'")
+    named: Any = literal_column(f"'{status.value}'")
     return select(_OF_EVENT.where(event_participants.c.status == named).order_by(order).subquery())
 
 
