@@ -37,6 +37,7 @@ parser.add_argument("--seconds", type=int, default=10)
 parser.add_argument("--events", type=int, default=10_000)
 parser.add_argument("--connections", type=int, default=16)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
+parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite run")
 args, _ = parser.parse_known_args()
 failures: list[str] = []
 
@@ -175,7 +176,8 @@ def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
         )
 
 
-run("SQLite (embedded default)", {})
+if not args.only_postgres:
+    run("SQLite (embedded default)", {})
 if args.postgres:
     run("PostgreSQL", {"CREWUP_DATABASE_URL": args.postgres})
 sys.stdout.flush()

@@ -12,6 +12,7 @@ from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
@@ -75,6 +76,24 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _replace_closed_on_checkout(engine: AsyncEngine) -> None:
+    """After PostgreSQL restarts (or ends a backend), every pooled connection is dead,
+    and each could fail a request before the pool noticed. The server says goodbye on
+    the socket, and asyncpg, which keeps listening on idle connections, marks them
+    closed; a checkout that finds one closed gets a fresh connection instead.
+
+    This replaces SQLAlchemy's `pool_pre_ping`, which on asyncpg is three round trips
+    per checkout (BEGIN, an empty statement, ROLLBACK): more than the statement of a hot
+    read. A connection lost silently (no FIN, a dead host) fails its first statement
+    instead; SQLAlchemy then drops every connection pooled before it, and the request
+    gets the outage answer (503)."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        if dbapi_conn.driver_connection.is_closed():
+            raise DisconnectionError("the server closed this pooled connection")
+
+
 class Database:
     """The engine plus what it takes to use it safely on either dialect."""
 
@@ -91,12 +110,9 @@ class Database:
             _tune_sqlite(self.engine)
         else:
             # No overflow: connections opened for a burst and closed after it cost more
-            # than waiting a moment for a pooled one. Pre-ping: after PostgreSQL restarts,
-            # every pooled connection is dead, and without a check on checkout each could
-            # fail a request before the pool noticed (a round trip per checkout).
-            self.engine = create_async_engine(
-                url, echo=echo, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
-            )
+            # than waiting a moment for a pooled one.
+            self.engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
+            _replace_closed_on_checkout(self.engine)
         # SQLite has one writer; queue writers here instead of spinning in busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Bumped after every committed transaction: answers cached before it are stale.

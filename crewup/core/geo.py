@@ -21,7 +21,7 @@ drift on a rounding difference.
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +29,10 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     TableClause,
     and_,
+    bindparam,
     column,
     func,
     literal_column,
@@ -209,9 +211,20 @@ def nearest_first(
     """Rows within `radius_km` of `origin`, nearest first (ties by id), each with a
     `distance_km` column and the `near_key` it is ordered by (what the next page's
     cursor carries); `after` is the last row of the previous page. On SQLite, `rtree`
-    (from `rtree_of`) finds the box's rows; it must hold every row the query may list."""
+    (from `rtree_of`) finds the box's rows; it must hold every row the query may list.
+    On PostgreSQL, run it inside `index_order`; `nearest_statement` is the unbounded
+    form that needs no planner settings."""
     if dialect == "postgresql":
-        return _nearest_by_index(query, lat_col, lon_col, id_col, origin, radius_km, after)
+        cursor = None if after is None else (after.d, after.id)
+        return _nearest_by_index(
+            query,
+            lat_col,
+            lon_col,
+            id_col,
+            _unit_vector(origin),
+            cursor,
+            reach=chord_of(radius_km),
+        )
     distance = distance_expr(lat_col, lon_col, origin)
     box = (
         within_box(lat_col, lon_col, origin, radius_km)
@@ -233,15 +246,15 @@ def _nearest_by_index(
     lat_col: ColumnElement[float],
     lon_col: ColumnElement[float],
     id_col: ColumnElement[int],
-    origin: Point,
-    radius_km: float,
-    after: NearCursor | None,
+    centre: tuple[Any, Any, Any],
+    after: tuple[Any, Any] | None,
+    *,
+    reach: float | None,
 ) -> Any:
+    """`centre` and `after` (chord, id) are values, or bound parameters in a statement
+    built once; `reach` None leaves the radius to the caller (unbounded)."""
     place = earth_point(lat_col, lon_col)
-    centre = _unit_vector(origin)
-    reach = chord_of(radius_km)
     chord = place.op("<->", return_type=Float())(func.cube(array(list(centre))))
-    box = func.cube(array([c - reach for c in centre]), array([c + reach for c in centre]))
     distance = 2 * EARTH_RADIUS_KM * func.asin(func.least(1.0, chord / 2))
     # For a point, "overlaps the box" is "inside the box". Written as `&&`, whose
     # estimate is 0.5% of the rows where `<@` gets 0.1%, nearer the truth of a dense
@@ -257,12 +270,62 @@ def _nearest_by_index(
         # the status, so that lookups by id, which prove neither, never pick them over
         # the key. PostgreSQL would infer this one from the strict place expression;
         # saying it keeps the match plain.
-        .where(lat_col.is_not(None), place.op("&&")(box), chord <= reach)
+        .where(lat_col.is_not(None))
         .order_by(chord, by_id)
     )
+    # Unbounded, the statement is "the page's nearest rows": with no box to estimate,
+    # the KNN scan, which stops after the page, is the only cheap plan at any table size,
+    # generic plans included, so no planner settings are needed (`index_order`). It
+    # reads the page whatever the density; in an empty area it reads the page's worth of
+    # far rows, which the caller drops (`reached`). Bounded (for queries whose other
+    # filters may keep few rows, which an unbounded scan would read far for), the box
+    # stops the scan, and `index_order` keeps the planner on it.
+    if reach is not None:
+        box = func.cube(array([c - reach for c in centre]), array([c + reach for c in centre]))
+        query = query.where(place.op("&&")(box), chord <= reach)
     if after is not None:
-        query = query.where(or_(chord > after.d, and_(chord == after.d, id_col > after.id)))
+        after_d, after_id = after
+        query = query.where(or_(chord > after_d, and_(chord == after_d, id_col > after_id)))
     return query
+
+
+NEAR_PARAMS = ("near_x", "near_y", "near_z", "after_d", "after_id")
+
+
+def nearest_statement(
+    query: Any,
+    lat_col: ColumnElement[float],
+    lon_col: ColumnElement[float],
+    id_col: ColumnElement[int],
+    *,
+    paged: bool,
+) -> Any:
+    """PostgreSQL, built once: `query`'s rows nearest first, unbounded (the caller keeps
+    those within reach, `reached`), with the place and, if `paged`, the previous page's
+    last row as bound parameters (`nearest_params`)."""
+    x, y, z, after_d, after_id = NEAR_PARAMS
+    centre = (bindparam(x, type_=Float), bindparam(y, type_=Float), bindparam(z, type_=Float))
+    after = (bindparam(after_d, type_=Float), bindparam(after_id, type_=Integer))
+    return _nearest_by_index(
+        query, lat_col, lon_col, id_col, centre, after if paged else None, reach=None
+    )
+
+
+def nearest_params(origin: Point, after: NearCursor | None) -> dict[str, float]:
+    """The parameters of a `nearest_statement`."""
+    x, y, z, after_d, after_id = NEAR_PARAMS
+    params = dict(zip((x, y, z), _unit_vector(origin), strict=True))
+    if after is not None:
+        params.update({after_d: after.d, after_id: after.id})
+    return params
+
+
+def reached(rows: Sequence[Any], radius_km: float) -> list[Any]:
+    """Of a `nearest_statement`'s answer, the rows
+    within `radius_km`: ordered by `near_key`, so they are a prefix of the page. The
+    comparison is the one the bounded SQL makes (chord against chord, in doubles)."""
+    reach = chord_of(radius_km)
+    return [row for row in rows if row.near_key <= reach]
 
 
 _PREFER_INDEX_ORDER = text(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -115,7 +115,9 @@ EVENT_COLUMNS = (
     _member.c.role.label("viewer_group_role"),
     _mine.c.status.label("my_status"),
 )
-MY_POSITION = _POSITION.label("my_position")
+# Counted only for a waitlisted viewer: PostgreSQL runs a subplan under CASE only when
+# its branch is taken, so a list of events no longer counts a waitlist per row.
+MY_POSITION = case((_mine.c.status == RsvpStatus.waitlisted.value, _POSITION)).label("my_position")
 
 EVENTS_WITH_VIEWER = (
     events.join(groups, groups.c.id == events.c.group_id)
@@ -138,6 +140,18 @@ def event_from_row(row: Any) -> Event:
 
 def event_query(*extra: Any) -> Any:
     return select(*EVENT_COLUMNS, MY_POSITION, *extra).select_from(EVENTS_WITH_VIEWER)
+
+
+def visible_events_query(signed_in: bool) -> Any:
+    """Events the viewer may see. Signed out, that is public groups' events, and the
+    query joins no viewer tables (nobody's RSVP or membership to find)."""
+    if signed_in:
+        return event_query().where(VISIBLE)
+    return (
+        select(*EVENT_COLUMNS[:-2])
+        .select_from(events.join(groups, groups.c.id == events.c.group_id))
+        .where(groups.c.visibility == "public")
+    )
 
 
 # The hot single-event reads are built once, with the id as a bound parameter: building

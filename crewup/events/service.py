@@ -31,8 +31,10 @@ from crewup.events.access import (
     event_query,
     load_event,
     viewer_rsvp,
+    visible_events_query,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
+from crewup.events.nearby import nearest_events
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
 from crewup.events.tables import EVENT_TEXT, events
@@ -211,11 +213,17 @@ async def list_events(
     otherwise soonest first."""
     if filters.mine and actor is None:
         raise Unauthorized("sign in to list your own events")
+    near_only = filters.near is not None and not filters.soonest_first and _only_near(filters)
+    if near_only and filters.near is not None and conn.dialect.name == "postgresql":
+        found = await nearest_events(
+            conn, actor, filters.near, filters.radius_km, decode_cursor(cursor, NearCursor), limit
+        )
+        return cut_page([event_from_row(row) for row in found], limit, _near_position)
     # The status is written into the SQL, not bound: then even a generic plan can use
     # the nearest-first index, which holds scheduled events only (migration 0020).
     scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
-    query = event_query().where(
-        VISIBLE, events.c.status == scheduled, events.c.ends_at > clock.now()
+    query = visible_events_query(actor is not None).where(
+        events.c.status == scheduled, events.c.ends_at > clock.now()
     )
     if filters.starts_from is not None:
         query = query.where(events.c.starts_at >= filters.starts_from)
@@ -257,11 +265,22 @@ async def list_events(
                 )
             )
         position_of = _time_position
-    # Still `geo.index_order`: at 100k events the planner picks the KNN scan by itself
-    # now, but in a small world it sorts a dense box (bench/README.md, "Nearby at scale").
+    # Other filters beside `near` may keep few of the nearest events, so these queries
+    # stay inside the radius's box, whose plan needs `geo.index_order` in a small world
+    # (bench/README.md, "Nearby at scale"); a plain nearby search is `nearest_events`.
     async with geo.index_order(conn, nearest=nearest):
         rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
+
+
+def _only_near(filters: EventFilter) -> bool:
+    return not (
+        filters.starts_from
+        or filters.starts_to
+        or filters.group_id is not None
+        or filters.q
+        or filters.mine
+    )
 
 
 def _near_position(event: Event) -> Cursor:

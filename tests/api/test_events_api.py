@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crewup.core import clock
-from tests.support.api import Api, future, make_event, make_group
+from tests.support.api import Api, future, make_event, make_group, rsvp
 
 
 async def test_managers_plan_events_members_cannot(client, api: Api) -> None:
@@ -198,6 +198,53 @@ async def test_nearby_pages_through_a_crowded_venue_without_gaps_or_repeats(
     assert seen == [closer["id"], *sorted(at_venue), further["id"]]
     assert distances == sorted(distances)
     assert 2.2 < distances[1] < 2.3 and distances[1] == distances[5]
+
+
+async def test_a_nearby_page_ends_at_the_radius(client, api: Api) -> None:
+    """PostgreSQL asks for the nearest events and keeps those within the radius: a page
+    filled by the last events inside it has no next page, however many lie just
+    outside; the next nearest inside a wider radius make one. Signed in, the members of
+    a private group see its events nearby, with their place on the waitlist."""
+    owner, first, second = await api.register(), await api.register(), await api.register()
+    group = await make_group(client, owner)
+    private = await make_group(client, owner, name="Hidden", visibility="private")
+    inside = [
+        (await make_event(client, owner, group["id"], capacity=1, lat=52.52 + d, lon=13.405))["id"]
+        for d in (0.01, 0.02)
+    ]
+    outside = [
+        (await make_event(client, owner, group["id"], lat=52.52 + d, lon=13.405))["id"]
+        for d in (0.10, 0.11, 0.12)  # 11 to 13 km north
+    ]
+    hidden = await make_event(client, owner, private["id"], lat=52.52, lon=13.405)
+    for person in (first, second):
+        assert (await rsvp(client, {"id": inside[1]}, person))[0] == 200
+
+    async def near(radius: int, who: dict | None = None, cursor: str = "") -> dict:
+        found = await client.get(
+            f"/api/v1/events?near=52.52,13.405&radius_km={radius}&limit=2{cursor}",
+            headers=(who or {}).get("headers", {}),
+        )
+        assert found.status == 200, await found.text()
+        return await found.json()
+
+    page = await near(10)
+    assert [e["id"] for e in page["items"]] == inside and page["next_cursor"] is None
+    page = await near(12)
+    assert [e["id"] for e in page["items"]] == inside and page["next_cursor"]
+    rest = await near(12, cursor=f"&cursor={page['next_cursor']}")
+    assert [e["id"] for e in rest["items"]] == outside[:1] and rest["next_cursor"] is None
+    assert (await near(1))["items"] == []
+
+    members = await near(10, owner)
+    assert [e["id"] for e in members["items"]] == [hidden["id"], inside[0]]
+    assert members["items"][0]["my_rsvp"] is None
+    waiting = await near(10, second)  # not a member: the private group stays hidden
+    assert [e["id"] for e in waiting["items"]] == inside
+    assert [e["my_rsvp"] for e in waiting["items"]] == [
+        None,
+        {"status": "waitlisted", "waitlist_position": 1},
+    ]
 
 
 async def test_nearby_is_not_date_first_then_distance(client, api: Api) -> None:

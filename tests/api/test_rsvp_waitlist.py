@@ -129,6 +129,39 @@ async def test_participant_pages(client, api: Api) -> None:
     assert (await client.get(f"/api/v1/events/{event['id']}/participants?cursor=x")).status == 422
 
 
+async def test_every_list_at_once_pages_like_each_list(client, api: Api) -> None:
+    """Without status=, the three lists come in one read: each is cut at the limit with
+    its own cursor, which the single list then continues; a hidden event stays 404."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=2)
+    people = [await api.register() for _ in range(6)]
+    for person in people[:5]:
+        await rsvp(client, event, person)  # two going, three waiting
+    await rsvp(client, event, people[5], "interested")
+    ids = [p["user"]["id"] for p in people]
+    path = f"/api/v1/events/{event['id']}/participants"
+    every = await (await client.get(f"{path}?limit=2")).json()
+    assert [p["user_id"] for p in every["going"]["items"]] == sorted(ids[:2])
+    assert every["going"]["next_cursor"] is None
+    line = every["waitlisted"]
+    assert [(p["user_id"], p["waitlist_position"]) for p in line["items"]] == [
+        (ids[2], 1),
+        (ids[3], 2),
+    ]
+    assert [p["user_id"] for p in every["interested"]["items"]] == [ids[5]]
+    assert every["interested"]["next_cursor"] is None
+    rest = await (
+        await client.get(f"{path}?status=waitlisted&limit=2&cursor={line['next_cursor']}")
+    ).json()
+    assert [(p["user_id"], p["waitlist_position"]) for p in rest["waitlisted"]["items"]] == [
+        (ids[4], 3)
+    ]
+    hidden = await make_group(client, owner, name="Hidden", visibility="private")
+    secret = await make_event(client, owner, hidden["id"])
+    assert (await client.get(f"/api/v1/events/{secret['id']}/participants")).status == 404
+
+
 async def test_a_deleted_account_gives_its_seat_to_the_next_in_line(client, api: Api) -> None:
     owner, leaver, waiting = await api.register(), await api.register(), await api.register()
     group = await make_group(client, owner)
