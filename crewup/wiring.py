@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,7 +21,7 @@ from crewup.auth.domain_events import SessionsEnded
 from crewup.auth.handlers import auth_mail_handler
 from crewup.auth.service import prune_expired
 from crewup.bus import outbox
-from crewup.bus.messages import Handler
+from crewup.bus.messages import Handler, Message
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.scheduler import Job
 from crewup.bus.upkeep import prune_bus_records
@@ -29,8 +29,9 @@ from crewup.chat import live as chat_live
 from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
+from crewup.core.images import ImageKind, file_names
 from crewup.core.mail import mailer_for, sender_of
-from crewup.core.media_prune import PruneOutcome, prune_unreferenced
+from crewup.core.media_prune import PruneOutcome, discard_taken_down, prune_unreferenced
 from crewup.core.media_stores import open_media_store
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
@@ -41,6 +42,7 @@ from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
 from crewup.groups.invite_links import prune_links
 from crewup.groups.tables import groups as groups_table
 from crewup.moderation import subscribers as moderation
+from crewup.moderation.domain_events import PictureTakenDown
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
 from crewup.notifications.domain_events import NotificationsCreated
@@ -134,6 +136,7 @@ def build_handlers(
         notifications_handler(),
         deliveries.handler(),
         auth_mail_handler(settings, mailer, Sealer(secret), signer),
+        picture_takedown_handler(settings),
     ]
 
 
@@ -156,6 +159,21 @@ def media_pruner(
             return await prune_unreferenced(conn, store, MEDIA_REFERENCES, keep)
 
     return prune
+
+
+def picture_takedown_handler(settings: Settings) -> Handler:
+    """Deletes a taken-down picture's files after the takedown commits (external: a
+    deleted file cannot roll back; a repeat finds nothing left to delete)."""
+
+    async def discard(conn: AsyncConnection, messages: list[Message]) -> None:
+        async with open_media_store(settings) as store:
+            for message in messages:
+                key, kind = str(message.payload["key"]), ImageKind[message.payload["kind"]]
+                at = datetime.fromisoformat(str(message.payload["at"]))
+                names = file_names(key, kind)
+                await discard_taken_down(conn, store, MEDIA_REFERENCES, key, names, at)
+
+    return Handler("picture-takedowns", frozenset({PictureTakenDown.name}), discard, external=True)
 
 
 def build_jobs(settings: Settings) -> list[Job]:

@@ -1,17 +1,23 @@
 """Taking a picture down: a person's avatar, a group's or an event's cover.
 
 A moderator's action like a removal of content, audited the same way; the person keeps
-their account and may upload another picture (a ban stops that). The files themselves go
-with the next prune of unreferenced images (crewup.core.media_prune)."""
+their account and may upload another picture (a ban stops that). The files go right after
+the commit, through the bus (`picture.taken_down`), unless the same picture is back by
+then; other replaced pictures wait for the next prune (crewup.core.media_prune)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Invalid
+from crewup.core.images import ImageKind
 from crewup.events import service as events
 from crewup.groups import service as groups
 from crewup.moderation.audit import Doer, record, require_moderator
+from crewup.moderation.domain_events import PictureTakenDown
 from crewup.moderation.targets import TargetType
 from crewup.users import service as users
 
@@ -51,3 +57,5 @@ async def remove_picture(
     if report_id is not None:
         detail["report_id"] = report_id
     await record(conn, doer, "picture.remove", kind.value, target_id, reason, detail)
+    image = ImageKind.avatar if kind is TargetType.user else ImageKind.cover
+    await announce(conn, PictureTakenDown(key, image.name, datetime.now(UTC)))

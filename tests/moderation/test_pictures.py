@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient
 from crewup.core.settings import Settings
 from tests.moderation.helpers import audit_rows, report, resolve, staff, with_role
 from tests.support.api import PASSWORD, Api, make_event, make_group, participants, rsvp
+from tests.support.bus import settle
 from tests.support.images import png
 from tests.support.pages import csrf_of, signed_in
 
@@ -112,6 +113,29 @@ async def test_a_report_resolved_by_removing_the_picture(
     status, refused = await resolve(client, moderator, filed["id"], "remove_picture")
     assert status == 422, refused
     assert "no picture" in refused["detail"]
+
+
+async def test_a_taken_down_pictures_files_stop_loading_at_once(
+    client: TestClient, api: Api, settings: Settings
+) -> None:
+    """Not after the hourly prune: whoever kept the URL must not load it any more. Its
+    owner uploading the same picture again afterwards gets it back (the takedown's
+    deletion never takes files written after it)."""
+    _, moderator = await staff(settings, api)
+    owner = await api.register("Owner")
+    image = await upload(client, "/api/v1/users/me/avatar", owner)
+    urls = list(image["urls"].values())
+    assert all([(await client.get(url)).status == 200 for url in urls])
+
+    resp = await take_down(client, moderator, "users", owner["user"]["id"])
+    assert resp.status == 204, await resp.text()
+    await settle(client.app)
+    assert [(await client.get(url)).status for url in urls] == [404] * len(urls)
+
+    again = await upload(client, "/api/v1/users/me/avatar", owner)
+    assert again["key"] == image["key"]  # the same bytes, the same name
+    await settle(client.app)
+    assert all([(await client.get(url)).status == 200 for url in urls])
 
 
 async def test_a_banned_persons_avatar_is_hidden_while_the_ban_lasts(
