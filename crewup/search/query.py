@@ -23,7 +23,7 @@ from sqlalchemy import (
 from crewup.core.clock import now
 from crewup.core.db import UtcDateTime
 from crewup.core.text import query_text
-from crewup.search.candidates import candidate_ids
+from crewup.search.candidates import MATCHES, candidate_ids, match_count
 from crewup.search.kinds import ANY_TEXT, KINDS, LIMIT, NOW, PHRASE, Kind, ranked
 
 # Where the previous page ended (see crewup.search.service.SearchCursor).
@@ -49,16 +49,25 @@ def _after(
     )
 
 
-@lru_cache(maxsize=128)
-def found_statement(dialect: str, kinds: tuple[Kind, ...], paged: bool) -> Select[Any]:
-    """(kind, id, tier, created_at) of the best LIMIT rows of `kinds`."""
+@lru_cache(maxsize=32)
+def counts_statement(dialect: str, kinds: tuple[Kind, ...]) -> Select[Any]:
+    """Each kind's matches, up to MATCHES + 1: one column per kind, named after it."""
+    counts: list[Any] = [match_count(KINDS[kind], dialect).label(kind.value) for kind in kinds]
+    return select(*counts)
+
+
+@lru_cache(maxsize=256)
+def found_statement(dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bool) -> Select[Any]:
+    """(kind, id, tier, created_at) of the best LIMIT rows of the kinds in `plan`, each
+    with whether it has many matches (see crewup.search.candidates)."""
+    after = _after if paged else None
     parts = [
         select(
             ranked(
-                KINDS[kind], dialect, candidate_ids(KINDS[kind], dialect), _after if paged else None
+                KINDS[kind], dialect, candidate_ids(KINDS[kind], dialect, many=many), after
             ).subquery(f"{kind.value}_ranked")
         )
-        for kind in kinds
+        for kind, many in plan
     ]
     found = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("found")
     return (
@@ -66,6 +75,11 @@ def found_statement(dialect: str, kinds: tuple[Kind, ...], paged: bool) -> Selec
         .order_by(found.c.tier.desc(), found.c.created_at.desc(), found.c.kind, found.c.id.desc())
         .limit(LIMIT)
     )
+
+
+def plan_of(kinds: tuple[Kind, ...], counts: Any) -> tuple[tuple[Kind, bool], ...]:
+    """The kinds worth a part of the statement (some match), and which match many."""
+    return tuple((kind, counts[i] > MATCHES) for i, kind in enumerate(kinds) if counts[i])
 
 
 def found_params(

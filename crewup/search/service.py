@@ -9,7 +9,7 @@ resume from.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -21,7 +21,13 @@ from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
 from crewup.core.text import words_of
 from crewup.search.details import Hit, describe
 from crewup.search.kinds import KIND_ORDER, Kind, Tier
-from crewup.search.query import cursor_params, found_params, found_statement
+from crewup.search.query import (
+    counts_statement,
+    cursor_params,
+    found_params,
+    found_statement,
+    plan_of,
+)
 
 MAX_QUERY_LENGTH = 200
 SUGGESTIONS = 8
@@ -75,8 +81,12 @@ async def search(
     }
     if position is not None:
         params.update(cursor_params(position.r, position.t, position.k, position.id))
-    query = found_statement(dialect, chosen, position is not None)
-    rows = (await conn.execute(query, params)).all()
+    counts = (await conn.execute(counts_statement(dialect, chosen), params)).one()
+    plan = plan_of(chosen, counts)
+    rows: Sequence[Any] = []
+    if plan:
+        query = found_statement(dialect, plan, position is not None)
+        rows = (await conn.execute(query, params)).all()
     tiers = {(KIND_ORDER[row.kind], row.id): row.tier for row in rows}
     hits = await describe(
         conn, words, [(KIND_ORDER[row.kind], row.id, row.created_at) for row in rows]
