@@ -22,7 +22,6 @@ from sqlalchemy import (
     ColumnElement,
     Table,
     column,
-    exists,
     false,
     func,
     literal,
@@ -144,18 +143,15 @@ def matches_row(
     *,
     title_only: bool = False,
 ) -> ColumnElement[bool]:
-    """`matches_query` for one row already in hand (`row_id`, and its `vector` on
-    PostgreSQL): on SQLite an FTS5 lookup by rowid, not every matching rowid first."""
+    """`matches_query` for a row already in hand (`row_id`, and its `vector` on
+    PostgreSQL, read with the row instead of through the index). SQLite reads the
+    matching rowids once per statement: an FTS5 lookup per row would expand a prefix
+    again for every row."""
     if title_only and not index.has_title:
         return false()
     if dialect == "postgresql":
         return vector.op("@@")(func.to_tsquery(PG_CONFIG, text))
-    fts = fts_table(index)
-    return exists(
-        select(literal(1))
-        .select_from(fts)
-        .where(literal_column(index.fts_name).op("MATCH")(text), fts.c.rowid == row_id)
-    )
+    return row_id.in_(fts_ids(index, text))
 
 
 def matches_words(dialect: str, q: str, index: TextIndex) -> ColumnElement[bool]:
