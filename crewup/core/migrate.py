@@ -21,6 +21,9 @@ HAND_MANAGED_INDEXES = frozenset(
     {f"ix_{table}_search" for table in ("groups", "events", "posts", "comments", "users")}
     | {"ix_events_place_point", "ix_groups_place_point"}  # PostgreSQL only (0011)
     | {"ix_events_place_scheduled"}  # PostgreSQL only (0020)
+    # Search's bounded candidate sets (0024); lower() is an expression autogenerate skips.
+    | {f"ix_{table}_created_at" for table in ("groups", "events", "posts", "comments", "users")}
+    | {f"ix_{table}_lower_title" for table in ("groups", "events", "posts", "users")}
 )
 HAND_MANAGED_COLUMNS = frozenset({"search_vector"})
 HAND_MANAGED_TABLE_PREFIX = "fts_"

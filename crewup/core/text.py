@@ -100,22 +100,58 @@ def fts_table(index: TextIndex) -> Any:
     return table(index.fts_name, column("rowid"), *(column(c) for c in index.fts_columns))
 
 
-def fts_ids(index: TextIndex, match: str) -> Any:
+def fts_ids(index: TextIndex, match: str | ColumnElement[Any]) -> Any:
     """Row ids whose FTS5 entry matches (a subquery SQLite runs once per statement)."""
     fts = fts_table(index)
-    return select(fts.c.rowid).where(literal_column(index.fts_name).op("MATCH")(literal(match)))
+    text = match if isinstance(match, ColumnElement) else literal(match)
+    return select(fts.c.rowid).where(literal_column(index.fts_name).op("MATCH")(text))
+
+
+def query_text(dialect: str, index: TextIndex, words: list[str], *, title_only: bool) -> str:
+    """What `matches_query` takes for these words, on this engine (for a bind parameter)."""
+    if dialect == "postgresql":
+        return pg_query(words, title_only=title_only)
+    return fts5_query(words, column_name=index.fts_columns[0] if title_only else None)
+
+
+def matches_query(
+    dialect: str, index: TextIndex, text: ColumnElement[Any], *, title_only: bool = False
+) -> ColumnElement[bool]:
+    """`matches` with the query text of `query_text` as an expression (a bind parameter),
+    so one statement serves every query."""
+    if title_only and not index.has_title:
+        return false()  # comments: only a body, so never a title match
+    if dialect == "postgresql":
+        return index.vector.op("@@")(func.to_tsquery(PG_CONFIG, text))
+    return index.table.c.id.in_(fts_ids(index, text))
 
 
 def matches(
     dialect: str, index: TextIndex, words: list[str], *, title_only: bool = False
 ) -> ColumnElement[bool]:
     """Every word occurs as a word prefix in the indexed text (or in the title only)."""
+    text = literal(query_text(dialect, index, words, title_only=title_only))
+    return matches_query(dialect, index, text, title_only=title_only)
+
+
+def matches_row(
+    dialect: str,
+    index: TextIndex,
+    text: ColumnElement[Any],
+    row_id: ColumnElement[Any],
+    vector: ColumnElement[Any],
+    *,
+    title_only: bool = False,
+) -> ColumnElement[bool]:
+    """`matches_query` for a row already in hand (`row_id`, and its `vector` on
+    PostgreSQL, read with the row instead of through the index). SQLite reads the
+    matching rowids once per statement: an FTS5 lookup per row would expand a prefix
+    again for every row."""
     if title_only and not index.has_title:
-        return false()  # comments: only a body, so never a title match
+        return false()
     if dialect == "postgresql":
-        return index.vector.op("@@")(tsquery(words, title_only=title_only))
-    scope = index.fts_columns[0] if title_only else None
-    return index.table.c.id.in_(fts_ids(index, fts5_query(words, column_name=scope)))
+        return vector.op("@@")(func.to_tsquery(PG_CONFIG, text))
+    return row_id.in_(fts_ids(index, text))
 
 
 def matches_words(dialect: str, q: str, index: TextIndex) -> ColumnElement[bool]:

@@ -11,10 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, case, func, literal, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+)
 
-from crewup.core.text import TextIndex, matches
-from crewup.events.access import EVENTS_WITH_VIEWER, VISIBLE
+from crewup.core.db import UtcDateTime
+from crewup.core.text import TextIndex, matches_row
 from crewup.events.tables import EVENT_TEXT, events
 from crewup.groups.access import GROUPS_WITH_MEMBER, LISTED
 from crewup.groups.tables import GROUP_TEXT, groups
@@ -53,12 +64,18 @@ class KindSearch:
     visible_rows: Callable[[], Select[Any]]
 
 
+# Lean visibility joins: search needs only "may this viewer see it", never the viewer's
+# RSVP (EVENTS_WITH_VIEWER joins it for the event pages).
 def _groups() -> Select[Any]:
     return select().select_from(GROUPS_WITH_MEMBER).where(LISTED)
 
 
 def _events() -> Select[Any]:
-    return select().select_from(EVENTS_WITH_VIEWER).where(VISIBLE)
+    return (
+        select()
+        .select_from(events.join(GROUPS_WITH_MEMBER, groups.c.id == events.c.group_id))
+        .where(LISTED)
+    )
 
 
 def _posts() -> Select[Any]:
@@ -83,7 +100,7 @@ def _comments() -> Select[Any]:
 
 
 def _users() -> Select[Any]:
-    return select().select_from(users).where(shown_account())
+    return select().select_from(users).where(shown_account(NOW))
 
 
 KINDS: dict[Kind, KindSearch] = {
@@ -95,23 +112,47 @@ KINDS: dict[Kind, KindSearch] = {
 }
 
 
-def candidates(spec: KindSearch, dialect: str, words: list[str], phrase: str) -> Select[Any]:
-    """(kind, id, tier, created_at) of every visible row matching all words."""
+# The statement is built once per engine, kinds and paging (see crewup.search.query); what
+# a search changes is only these values.
+ANY_TEXT = bindparam("search_any", type_=String)
+PHRASE = bindparam("search_phrase", type_=String)
+NOW = bindparam("search_now", type_=UtcDateTime())
+LIMIT = bindparam("search_limit", type_=Integer)
+
+
+def title_text(kind: Kind) -> BindParameter[str]:
+    """The title-only query text of one kind (on SQLite it names the kind's column)."""
+    return bindparam(f"search_title_{kind.value}", type_=String)
+
+
+def ranked(
+    spec: KindSearch,
+    dialect: str,
+    ids: ColumnElement[Any],
+    after: Callable[[ColumnElement[Any], ColumnElement[Any], int, ColumnElement[Any]], Any] | None,
+) -> Select[Any]:
+    """(kind, id, tier, created_at) of the best LIMIT visible rows among `ids`, after the
+    cursor: each kind's own LIMIT, so no kind ever sorts more than its candidates."""
     index = spec.index
+    table = index.table
     tier: ColumnElement[Any] = literal(int(Tier.text), Integer)
     if index.has_title:
+        title_match = matches_row(
+            dialect, index, title_text(spec.kind), table.c.id, index.vector, title_only=True
+        )
         tier = case(
-            (func.lower(index.title) == phrase, int(Tier.exact)),
-            (matches(dialect, index, words, title_only=True), int(Tier.title)),
+            (func.lower(index.title) == PHRASE, int(Tier.exact)),
+            (title_match, int(Tier.title)),
             else_=int(Tier.text),
         )
-    return (
-        spec.visible_rows()
-        .add_columns(
-            literal(KIND_ORDER.index(spec.kind), Integer).label("kind"),
-            index.table.c.id.label("id"),
-            tier.label("tier"),
-            spec.created_at.label("created_at"),
-        )
-        .where(matches(dialect, index, words))
+    kind = KIND_ORDER.index(spec.kind)
+    query = spec.visible_rows().add_columns(
+        literal(kind, Integer).label("kind"),
+        table.c.id.label("id"),
+        tier.label("tier"),
+        spec.created_at.label("created_at"),
     )
+    query = query.where(table.c.id.in_(ids))
+    if after is not None:
+        query = query.where(after(tier, spec.created_at, kind, table.c.id))
+    return query.order_by(tier.desc(), spec.created_at.desc(), table.c.id.desc()).limit(LIMIT)

@@ -12,17 +12,22 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import ColumnElement, and_, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.clock import UtcMoment
-from crewup.core.db import UtcDateTime
 from crewup.core.errors import FieldError, Invalid
 from crewup.core.identity import Actor, viewer_params
 from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
 from crewup.core.text import words_of
 from crewup.search.details import Hit, describe
-from crewup.search.kinds import KIND_ORDER, KINDS, Kind, Tier, candidates
+from crewup.search.kinds import KIND_ORDER, Kind, Tier
+from crewup.search.query import (
+    counts_statement,
+    cursor_params,
+    found_params,
+    found_statement,
+    plan_of,
+)
 
 MAX_QUERY_LENGTH = 200
 SUGGESTIONS = 8
@@ -54,26 +59,6 @@ def _phrase(q: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in q).split()).lower()
 
 
-def _after(found: Any, position: SearchCursor) -> ColumnElement[bool]:
-    t = literal(position.t, UtcDateTime())
-    return or_(
-        found.c.tier < position.r,
-        and_(
-            found.c.tier == position.r,
-            or_(
-                found.c.created_at < t,
-                and_(
-                    found.c.created_at == t,
-                    or_(
-                        found.c.kind > position.k,
-                        and_(found.c.kind == position.k, found.c.id < position.id),
-                    ),
-                ),
-            ),
-        ),
-    )
-
-
 async def search(
     conn: AsyncConnection,
     actor: Actor | None,
@@ -89,17 +74,19 @@ async def search(
     phrase = _phrase(q)
     position = decode_cursor(cursor, SearchCursor)
     dialect = conn.dialect.name
-    parts = [
-        candidates(KINDS[kind], dialect, words, phrase) for kind in KIND_ORDER if kind in kinds
-    ]
-    found = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("found")
-    query = select(found.c.kind, found.c.id, found.c.tier, found.c.created_at)
+    chosen = tuple(kind for kind in KIND_ORDER if kind in kinds)
+    params = {
+        **viewer_params(actor),
+        **found_params(dialect, chosen, words, phrase, limit + 1),
+    }
     if position is not None:
-        query = query.where(_after(found, position))
-    query = query.order_by(
-        found.c.tier.desc(), found.c.created_at.desc(), found.c.kind, found.c.id.desc()
-    ).limit(limit + 1)
-    rows = (await conn.execute(query, viewer_params(actor))).all()
+        params.update(cursor_params(position.r, position.t, position.k, position.id))
+    counts = (await conn.execute(counts_statement(dialect, chosen), params)).one()
+    plan = plan_of(chosen, counts)
+    rows: Sequence[Any] = []
+    if plan:
+        query = found_statement(dialect, plan, position is not None)
+        rows = (await conn.execute(query, params)).all()
     tiers = {(KIND_ORDER[row.kind], row.id): row.tier for row in rows}
     hits = await describe(
         conn, words, [(KIND_ORDER[row.kind], row.id, row.created_at) for row in rows]

@@ -66,13 +66,15 @@ def is_banned(banned_at: datetime | None, expires_at: datetime | None) -> bool:
     return banned_at is not None and (expires_at is None or expires_at > clock.now())
 
 
-def shown_account() -> ColumnElement[bool]:
-    """`is_banned` for many rows at once, plus deletion: whom people lists may show."""
+def shown_account(now: ColumnElement[Any] | None = None) -> ColumnElement[bool]:
+    """`is_banned` for many rows at once, plus deletion: whom people lists may show.
+    `now` may be a bind parameter, for statements built once and run many times."""
+    moment = now if now is not None else clock.now()
     return and_(
         users.c.deleted_at.is_(None),
         or_(
             users.c.banned_at.is_(None),
-            and_(users.c.ban_expires_at.is_not(None), users.c.ban_expires_at <= clock.now()),
+            and_(users.c.ban_expires_at.is_not(None), users.c.ban_expires_at <= moment),
         ),
     )
 
