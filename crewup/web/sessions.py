@@ -106,6 +106,7 @@ def _urlsafe(raw: bytes) -> bytes:
 
 
 BROWSER_STATE = web.AppKey("browser_state", BrowserState)
+SESSION_STORAGE = web.AppKey("session_storage", aiohttp_session.AbstractStorage)
 _PENDING = web.RequestKey("pending_cookies", dict)  # name -> (value or None to delete)
 
 
@@ -165,8 +166,29 @@ def setup_sessions(
     else:
         fernet_key = hashlib.sha256(secret_key.encode()).digest()
         storage = EncryptedCookieStorage(fernet_key, **common)
-    aiohttp_session.setup(app, storage)
+    app[SESSION_STORAGE] = storage
     app.on_response_prepare.append(_write_pending_cookies)
+
+
+def offer_session(request: web.Request) -> None:
+    """Let aiohttp-session find this app's store. What its own middleware does on the way
+    in; the edge middleware (crewup/web/edge.py) does it instead, saving a layer. Nothing
+    is read until someone asks for the session."""
+    request[aiohttp_session.STORAGE_KEY] = request.app[SESSION_STORAGE]
+
+
+async def keep_session(request: web.Request, response: web.StreamResponse) -> None:
+    """Save the session into the answer (a redirect too) if this request changed it: what
+    aiohttp-session's middleware does on the way out. A streamed answer (a WebSocket)
+    carries no cookie."""
+    session = request.get(aiohttp_session.SESSION_KEY)
+    if session is None or not session._changed:  # the flag its own middleware reads
+        return
+    if not isinstance(response, web.Response):  # an HTTPException is one too
+        return
+    if response.prepared:
+        raise RuntimeError("Cannot save session data into prepared response")
+    await request.app[SESSION_STORAGE].save_session(request, response, session)
 
 
 def _pending(request: web.Request) -> dict[str, str | None]:
