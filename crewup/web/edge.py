@@ -30,7 +30,7 @@ from crewup.web.page_locale import use_page_locale
 from crewup.web.problems import problem_answer
 from crewup.web.routes import Access, Face, route_spec
 from crewup.web.security_headers import security_headers
-from crewup.web.sessions import keep_session, offer_session
+from crewup.web.sessions import keep_session, offer_session, write_pending_cookies
 
 
 async def _handle(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -76,7 +76,8 @@ async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamR
 
 def setup_edge(app: web.Application, settings: Settings) -> None:
     """The middleware (the only one); the hook marks every response, errors and redirects
-    included. A handler's own security header (a page's CSP) is kept."""
+    included, and writes the cookies the request queued (web/sessions.py). A handler's own
+    security header (a page's CSP) is kept."""
     app.middlewares.append(edge_middleware)
     headers = security_headers(settings)
 
@@ -85,5 +86,6 @@ def setup_edge(app: web.Application, settings: Settings) -> None:
         marked[REQUEST_ID_HEADER] = request_id_for(request)
         for name, value in headers.items():
             marked.setdefault(name, value)
+        write_pending_cookies(request, response)
 
     app.on_response_prepare.append(mark)

@@ -167,7 +167,7 @@ def setup_sessions(
         fernet_key = hashlib.sha256(secret_key.encode()).digest()
         storage = EncryptedCookieStorage(fernet_key, **common)
     app[SESSION_STORAGE] = storage
-    app.on_response_prepare.append(_write_pending_cookies)
+    # Cookies queued by a request are written by the edge's response hook (web/edge.py).
 
 
 def offer_session(request: web.Request) -> None:
@@ -198,8 +198,8 @@ def _pending(request: web.Request) -> dict[str, str | None]:
     return pending
 
 
-async def _write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare, so redirects and error pages carry them too. aiohttp has
+def write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
+    """From on_response_prepare, so redirects and error pages carry them too. aiohttp has
     turned its cookies into headers by now, so these are written as headers."""
     if _PENDING not in request:
         return
