@@ -18,7 +18,6 @@ from sqlalchemy.types import TypeDecorator
 
 from crewup.core.dispatch import Dispatcher, UnitOfWork
 from crewup.core.geo import DISTANCE_FUNCTION, RTREES_KEY, distance_km
-from crewup.core.pool_liveness import replace_dead_on_checkout
 
 metadata = MetaData(
     naming_convention={
@@ -92,10 +91,12 @@ class Database:
             _tune_sqlite(self.engine)
         else:
             # No overflow: connections opened for a burst and closed after it cost more
-            # than waiting a moment for a pooled one. After PostgreSQL restarts, every
-            # pooled connection is dead: each is replaced on checkout, not failed on use.
-            self.engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
-            replace_dead_on_checkout(self.engine)
+            # than waiting a moment for a pooled one. Pre-ping: after PostgreSQL restarts,
+            # every pooled connection is dead, and without a check on checkout each could
+            # fail a request before the pool noticed (a round trip per checkout).
+            self.engine = create_async_engine(
+                url, echo=echo, pool_size=pool_size, max_overflow=0, pool_pre_ping=True
+            )
         # SQLite has one writer; queue writers here instead of spinning in busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Bumped after every committed transaction: answers cached before it are stale.
