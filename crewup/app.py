@@ -65,12 +65,9 @@ from crewup.web.appkeys import (
     TOKEN_SUBJECT,
     UNREAD_COUNTER,
 )
-from crewup.web.caller import caller_middleware
 from crewup.web.edge import setup_edge
 from crewup.web.metrics import HTTP_METRICS, HttpMetrics
-from crewup.web.page_locale import page_locale_middleware
 from crewup.web.pages import setup_templates
-from crewup.web.problems import problem_middleware
 from crewup.web.sessions import setup_sessions
 from crewup.wiring import (
     build_handlers,
@@ -194,12 +191,9 @@ def create_app(settings: Settings) -> web.Application:
     if settings.redis_url:  # one process has nobody else whose cache could be stale
         Freshness(app[DB], hub)
 
-    # problem+json (and 503 for outages) wraps the session store too: with Redis down,
-    # loading a session fails before any handler runs.
-    app.middlewares.append(problem_middleware)
+    # One middleware does request ids, metrics, sessions, the caller, the page language
+    # and problem+json (503 for outages, the session store's included): see web/edge.py.
     setup_sessions(app, settings, secret_key_of(settings), redis)
-    app.middlewares.append(caller_middleware)
-    app.middlewares.append(page_locale_middleware)  # after the caller: their setting counts
     setup_edge(app, settings)
     setup_templates(app)
 

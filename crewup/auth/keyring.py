@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -36,6 +37,10 @@ class SigningKey:
     private_key: rsa.RSAPrivateKey
     created_at: datetime
     retired_at: datetime | None
+
+    @functools.cached_property
+    def public_key(self) -> rsa.RSAPublicKey:
+        return self.private_key.public_key()
 
     def public_jwk(self) -> dict[str, str]:
         numbers = self.private_key.public_key().public_numbers()

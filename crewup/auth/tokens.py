@@ -1,7 +1,17 @@
-"""Access tokens: RS256 JWTs with a `kid`; the algorithm is fixed here, never read from a token."""
+"""Access tokens: RS256 JWTs with a `kid`; the algorithm is fixed here, never read from a token.
+
+A client sends the same token on every call for its whole life (15 minutes by default), so
+its signature is checked once: what it proved is remembered, keyed by the exact token, until
+the token's own `exp`. Only tokens that passed every check are remembered, so nothing a
+client sends can put an entry there; the memory is bounded. Nothing else is remembered: the
+account (deleted, banned, role) is still read on every request by the caller (see
+crewup/web/caller.py). A verification key leaves the keyring only once every token it signed
+has expired (see keyring.py), so a remembered token never outlives its key.
+"""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,6 +23,9 @@ from crewup.core.errors import Unauthorized
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
+# Tokens remembered as verified: a few live clients per process, each with one token at a
+# time; past this the oldest is forgotten (and simply verified again if it comes back).
+VERIFIED_TOKENS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,8 @@ class TokenIssuer:
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        # token -> (its claims, its exp as a Unix time); dicts keep insertion order.
+        self._verified: dict[str, tuple[AccessClaims, float]] = {}
 
     def issue(self, user_id: int, role: str) -> str:
         key = self.keyring.signing_key()
@@ -44,6 +59,22 @@ class TokenIssuer:
         return jwt.encode(claims, key.private_key, algorithm=ALGORITHM, headers={"kid": key.kid})
 
     def verify(self, token: str) -> AccessClaims:
+        known = self._verified.get(token)
+        # The same clock and rule as PyJWT's own check (expired once `exp <= now`).
+        if known is not None and known[1] > time.time():
+            return known[0]
+        claims, expires_at = self._verify_signature(token)
+        self._remember(token, claims, expires_at)
+        return claims
+
+    def _remember(self, token: str, claims: AccessClaims, expires_at: float) -> None:
+        verified = self._verified
+        verified.pop(token, None)  # an expired entry of the same token, if any
+        while len(verified) >= VERIFIED_TOKENS_KEPT:
+            del verified[next(iter(verified))]
+        verified[token] = (claims, expires_at)
+
+    def _verify_signature(self, token: str) -> tuple[AccessClaims, float]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -56,7 +87,7 @@ class TokenIssuer:
         try:
             claims = jwt.decode(
                 token,
-                key.private_key.public_key(),
+                key.public_key,
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
@@ -72,6 +103,7 @@ class TokenIssuer:
             raise Unauthorized("access token is invalid") from None
         if not 0 < user_id < 2**31:  # no account has such an id; the database would refuse it
             raise Unauthorized("access token is invalid")
-        return AccessClaims(
+        verified = AccessClaims(
             user_id=user_id, role=str(claims.get("role", "user")), jti=str(claims["jti"])
         )
+        return verified, float(claims["exp"])

@@ -1,7 +1,8 @@
 """Who is calling, resolved once per request by middleware from what the route declared.
 
 API routes read `Authorization: Bearer <access JWT>`; pages read the session cookie. The
-token proves identity only: role and ban come from the database on every request (one
+token proves identity only (its signature is checked once per token, see
+crewup/auth/tokens.py): role and ban come from the database on every request (one
 primary-key read), so a ban or promotion applies to the very next request. Handlers ask
 `caller(request)` (their route requires a signed-in caller) or `maybe_caller(request)`.
 """
@@ -9,12 +10,11 @@ primary-key read), so a ban or promotion applies to the very next request. Handl
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from crewup.core.errors import Forbidden, Unauthorized
 from crewup.core.identity import Actor
 from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT, VIEWER
-from crewup.web.routes import Access, Face, route_spec
+from crewup.web.routes import Access, Face, RouteSpec
 from crewup.web.sessions import forget_sign_in, session_token
 
 
@@ -66,20 +66,19 @@ def sign_in_url(request: web.Request) -> str:
     return str(request.app.router["login"].url_for().with_query(next=request.rel_url.path))
 
 
-@web.middleware
-async def caller_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    spec = route_spec(request.match_info.handler)
-    if spec is not None and spec.access is not Access.public:
+async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
+    """Who calls a route that is not public, by the route's face: 401 (API) or the sign-in
+    page (pages) when it needs someone signed in and nobody is. Run by the edge middleware
+    before the handler."""
+    if spec.face is Face.api:
+        actor = await caller_from_bearer(request)
+    else:
+        actor = await caller_from_session(request)
+    if actor is None and spec.access is Access.signed_in:
         if spec.face is Face.api:
-            actor = await caller_from_bearer(request)
-        else:
-            actor = await caller_from_session(request)
-        if actor is None and spec.access is Access.signed_in:
-            if spec.face is Face.api:
-                raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
-            raise web.HTTPSeeOther(sign_in_url(request))
-        request[CALLER] = actor
-    return await handler(request)
+            raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
+        raise web.HTTPSeeOther(sign_in_url(request))
+    request[CALLER] = actor
 
 
 def caller(request: web.Request) -> Actor:

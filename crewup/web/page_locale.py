@@ -1,20 +1,19 @@
 """Which language a page request reads: the person's setting, else the language a visitor
 picked in the footer (a cookie), else the browser's `Accept-Language`, else English.
 
-The middleware chooses once, after the caller is known, so handlers' flash messages and
-the page itself speak the same language; `render_page` chooses too, for pages rendered
-outside a page route (error pages). The API never chooses: it stays English.
+The edge middleware (crewup/web/edge.py) chooses once, after the caller is known, so
+handlers' flash messages and the page itself speak the same language; `render_page`
+chooses too, for pages rendered outside a page route (error pages). The API never
+chooses: it stays English.
 """
 
 from __future__ import annotations
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 
 from crewup.web import i18n
 from crewup.web.appkeys import PAGE_LOCALE
 from crewup.web.caller import page_viewer
-from crewup.web.routes import Access, Face, route_spec
 from crewup.web.sessions import BROWSER_STATE
 
 LANGUAGE_COOKIE = "crewup_lang"
@@ -45,19 +44,6 @@ def setting_changed(request: web.Request, setting: str | None) -> None:
     and its flash message, in the new one."""
     request[PAGE_LOCALE] = _choose(request, setting)
     i18n.activate(request[PAGE_LOCALE])
-
-
-@web.middleware
-async def page_locale_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    spec = route_spec(request.match_info.handler)
-    # Public pages (media files) are the same for everyone: no session read, no Vary.
-    if spec is None or spec.face is not Face.page or spec.access is Access.public:
-        return await handler(request)
-    await use_page_locale(request)
-    response = await handler(request)
-    if not response.prepared:  # a shared cache must not give one language to everyone
-        response.headers.add("Vary", "Accept-Language")
-    return response
 
 
 def remember_language(request: web.Request, response: web.StreamResponse, lang: str) -> None:

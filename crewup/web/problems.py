@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
 from pydantic import ValidationError
 
 from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
@@ -74,44 +73,43 @@ async def _render(
     return problem_response(status, title, detail, errors, headers)
 
 
-@web.middleware
-async def problem_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    try:
-        return await handler(request)
-    except DomainError as exc:
+async def problem_answer(request: web.Request, exc: Exception) -> web.Response:
+    """The answer to a request whose handling raised `exc`: a problem (or an error page)
+    for every client error, 503 for an outage, 500 for anything else. A redirect or any
+    other HTTPException under 400 is no error: it is raised again, for aiohttp to send."""
+    if isinstance(exc, DomainError):
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
         return await _render(request, exc.status, exc.title, exc.detail, exc.errors, headers)
-    except ValidationError as exc:
+    if isinstance(exc, ValidationError):
         invalid = invalid_from(exc)
         return await _render(request, invalid.status, invalid.title, invalid.detail, invalid.errors)
-    except web.HTTPException as exc:
+    if isinstance(exc, web.HTTPException):
         if exc.status < 400:
-            raise
+            raise exc
         detail = _http_detail(exc)
         headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
         return await _render(request, exc.status, exc.reason, detail, None, headers)
-    except Exception as exc:
-        outage = outage_of(exc)
-        if outage is not None:
-            log.warning(
-                "dependency unavailable",
-                extra={"path": request.path, "reason": f"{type(exc).__name__}: {exc}"[:300]},
-            )
-            return await _render(
-                request,
-                503,
-                "Service unavailable",
-                f"{outage}; please try again in a few seconds",
-                None,
-                {"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
-        log.exception("unhandled error", extra={"path": request.path})
+    outage = outage_of(exc)
+    if outage is not None:
+        log.warning(
+            "dependency unavailable",
+            extra={"path": request.path, "reason": f"{type(exc).__name__}: {exc}"[:300]},
+        )
         return await _render(
             request,
-            500,
-            "Internal server error",
-            "something went wrong on our side; it has been logged",
+            503,
+            "Service unavailable",
+            f"{outage}; please try again in a few seconds",
+            None,
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
+    log.exception("unhandled error", extra={"path": request.path}, exc_info=exc)
+    return await _render(
+        request,
+        500,
+        "Internal server error",
+        "something went wrong on our side; it has been logged",
+    )
 
 
 def _http_detail(exc: web.HTTPException) -> str:

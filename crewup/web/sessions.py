@@ -106,6 +106,7 @@ def _urlsafe(raw: bytes) -> bytes:
 
 
 BROWSER_STATE = web.AppKey("browser_state", BrowserState)
+SESSION_STORAGE = web.AppKey("session_storage", aiohttp_session.AbstractStorage)
 _PENDING = web.RequestKey("pending_cookies", dict)  # name -> (value or None to delete)
 
 
@@ -165,8 +166,29 @@ def setup_sessions(
     else:
         fernet_key = hashlib.sha256(secret_key.encode()).digest()
         storage = EncryptedCookieStorage(fernet_key, **common)
-    aiohttp_session.setup(app, storage)
-    app.on_response_prepare.append(_write_pending_cookies)
+    app[SESSION_STORAGE] = storage
+    # Cookies queued by a request are written by the edge's response hook (web/edge.py).
+
+
+def offer_session(request: web.Request) -> None:
+    """Let aiohttp-session find this app's store. What its own middleware does on the way
+    in; the edge middleware (crewup/web/edge.py) does it instead, saving a layer. Nothing
+    is read until someone asks for the session."""
+    request[aiohttp_session.STORAGE_KEY] = request.app[SESSION_STORAGE]
+
+
+async def keep_session(request: web.Request, response: web.StreamResponse) -> None:
+    """Save the session into the answer (a redirect too) if this request changed it: what
+    aiohttp-session's middleware does on the way out. A streamed answer (a WebSocket)
+    carries no cookie."""
+    session = request.get(aiohttp_session.SESSION_KEY)
+    if session is None or not session._changed:  # the flag its own middleware reads
+        return
+    if not isinstance(response, web.Response):  # an HTTPException is one too
+        return
+    if response.prepared:
+        raise RuntimeError("Cannot save session data into prepared response")
+    await request.app[SESSION_STORAGE].save_session(request, response, session)
 
 
 def _pending(request: web.Request) -> dict[str, str | None]:
@@ -176,8 +198,8 @@ def _pending(request: web.Request) -> dict[str, str | None]:
     return pending
 
 
-async def _write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
-    """on_response_prepare, so redirects and error pages carry them too. aiohttp has
+def write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
+    """From on_response_prepare, so redirects and error pages carry them too. aiohttp has
     turned its cookies into headers by now, so these are written as headers."""
     if _PENDING not in request:
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime, timedelta
@@ -173,3 +174,32 @@ async def test_a_signed_token_for_an_impossible_account_is_401(client, sub) -> N
         claims_for(client, 1, sub=sub), key.private_key, algorithm="RS256", headers={"kid": key.kid}
     )
     assert await me_status(client, token) == 401
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires(client, api: Api) -> None:
+    """The signature is checked once per token; its expiry still counts on every call."""
+    person = await api.register()
+    key = server_key(client)
+    soon = datetime.now(UTC) + timedelta(seconds=3)
+    issued = jwt.decode(person["access_token"], options={"verify_signature": False})
+    token = jwt.encode(
+        {**issued, "exp": soon, "jti": "short-lived"},
+        key.private_key,
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
+    first = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert first.status == 200, await first.text()
+    assert await me_status(client, token) == 200  # the second call meets the checked token
+    await asyncio.sleep(max(0.0, (soon - datetime.now(UTC)).total_seconds()) + 1.1)
+    resp = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
+    assert resp.status == 401
+    assert "expired" in (await resp.json())["detail"]
+
+
+async def test_an_accepted_token_of_a_deleted_account_is_refused_at_once(client, api: Api) -> None:
+    person = await api.register()
+    assert await me_status(client, person["access_token"]) == 200
+    deleted = await client.delete("/api/v1/users/me", headers=person["headers"])
+    assert deleted.status == 204
+    assert await me_status(client, person["access_token"]) == 401

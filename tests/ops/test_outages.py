@@ -13,9 +13,11 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
+from sqlalchemy import text
 
 from crewup.app import create_app
 from crewup.core.settings import Settings
+from crewup.wiring import open_database
 from tests.support.api import Api, make_group
 from tests.support.databases import Stack
 from tests.support.pages import register_via_form
@@ -133,3 +135,32 @@ async def test_a_postgresql_restart_between_requests_fails_none(
     finally:
         await admin.close()
     assert await burst() == [200] * 12
+
+
+async def test_a_pooled_connection_the_server_ended_is_replaced_not_used(
+    stack: Stack, make_settings: Callable[..., Settings]
+) -> None:
+    """The same restart, seen by one pool with nothing else running (the app's bus might
+    meet a dead connection first and empty the pool for everyone): the next checkout
+    must get a live connection, without a failed statement."""
+    if not stack.is_services:
+        pytest.skip("the embedded stack has no PostgreSQL to restart")
+    db = open_database(make_settings(), pool_size=1)
+    try:
+        async with db.reading() as conn:
+            backend = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        admin = await asyncpg.connect(PG_ADMIN_URL)
+        try:
+            await admin.execute("SELECT pg_terminate_backend($1)", backend)
+            async with asyncio.timeout(10):
+                gone = "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $1"
+                while not await admin.fetchval(gone, backend):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.1)  # the closed socket reaches this process's event loop
+        async with db.reading() as conn:
+            again = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        assert again != backend
+    finally:
+        await db.dispose()
