@@ -87,7 +87,7 @@ class Peer:
         # Without a transport (none given, or the connection is gone) every frame takes
         # the queued path through aiohttp.
         self._transport = transport
-        self._pending: deque[Frame] = deque()
+        self._pending: deque[Frame] | None = None  # made when first needed: most never are
         self._writer: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
 
@@ -102,14 +102,17 @@ class Peer:
         consumer: close it."""
         if self.closing:
             return
-        if not self._pending and self._writer is None and self._write_now(frame):
+        pending = self._pending
+        if not pending and self._writer is None and self._write_now(frame):
             return
-        if len(self._pending) >= self.queue_size:
+        if pending is None:
+            pending = self._pending = deque()
+        if len(pending) >= self.queue_size:
             self.metrics.slow_consumers.inc()
             log.info("closing a slow WebSocket consumer", extra={"user_id": self.actor.id})
             self.close(WSCloseCode.TRY_AGAIN_LATER, "send queue overflow", flush=False)
             return
-        self._pending.append(frame)
+        pending.append(frame)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write())
 
@@ -129,9 +132,12 @@ class Peer:
     async def send_waiting(self, frame: Frame) -> None:
         """Replays wait for room in the queue instead of overflowing it."""
         # Polling: a replay is rare and short, an Event per socket would cost every socket.
-        while len(self._pending) >= self.queue_size // 2 and not self.closing:  # noqa: ASYNC110
+        while self.queued() >= self.queue_size // 2 and not self.closing:  # noqa: ASYNC110
             await asyncio.sleep(0.005)
         self.put(frame)
+
+    def queued(self) -> int:
+        return len(self._pending) if self._pending is not None else 0
 
     def deliver(self, room: str, frame: Frame, message_id: int | None) -> None:
         subscription = self.rooms.get(room)
@@ -178,7 +184,7 @@ class Peer:
         if flush and writer is not None:  # the writer ends once the queue is empty
             with contextlib.suppress(asyncio.TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(writer), FLUSH_SECONDS)
-        self._pending.clear()
+        self._pending = None
         await self._stop_writer()
         try:
             # Times out on a client that stops answering; aiohttp then drops the transport.
@@ -195,6 +201,7 @@ class Peer:
                 await self.ws.send_frame(self._pending.popleft().payload, WSMsgType.TEXT)
                 self.metrics.frames_out.inc()
         except (ConnectionError, RuntimeError):
-            self._pending.clear()  # the client went away; the read loop cleans up
+            pass  # the client went away; the read loop cleans up
         finally:
             self._writer = None
+            self._pending = None
