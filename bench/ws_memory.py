@@ -30,6 +30,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--sockets", type=int, default=1000)
 parser.add_argument("--top", type=int, default=25)
 parser.add_argument("--frames", type=int, default=8, help="traceback depth per site")
+parser.add_argument(
+    "--rss-only", action="store_true", help="no tracemalloc (its own overhead inflates RSS)"
+)
 args, _ = parser.parse_known_args()
 
 
@@ -38,6 +41,10 @@ def rss_kb() -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     return 0
+
+
+def snapshot() -> tracemalloc.Snapshot | None:
+    return tracemalloc.take_snapshot() if tracemalloc.is_tracing() else None
 
 
 def clients(base: str, count: int, pipe: Connection) -> None:
@@ -107,22 +114,36 @@ async def main() -> None:
         child.start()
         loop = asyncio.get_running_loop()
         assert await loop.run_in_executor(None, here.recv) == "registered"
-        tracemalloc.start(args.frames)
+        if not args.rss_only:
+            tracemalloc.start(args.frames)
         gc.collect()
-        before, rss_before = tracemalloc.take_snapshot(), rss_kb()
+        before, rss_before = snapshot(), rss_kb()
         here.send("go")
         assert await loop.run_in_executor(None, here.recv) == "open"
         await asyncio.sleep(1)
-        gc.collect()
-        after, rss_after = tracemalloc.take_snapshot(), rss_kb()
+        rss_garbage = rss_kb()
+        unreachable = gc.collect()
+        after, rss_after = snapshot(), rss_kb()
         here.send("close")
         child.join(60)
         await runner.cleanup()
     n = args.sockets
+    if before is None or after is None:
+        print(
+            f"{n} idle sockets: RSS +{(rss_after - rss_before) * 1024 / n:.0f} B a socket after "
+            f"gc.collect() ({unreachable / n:.0f} unreachable objects a socket), "
+            f"+{(rss_garbage - rss_before) * 1024 / n:.0f} B before it"
+        )
+        return
     diff = after.compare_to(before, "traceback")
     total = sum(d.size_diff for d in diff)
     rss = (rss_after - rss_before) * 1024 / n
-    print(f"{n} idle sockets: tracemalloc +{total / n:.0f} B a socket, RSS +{rss:.0f} B a socket")
+    garbage = (rss_garbage - rss_before) * 1024 / n
+    print(
+        f"{n} idle sockets: tracemalloc +{total / n:.0f} B a socket, RSS +{rss:.0f} B a socket "
+        f"after gc.collect() ({unreachable / n:.0f} unreachable objects a socket), "
+        f"+{garbage:.0f} B before it"
+    )
     for stat in diff[: args.top]:
         if stat.size_diff <= 0:
             continue
