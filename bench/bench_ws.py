@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ from common import (
     percentile,
     two_servers,
 )
-from ws_clients import client_pool, open_one
+from ws_clients import People, client_pool, open_one
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--postgres", help="PostgreSQL database URL for (c) (emptied)")
@@ -75,57 +74,6 @@ def server_pid(port: int) -> int:
     """The crewup process listening on `port` (crewup_server does not expose it)."""
     out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True)
     return int(out.stdout.split("pid=")[1].split(",")[0])
-
-
-class People:
-    """Accounts in one group's room, made over the API."""
-
-    def __init__(self, http: aiohttp.ClientSession, base: str) -> None:
-        self.http, self.base = http, base
-
-    async def register(self, n: int) -> list[str]:
-        gate = asyncio.Semaphore(16)
-
-        async def one(i: int) -> str:
-            async with gate:
-                resp = await self.http.post(
-                    f"{self.base}/api/v1/auth/register",
-                    json={
-                        "email": f"b{i}-{uuid.uuid4().hex[:8]}@example.com",
-                        "password": "bench password 123",
-                        "display_name": f"Bench {i}",
-                    },
-                )
-                assert resp.status == 201, await resp.text()
-                return str((await resp.json())["access_token"])
-
-        return await asyncio.gather(*(one(i) for i in range(n)))
-
-    async def group_with(self, tokens: list[str]) -> int:
-        owner = {"Authorization": f"Bearer {tokens[0]}"}
-        resp = await self.http.post(
-            f"{self.base}/api/v1/groups",
-            json={
-                "name": "Bench",
-                "description": "x",
-                "category": "climbing",
-                "visibility": "public",
-            },
-            headers=owner,
-        )
-        group = int((await resp.json())["id"])
-        gate = asyncio.Semaphore(16)
-
-        async def join(token: str) -> None:
-            async with gate:
-                joined = await self.http.post(
-                    f"{self.base}/api/v1/groups/{group}/join",
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                assert joined.status == 200, await joined.text()
-
-        await asyncio.gather(*(join(t) for t in tokens[1:]))
-        return group
 
 
 async def sender_sockets(

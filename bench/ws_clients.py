@@ -1,4 +1,5 @@
-"""WebSocket clients spread over several processes for bench_ws.py.
+"""WebSocket clients spread over several processes for bench_ws.py, and the people
+(accounts in one group, made over the API) they connect as.
 
 One Python process reads about 20,000 frames/s; figure (c) needs 50,000. Each client
 process has its own event loop and a share of the sockets, reads every frame, and notes
@@ -15,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
@@ -143,3 +145,54 @@ def client_pool(urls: list[str], group: int | None, processes: int) -> Iterator[
         yield pool
     finally:
         pool.stop()
+
+
+class People:
+    """Accounts in one group's room, made over the API."""
+
+    def __init__(self, http: aiohttp.ClientSession, base: str) -> None:
+        self.http, self.base = http, base
+
+    async def register(self, n: int) -> list[str]:
+        gate = asyncio.Semaphore(16)
+
+        async def one(i: int) -> str:
+            async with gate:
+                resp = await self.http.post(
+                    f"{self.base}/api/v1/auth/register",
+                    json={
+                        "email": f"b{i}-{uuid.uuid4().hex[:8]}@example.com",
+                        "password": "bench password 123",
+                        "display_name": f"Bench {i}",
+                    },
+                )
+                assert resp.status == 201, await resp.text()
+                return str((await resp.json())["access_token"])
+
+        return await asyncio.gather(*(one(i) for i in range(n)))
+
+    async def group_with(self, tokens: list[str]) -> int:
+        owner = {"Authorization": f"Bearer {tokens[0]}"}
+        resp = await self.http.post(
+            f"{self.base}/api/v1/groups",
+            json={
+                "name": "Bench",
+                "description": "x",
+                "category": "climbing",
+                "visibility": "public",
+            },
+            headers=owner,
+        )
+        group = int((await resp.json())["id"])
+        gate = asyncio.Semaphore(16)
+
+        async def join(token: str) -> None:
+            async with gate:
+                joined = await self.http.post(
+                    f"{self.base}/api/v1/groups/{group}/join",
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                assert joined.status == 200, await joined.text()
+
+        await asyncio.gather(*(join(t) for t in tokens[1:]))
+        return group
