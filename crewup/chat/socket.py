@@ -25,8 +25,9 @@ from crewup.chat.schemas import (
 from crewup.core.errors import RateLimited
 from crewup.realtime.appkeys import FRAME_HANDLERS, HUB
 from crewup.realtime.endpoint import FrameError
+from crewup.realtime.frames import dumps
 from crewup.realtime.hub import Hub
-from crewup.realtime.peer import Peer, dumps
+from crewup.realtime.peer import Peer
 from crewup.web.appkeys import DB, LIMITER, SETTINGS
 
 log = logging.getLogger("crewup.chat")

@@ -48,7 +48,11 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     settings = request.app[SETTINGS]
     hub = request.app[HUB]
     ws = web.WebSocketResponse(
-        heartbeat=settings.ws_heartbeat_seconds, max_msg_size=settings.ws_max_frame_bytes
+        heartbeat=settings.ws_heartbeat_seconds,
+        max_msg_size=settings.ws_max_frame_bytes,
+        # No permessage-deflate: a compressor per socket (hundreds of KB once used) and
+        # compressing per socket would undo encoding each room frame once for all.
+        compress=False,
     )
     await ws.prepare(request)
     if hub.closing:
@@ -59,7 +63,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     except Refused as refusal:
         await ws.close(code=refusal.code, message=refusal.reason.encode()[:120])
         return ws
-    peer = Peer(ws, actor, request.app[REALTIME_METRICS], settings.ws_send_queue)
+    peer = Peer(ws, actor, request.app[REALTIME_METRICS], settings.ws_send_queue, request.transport)
     hub.add(peer)
     try:
         async for message in ws:

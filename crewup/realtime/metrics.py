@@ -16,6 +16,12 @@ class RealtimeMetrics:
         self.frames_out = Counter(
             "crewup_ws_frames_out_total", "Frames written to clients", registry=registry
         )
+        self.fan_out = Histogram(
+            "crewup_ws_fan_out_seconds",
+            "Time to hand one room frame to every socket of the room in this process",
+            registry=registry,
+            buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25),
+        )
         self.slow_consumers = Counter(
             "crewup_ws_slow_consumers_total",
             "Sockets closed (1013) because their send queue overflowed",

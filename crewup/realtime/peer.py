@@ -1,11 +1,16 @@
-"""One open socket's sending side: a bounded queue and the one task that writes it.
+"""One open socket's sending side: a bounded queue, written without a task while the
+socket keeps up.
 
-Fan-out only ever puts text on queues (never awaits a socket), so a client that reads
-slowly delays nobody else; when its queue is full it is closed with 1013 ("try again
-later") and reconnects with `since_id` to replay what it missed.
+Fan-out never awaits a socket. A frame goes straight to the transport when nothing is
+queued before it and the transport's buffer is small (the common case: one `write` of
+bytes encoded once for the whole room, no task, no per-socket JSON); otherwise it waits
+in the socket's bounded queue, which a writer task drains through aiohttp with its flow
+control. A client that reads slowly therefore delays nobody else; when its queue is full
+it is closed with 1013 ("try again later") and reconnects with `since_id` to replay what
+it missed.
 
-The writer task exists only while there is something to write: an idle socket holds a
-small deque and no task, which is most of what 5,000 idle sockets cost.
+The writer task exists only while something is queued: an idle socket holds an empty
+deque and no task, which is most of what 5,000 idle sockets cost.
 """
 
 from __future__ import annotations
@@ -13,91 +18,140 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
-import json
 import logging
+from asyncio import Transport
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import WSCloseCode, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
 from crewup.core.identity import Actor
+from crewup.realtime.frames import Frame, dumps
 from crewup.realtime.metrics import RealtimeMetrics
+
+__all__ = ["Frame", "Peer", "Subscription", "dumps"]
 
 log = logging.getLogger("crewup.realtime")
 
 CLOSE_SECONDS = 1.0  # a close handshake the client does not answer is cut after this
 FLUSH_SECONDS = 1.0  # shutdown and bans: how long queued frames may take to go out
+# Bytes a transport may hold unsent before frames queue instead (asyncio's own high-water
+# mark): beyond it the kernel is not taking more, and aiohttp's writer waits for drain.
+DIRECT_WRITE_LIMIT = 64 * 1024
 
 _ids = itertools.count(1)
 
 
-def dumps(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
-
-
-@dataclass
+@dataclass(slots=True)
 class Subscription:
     """A room this socket listens to. While a replay runs, live frames of the room wait
     in `held` so they go out after the replayed ones, and those the replay already sent
     are dropped: nothing lost, nothing doubled."""
 
-    held: list[tuple[int | None, str]] | None = None
+    held: list[tuple[int | None, Frame]] | None = None
     last_id: int = 0  # newest message id sent: where a replay after an outage starts
     typed_at: float = 0.0  # last typing frame accepted (typing is throttled)
 
 
-@dataclass(eq=False)
 class Peer:
-    ws: web.WebSocketResponse
-    actor: Actor
-    metrics: RealtimeMetrics
-    queue_size: int
-    id: int = field(default_factory=lambda: next(_ids))
-    rooms: dict[str, Subscription] = field(default_factory=dict)
-    closing: bool = False
+    __slots__ = (
+        "_closer",
+        "_pending",
+        "_transport",
+        "_writer",
+        "actor",
+        "closing",
+        "id",
+        "metrics",
+        "queue_size",
+        "rooms",
+        "ws",
+    )
 
-    def __post_init__(self) -> None:
-        self._pending: deque[str] = deque()
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        actor: Actor,
+        metrics: RealtimeMetrics,
+        queue_size: int,
+        transport: Transport | None = None,
+    ) -> None:
+        self.ws = ws
+        self.actor = actor
+        self.metrics = metrics
+        self.queue_size = queue_size
+        self.id = next(_ids)
+        self.rooms: dict[str, Subscription] = {}
+        self.closing = False
+        # Without a transport (none given, or the connection is gone) every frame takes
+        # the queued path through aiohttp.
+        self._transport = transport
+        self._pending: deque[Frame] | None = None  # made when first needed: most never are
         self._writer: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
 
     def send(self, frame: dict[str, Any]) -> None:
-        self.send_text(dumps(frame))
+        self.put(Frame.of(frame))
 
     def send_text(self, text: str) -> None:
-        """Queue without waiting; a full queue means a slow consumer: close it."""
+        self.put(Frame(text))
+
+    def put(self, frame: Frame) -> None:
+        """Write now if the socket keeps up, else queue; a full queue means a slow
+        consumer: close it."""
         if self.closing:
             return
-        if len(self._pending) >= self.queue_size:
+        pending = self._pending
+        if not pending and self._writer is None and self._write_now(frame):
+            return
+        if pending is None:
+            pending = self._pending = deque()
+        if len(pending) >= self.queue_size:
             self.metrics.slow_consumers.inc()
             log.info("closing a slow WebSocket consumer", extra={"user_id": self.actor.id})
             self.close(WSCloseCode.TRY_AGAIN_LATER, "send queue overflow", flush=False)
             return
-        self._pending.append(text)
+        pending.append(frame)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write())
 
-    async def send_waiting(self, text: str) -> None:
+    def _write_now(self, frame: Frame) -> bool:
+        transport = self._transport
+        if (
+            transport is None
+            or self.ws.closed
+            or transport.is_closing()
+            or transport.get_write_buffer_size() > DIRECT_WRITE_LIMIT
+        ):
+            return False
+        transport.write(frame.wire)
+        self.metrics.frames_out.inc()
+        return True
+
+    async def send_waiting(self, frame: Frame) -> None:
         """Replays wait for room in the queue instead of overflowing it."""
         # Polling: a replay is rare and short, an Event per socket would cost every socket.
-        while len(self._pending) >= self.queue_size // 2 and not self.closing:  # noqa: ASYNC110
+        while self.queued() >= self.queue_size // 2 and not self.closing:  # noqa: ASYNC110
             await asyncio.sleep(0.005)
-        self.send_text(text)
+        self.put(frame)
 
-    def deliver(self, room: str, text: str, message_id: int | None) -> None:
+    def queued(self) -> int:
+        return len(self._pending) if self._pending is not None else 0
+
+    def deliver(self, room: str, frame: Frame, message_id: int | None) -> None:
         subscription = self.rooms.get(room)
         if subscription is None:
             return
         if subscription.held is not None:
-            subscription.held.append((message_id, text))
+            subscription.held.append((message_id, frame))
             if len(subscription.held) > self.queue_size:
                 self.metrics.slow_consumers.inc()
                 self.close(WSCloseCode.TRY_AGAIN_LATER, "replay fell behind", flush=False)
             return
-        if message_id is not None:
-            subscription.last_id = max(subscription.last_id, message_id)
-        self.send_text(text)
+        if message_id is not None and message_id > subscription.last_id:
+            subscription.last_id = message_id
+        self.put(frame)
 
     def close(self, code: int, reason: str = "", *, flush: bool = True) -> None:
         """Close from anywhere without waiting; the handler's read loop then ends."""
@@ -130,7 +184,7 @@ class Peer:
         if flush and writer is not None:  # the writer ends once the queue is empty
             with contextlib.suppress(asyncio.TimeoutError, Exception):
                 await asyncio.wait_for(asyncio.shield(writer), FLUSH_SECONDS)
-        self._pending.clear()
+        self._pending = None
         await self._stop_writer()
         try:
             # Times out on a client that stops answering; aiohttp then drops the transport.
@@ -141,11 +195,13 @@ class Peer:
             log.warning("WebSocket close did not complete", exc_info=True)
 
     async def _write(self) -> None:
+        """The slow path: aiohttp's writer, which waits for the transport to drain."""
         try:
             while self._pending:
-                await self.ws.send_str(self._pending.popleft())
+                await self.ws.send_frame(self._pending.popleft().payload, WSMsgType.TEXT)
                 self.metrics.frames_out.inc()
         except (ConnectionError, RuntimeError):
-            self._pending.clear()  # the client went away; the read loop cleans up
+            pass  # the client went away; the read loop cleans up
         finally:
             self._writer = None
+            self._pending = None
