@@ -38,9 +38,7 @@ def json_rows(
         )
         return table, {key: table.c[key] for key in columns}
     each = func.json_each(param).table_valued("value").alias(f"{name}_rows")
-    return each, {
-        key: _extracted(each.c.value, key, type_) for key, type_ in columns.items()
-    }
+    return each, {key: _extracted(each.c.value, key, type_) for key, type_ in columns.items()}
 
 
 def _extracted(value: ColumnElement[Any], key: str, type_: TypeEngine[Any]) -> ColumnElement[Any]:

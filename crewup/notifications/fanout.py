@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Insert, Integer, String, and_, bindparam, func, insert, select
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import TypeEngine
 
 from crewup.core import bound_rows
 from crewup.core.db import UtcDateTime
@@ -42,7 +43,7 @@ class MembersNotice:
     url: str
 
 
-_COLUMNS = {
+_COLUMNS: dict[str, TypeEngine[Any]] = {
     "group_id": Integer(),
     "but": Integer(),
     "kind": String(),

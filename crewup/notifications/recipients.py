@@ -59,9 +59,7 @@ class Lookup:
         post_ids -= set(self._posts)
         if post_ids:
             rows = await self.conn.execute(
-                select(
-                    posts.c.id, posts.c.title, groups.c.name.label("group"), groups.c.visibility
-                )
+                select(posts.c.id, posts.c.title, groups.c.name.label("group"), groups.c.visibility)
                 .join(groups, groups.c.id == posts.c.group_id)
                 .where(posts.c.id.in_(sorted(post_ids)))
             )
