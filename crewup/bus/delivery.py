@@ -16,12 +16,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
+from crewup.bus import processed
 from crewup.bus.messages import Handler, Message
-from crewup.bus.tables import processed_messages
-from crewup.core import clock
-from crewup.core.db import Database, insert_new
+from crewup.core.db import Database
 from crewup.core.outages import outage_of
 from crewup.core.tasks import being_cancelled
 
@@ -34,23 +31,9 @@ class Failure:
     error: str
 
 
-def _rows(handler: Handler, messages: list[Message]) -> list[dict[str, object]]:
-    now = clock.now()
-    return [{"handler": handler.name, "message_id": m.id, "processed_at": now} for m in messages]
-
-
 async def _unprocessed(db: Database, handler: Handler, messages: list[Message]) -> list[Message]:
     async with db.reading() as conn:
-        done = set(
-            (
-                await conn.execute(
-                    select(processed_messages.c.message_id).where(
-                        processed_messages.c.handler == handler.name,
-                        processed_messages.c.message_id.in_([m.id for m in messages]),
-                    )
-                )
-            ).scalars()
-        )
+        done = await processed.already(conn, handler.name, [m.id for m in messages])
     return [m for m in messages if m.id not in done]
 
 
@@ -69,22 +52,10 @@ async def _once(db: Database, handler: Handler, messages: list[Message]) -> None
             async with db.reading() as conn:
                 await handler.handle(conn, [message])
             async with db.transaction() as conn:
-                await insert_new(
-                    conn,
-                    processed_messages,
-                    _rows(handler, [message]),
-                    ["handler", "message_id"],
-                    "message_id",
-                )
+                await processed.record_new(conn, handler.name, [message.id])
         return
     async with db.transaction() as conn:
-        new_ids = await insert_new(
-            conn,
-            processed_messages,
-            _rows(handler, messages),
-            ["handler", "message_id"],
-            "message_id",
-        )
+        new_ids = await processed.record_new(conn, handler.name, [m.id for m in messages])
         fresh = [m for m in messages if m.id in new_ids]
         if fresh:
             await handler.handle(conn, fresh)

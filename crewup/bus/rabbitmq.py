@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,13 +32,13 @@ from yarl import URL
 
 from crewup.bus.brokers import dead_letter
 from crewup.bus.delivery import Failure, deliver
+from crewup.bus.envelopes import envelope, envelopes, opened
 from crewup.bus.messages import Handler, Message
 from crewup.bus.metrics import BusMetrics
 from crewup.core.db import Database
 from crewup.core.tasks import being_cancelled
 
 log = logging.getLogger("crewup.bus")
-ATTEMPT_HEADER = "x-crewup-attempt"
 
 
 @dataclass(frozen=True)
@@ -93,17 +92,6 @@ class Topology:
         return queues
 
 
-def _outgoing(message: Message) -> aio_pika.Message:
-    return aio_pika.Message(
-        body=json.dumps(message.payload).encode(),
-        content_type="application/json",
-        message_id=str(message.id),
-        type=message.name,
-        headers={ATTEMPT_HEADER: message.attempt},
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-    )
-
-
 async def open_robust_connection(url: str) -> AbstractRobustConnection:
     """`aio_pika.connect_robust`, safe to cancel. A robust connection keeps a reconnecting
     task that shrugs off cancellation until `close()` is called; `connect_robust` loses
@@ -117,17 +105,6 @@ async def open_robust_connection(url: str) -> AbstractRobustConnection:
             await connection.close()
         raise
     return connection
-
-
-def _incoming(raw: AbstractIncomingMessage) -> Message:
-    headers = raw.headers or {}
-    attempt = headers.get(ATTEMPT_HEADER, 1)
-    return Message(
-        id=int(raw.message_id or 0),
-        name=str(raw.type or raw.routing_key or ""),
-        payload=json.loads(raw.body),
-        attempt=int(attempt) if isinstance(attempt, int) else 1,
-    )
 
 
 class RabbitBroker:
@@ -163,9 +140,9 @@ class RabbitBroker:
             await self._connect()
         assert self._exchange is not None
         exchange = self._exchange
-        # All in flight at once: confirms arrive pipelined, not one round trip each.
+        # A few envelopes, all in flight at once: confirms arrive pipelined.
         await asyncio.gather(
-            *(exchange.publish(_outgoing(m), routing_key=m.name) for m in messages)
+            *(exchange.publish(body, routing_key=name) for name, body in envelopes(messages))
         )
 
     async def close(self) -> None:
@@ -189,7 +166,7 @@ class RabbitConsumer:
         db: Database,
         metrics: BusMetrics,
         *,
-        prefetch: int = 600,
+        prefetch: int = 50,  # envelopes of up to 100 messages each
         outage_pause: float = 2.0,
     ) -> None:
         self.url = url
@@ -244,19 +221,22 @@ class RabbitConsumer:
         inbox: asyncio.Queue[AbstractIncomingMessage] = asyncio.Queue()
         await queue.consume(inbox.put, no_ack=False)
         while True:
+            # Envelopes until the handler's batch is full: each holds one or many messages.
             batch = [await inbox.get()]
-            while len(batch) < handler.batch_size and not inbox.empty():
+            messages = opened(batch[0])
+            while len(messages) < handler.batch_size and not inbox.empty():
                 batch.append(inbox.get_nowait())
-            await self._handle(handler, batch, publisher, retry)
+                messages += opened(batch[-1])
+            await self._handle(handler, batch, messages, publisher, retry)
 
     async def _handle(
         self,
         handler: Handler,
         batch: Sequence[AbstractIncomingMessage],
+        messages: list[Message],
         publisher: AbstractChannel,
         retry: AbstractExchange,
     ) -> None:
-        messages = [_incoming(raw) for raw in batch]
         try:
             failures = await deliver(self.db, handler, messages)
         except Exception as exc:  # an outage: let RabbitMQ hand these out again later
@@ -278,7 +258,7 @@ class RabbitConsumer:
         # Deliveries on this channel come in order and every earlier one is settled: the
         # last of the batch, acknowledged with `multiple`, acknowledges the whole batch.
         await batch[-1].ack(multiple=True)
-        self.metrics.consumed.labels(handler.name).inc(len(batch) - len(failures))
+        self.metrics.consumed.labels(handler.name).inc(len(messages) - len(failures))
 
     async def _retry_or_bury(
         self,
@@ -292,7 +272,7 @@ class RabbitConsumer:
         if message.attempt <= len(delays):
             self.metrics.retried.labels(handler.name).inc()
             delay_queue = self.topology.delay_queue(handler, delays[message.attempt - 1])
-            await retry.publish(_outgoing(message.retried()), routing_key=delay_queue)
+            await retry.publish(envelope([message.retried()]), routing_key=delay_queue)
             return
         log.error(
             "message dead-lettered",
@@ -306,10 +286,8 @@ class RabbitConsumer:
             return
         except Exception as exc:
             log.warning("dead letter kept in RabbitMQ", extra={"error": repr(exc)})
-        dead = _outgoing(message)
-        dead.headers = {**(dead.headers or {}), "x-crewup-error": failure.error[:500]}
         await publisher.default_exchange.publish(
-            dead, routing_key=self.topology.dead_queue(handler)
+            envelope([message], failure.error), routing_key=self.topology.dead_queue(handler)
         )
 
 
@@ -338,13 +316,12 @@ async def replay_dead_letters(url: str, topology: Topology) -> int:
         for handler in topology.handlers:
             queue = await channel.declare_queue(topology.dead_queue(handler), passive=True)
             while (raw := await queue.get(no_ack=False, fail=False)) is not None:
-                message = _incoming(raw)
-                again = Message(message.id, message.name, message.payload, 1)
+                again = [Message(m.id, m.name, m.payload, 1) for m in opened(raw)]
                 await channel.default_exchange.publish(
-                    _outgoing(again), routing_key=topology.work_queue(handler)
+                    envelope(again), routing_key=topology.work_queue(handler)
                 )
                 await raw.ack()
-                moved += 1
+                moved += len(again)
         return moved
     finally:
         await connection.close()

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.bus.messages import Message
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
+from crewup.notifications.fanout import Members
 from crewup.notifications.kinds import Kind
 from crewup.posts.tables import comments, posts
 from crewup.safety.tables import safety_alert_recipients
@@ -29,7 +30,9 @@ WHERE_CHANGES_MATTER = {"starts_at", "ends_at", "location_name", "lat", "lon"}
 @dataclass(frozen=True)
 class Notice:
     kind: Kind
-    recipients: Select[Any]
+    # A query of user ids, or a group's members but one (a whole batch of those is one
+    # set-based statement: notifications.fanout).
+    recipients: Select[Any] | Members
     data: dict[str, Any]
     url: str
 
@@ -56,7 +59,7 @@ class Lookup:
         post_ids -= set(self._posts)
         if post_ids:
             rows = await self.conn.execute(
-                select(posts.c.id, posts.c.title, groups.c.visibility)
+                select(posts.c.id, posts.c.title, groups.c.name.label("group"), groups.c.visibility)
                 .join(groups, groups.c.id == posts.c.group_id)
                 .where(posts.c.id.in_(sorted(post_ids)))
             )
@@ -72,7 +75,7 @@ class Lookup:
             self._people.update({user: names.get(user, "someone") for user in people})
 
     async def post(self, post_id: int) -> Any:
-        """The post's title and its group's visibility, or None if it is gone."""
+        """The post's title, its group's name and visibility, or None if it is gone."""
         if post_id not in self._posts:
             await self.preload([{"post_id": post_id}])
         return self._posts[post_id]
@@ -151,13 +154,10 @@ async def invite_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
 
 async def post_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     post = await lookup.post(p["post_id"])
-    group = await lookup.group_name(p["group_id"])
-    if post is None or group is None:
+    if post is None:
         return []
-    members = select(group_members.c.user_id).where(
-        group_members.c.group_id == p["group_id"], group_members.c.user_id != p["author_id"]
-    )
-    data = {"group": group, "title": post.title, "actor": await lookup.name(p["author_id"])}
+    members = Members(p["group_id"], p["author_id"])
+    data = {"group": post.group, "title": post.title, "actor": await lookup.name(p["author_id"])}
     return [Notice(Kind.new_post, members, data, f"/posts/{p['post_id']}")]
 
 

@@ -33,6 +33,7 @@ from crewup.core.identity import Actor
 from crewup.core.netguard import may_be_public_host
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.notifications.domain_events import DeliveryRequested, NotificationsCreated
+from crewup.notifications.fanout import Members, MembersNotice, notify_members
 from crewup.notifications.kinds import DEFAULTS, Channels, Kind, wording
 from crewup.notifications.tables import notification_settings, notifications, push_subscriptions
 from crewup.users.tables import users
@@ -60,9 +61,9 @@ def _prefs_join(kind: Kind, user_id: Any) -> Any:
     return and_(notification_settings.c.user_id == user_id, notification_settings.c.kind == kind)
 
 
-# What to notify: the kind, a query selecting the recipients' user ids (one column), the
-# data the wording needs, and where the notification links to.
-Planned = tuple[Kind, Select[Any], dict[str, Any], str]
+# What to notify: the kind, the recipients (a query selecting their user ids, one column,
+# or a group's members but one), the data the wording needs, and where it links to.
+Planned = tuple[Kind, Select[Any] | Members, dict[str, Any], str]
 # Notices per INSERT: SQLite allows 500 terms in a compound SELECT.
 _NOTICES_PER_STATEMENT = 128
 
@@ -92,8 +93,9 @@ async def notify(
     return await notify_many(conn, [(kind, recipients, data, url)])
 
 
-def _rows_for(planned: Planned, now: datetime) -> Select[Any]:
-    kind, recipients, data, url = planned
+def _rows_for(
+    kind: Kind, recipients: Select[Any], data: dict[str, Any], url: str, now: datetime
+) -> Select[Any]:
     # Each person once, however many ways the query finds them: a semi-join (IN) rather
     # than DISTINCT over a subquery, which is cheaper to plan and, with hundreds of
     # notices in a batch, much cheaper for SQLAlchemy to build.
@@ -119,9 +121,16 @@ async def notify_many(conn: AsyncConnection, batch: Sequence[Planned]) -> int:
     that kind off in the app; e-mail and push are requested for those who want them.
     Set-based: a batch of notices (and a post to a group of thousands) is one INSERT."""
     now = clock.now()
-    made: list[Any] = []
-    for start, end in _chunks(len(batch)):
-        part = [_rows_for(planned, now) for planned in batch[start:end]]
+    queried: list[tuple[Kind, Select[Any], dict[str, Any], str]] = []
+    to_members: list[MembersNotice] = []
+    for kind, recipients, data, url in batch:
+        if isinstance(recipients, Members):
+            to_members.append(MembersNotice(kind, recipients, data, url))
+        else:
+            queried.append((kind, recipients, data, url))
+    made: list[Any] = await notify_members(conn, to_members, now)
+    for start, end in _chunks(len(queried)):
+        part = [_rows_for(*planned, now) for planned in queried[start:end]]
         source = part[0] if len(part) == 1 else union_all(*part)
         made += (
             await conn.execute(
