@@ -14,6 +14,7 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, NotFound
 from crewup.core.identity import Actor, Role
+from crewup.core.marks import N_
 from crewup.users.domain_events import (
     UserBanned,
     UserDeleted,
@@ -153,7 +154,8 @@ async def create_account(
 ) -> Account:
     email = normalise_email(email)
     taken = Conflict(
-        "an account with this email already exists", [FieldError("email", "already registered")]
+        N_("an account with this email already exists"),
+        [FieldError("email", N_("already registered"))],
     )
     if await find_account_by_email(conn, email) is not None:
         raise taken
