@@ -5,7 +5,8 @@ one its `Accept-Language` asks for where a field is human text, and the worker t
 recipient's (`users.locale`) while it writes a mail or a push. The translations sit in a
 context variable: aiohttp runs every request in its own task, and a task works on its own
 copy of the context, so two requests in different languages never see each other's.
-Catalogues load once per process and are shared (they are read-only). Machine-facing API fields stay English whatever the language.
+Catalogues load once per process and are shared (they are read-only). Machine-facing
+API fields stay English whatever the language.
 
 Catalogues are compiled at install (`make`, the Dockerfile). A checkout run without that
 step compiles the `.po` in memory on first use, so it still speaks every language; only
