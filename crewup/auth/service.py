@@ -107,7 +107,7 @@ async def check_password(kit: AuthKit, account: Account | None, password: str) -
     """Unknown emails cost a decoy verification too, so timing reveals no accounts."""
     valid = await kit.hasher.verify(account.password_hash if account else None, password)
     if account is None or not valid:
-        raise Unauthorized("email or password is wrong")
+        raise Unauthorized(N_("email or password is wrong"))
     if account.banned:
         raise Forbidden(ban_message(account))
     return account
