@@ -22,6 +22,9 @@ class Said(str):
         said.params = params
         return said
 
+    def __reduce__(self) -> tuple[type[Said], tuple[str, dict[str, Any]]]:
+        return (Said, (self.msgid, self.params))
+
 
 def N_(message: str, /, **params: Any) -> str:
     return Said(message, params) if params else message
