@@ -116,7 +116,10 @@ def process(data: bytes, kind: ImageKind, scope: str, *, max_pixels: int) -> Pro
         ) from None
     except Image.DecompressionBombError:
         raise Invalid(
-            N_("the image has too many pixels; at most %(max)s are accepted", max=format(max_pixels, ","))
+            N_(
+                "the image has too many pixels; at most %(max)s are accepted",
+                max=format(max_pixels, ","),
+            )
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError):
         raise Invalid(N_("the image file is damaged or incomplete; try saving it again")) from None
