@@ -1,6 +1,7 @@
 """Auth's mail, sent by the bus: password-reset links and address confirmations. The
 reset token arrives sealed; confirmation links are signed and need no stored state.
-Each mail is written in the recipient's language (their setting, else English)."""
+Each mail is written in the recipient's language: their setting, else the language of
+the page they asked from, else English."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def auth_mail_handler(
                 continue  # the account was deleted before its mail went out
             if account.email is None:
                 continue
-            with speaking(account.locale):
+            with speaking(account.locale or message.payload.get("locale")):
                 mail = _mail(settings, sealer, signer, account, message)
             if mail is not None:
                 await mailer.send(mail)

@@ -20,6 +20,7 @@ from crewup.auth.tables import page_sessions, password_reset_tokens, refresh_tok
 from crewup.core import clock, ids
 from crewup.core.dispatch import announce
 from crewup.core.errors import BadRequest, DomainError, Forbidden, RateLimited, Unauthorized
+from crewup.core.i18n import current_locale
 from crewup.core.marks import N_
 from crewup.core.signing import Signer
 from crewup.users import service as users
@@ -185,7 +186,10 @@ async def start_password_reset(conn: AsyncConnection, kit: AuthKit, email: str) 
             expires_at=now + timedelta(minutes=kit.settings.password_reset_ttl_minutes),
         )
     )
-    await announce(conn, PasswordResetRequested(account.id, kit.sealer.seal(token)))
+    await announce(
+        conn,
+        PasswordResetRequested(account.id, kit.sealer.seal(token), locale=current_locale()),
+    )
 
 
 async def confirm_password_reset(conn: AsyncConnection, token: str, password_hash: str) -> None:
@@ -237,7 +241,7 @@ async def verify_email(conn: AsyncConnection, signer: Signer, token: str) -> boo
 async def request_verification(conn: AsyncConnection, actor_id: int) -> None:
     account = await users.get_account(conn, actor_id)
     if account.email_verified_at is None:
-        await announce(conn, VerificationRequested(actor_id))
+        await announce(conn, VerificationRequested(actor_id, locale=current_locale()))
 
 
 async def prune_expired(conn: AsyncConnection) -> int:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, NotFound
+from crewup.core.i18n import current_locale
 from crewup.core.identity import Actor, Role
 from crewup.core.marks import N_
 from crewup.users.domain_events import (
@@ -178,7 +179,7 @@ async def create_account(
         ).scalar_one()
     except IntegrityError:
         raise taken from None
-    await announce(conn, UserRegistered(user_id))
+    await announce(conn, UserRegistered(user_id, locale=current_locale()))
     return await get_account(conn, user_id)
 
 

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from tests.support.api import PASSWORD, Api, future, make_event, make_group, rsvp
 from tests.support.bus import settle
 from tests.support.mail import body_of, links_in_mail, mail_to
-from tests.support.pages import signed_in
+from tests.support.pages import get_csrf, register_via_form, signed_in
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 EN = {"Accept-Language": "en"}
@@ -207,3 +207,25 @@ async def test_event_counts_take_frenchs_plural_forms(client: TestClient, api: A
     two = await (await client.get(path, headers=FR)).text()
     assert "2 participent" in two
     assert "2 going" in await (await client.get(path, headers=EN)).text()
+
+
+async def test_mail_asked_for_from_a_french_page_is_french(client: TestClient) -> None:
+    """No setting yet: the language of the page the person signed up or asked from."""
+    signed_up = await register_via_form(client, "Zoé", "zoe@example.com", headers=FR)
+    assert signed_up.status == 303
+    welcome = (await mail_to(client.app, "zoe@example.com"))[-1]
+    assert welcome["Subject"] == "Confirmez votre adresse e-mail pour CrewUp"
+    assert "Bonjour Zoé," in body_of(welcome)
+
+    await client.post("/logout", data={"csrf_token": await get_csrf(client, "/groups/new")})
+    token = await get_csrf(client, "/password-reset")
+    await client.post(
+        "/password-reset", data={"csrf_token": token, "email": "zoe@example.com"}, headers=FR
+    )
+    reset = (await mail_to(client.app, "zoe@example.com"))[-1]
+    assert reset["Subject"] == "Réinitialisez votre mot de passe CrewUp"
+    english = await register_via_form(client, "Ed", "ed@example.com", headers=EN)
+    assert english.status == 303
+    assert (await mail_to(client.app, "ed@example.com"))[-1]["Subject"] == (
+        "Confirm your e-mail address for CrewUp"
+    )
