@@ -16,6 +16,9 @@ class PasswordResetRequested(DomainEvent):
     name: ClassVar[str] = "password_reset.requested"
     user_id: int
     sealed_token: str
+    # The language the person was reading when they asked (pages only): their mail
+    # speaks it unless their own setting says otherwise.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class VerificationRequested(DomainEvent):
 
     name: ClassVar[str] = "email.verification_requested"
     user_id: int
+    # The language the person was reading when they asked (pages only): their mail
+    # speaks it unless their own setting says otherwise.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from crewup.core.errors import Refusal, Unauthorized
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form, safe_next
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.sessions import check_csrf, flash
@@ -172,7 +173,10 @@ async def verify_email(request: web.Request) -> web.Response:
         confirmed = await web_flows.verify_email(request, request.query.get("token", ""))
     except Refusal as exc:
         return await render_page(
-            request, "auth/verified.html", {"confirmed": False, "reason": exc.detail}, exc.status
+            request,
+            "auth/verified.html",
+            {"confirmed": False, "reason": spoken(exc.detail)},
+            exc.status,
         )
     reason = None if confirmed else "this address is no longer the one on the account"
     return await render_page(
@@ -189,7 +193,7 @@ async def resend_verification(request: web.Request) -> web.Response:
     try:
         await web_flows.resend_verification(request, caller(request).id)
     except Refusal as exc:
-        await flash(request, exc.detail, "error")
+        await flash(request, spoken(exc.detail), "error")
     else:
         await flash(request, _("A new confirmation link is on its way to your inbox."), "success")
     redirect(request, "my_profile")

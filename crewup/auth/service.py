@@ -20,6 +20,8 @@ from crewup.auth.tables import page_sessions, password_reset_tokens, refresh_tok
 from crewup.core import clock, ids
 from crewup.core.dispatch import announce
 from crewup.core.errors import BadRequest, DomainError, Forbidden, RateLimited, Unauthorized
+from crewup.core.i18n import current_locale
+from crewup.core.marks import N_
 from crewup.core.signing import Signer
 from crewup.users import service as users
 from crewup.users.service import Account
@@ -48,14 +50,22 @@ class Rotation:
 
 
 def ban_message(account: Account) -> str:
-    until = f" until {clock.isoformat(account.ban_expires_at)}" if account.ban_expires_at else ""
-    reason = f": {account.ban_reason}" if account.ban_reason else ""
-    return f"this account is banned{until}{reason}"
+    said = (
+        N_("this account is banned until %(until)s", until=clock.isoformat(account.ban_expires_at))
+        if account.ban_expires_at
+        else N_("this account is banned")
+    )
+    if account.ban_reason:
+        return N_("%(ban)s: %(reason)s", ban=said, reason=account.ban_reason)
+    return said
 
 
 async def limit_registrations(kit: AuthKit, client: str) -> None:
     await kit.limiter.hit(
-        kit.settings.rate_limit_register, "register", client, what="registrations from this address"
+        kit.settings.rate_limit_register,
+        "register",
+        client,
+        what=N_("registrations from this address"),
     )
 
 
@@ -81,9 +91,12 @@ async def issue_tokens(
 
 async def limit_logins(kit: AuthKit, client: str, email: str) -> None:
     rule = kit.settings.rate_limit_login
-    await kit.limiter.hit(rule, "login-ip", client, what="login attempts")
+    await kit.limiter.hit(rule, "login-ip", client, what=N_("login attempts"))
     await kit.limiter.hit(
-        rule, "login-email", users.normalise_email(email), what="login attempts for this account"
+        rule,
+        "login-email",
+        users.normalise_email(email),
+        what=N_("login attempts for this account"),
     )
 
 
@@ -95,7 +108,7 @@ async def check_password(kit: AuthKit, account: Account | None, password: str) -
     """Unknown emails cost a decoy verification too, so timing reveals no accounts."""
     valid = await kit.hasher.verify(account.password_hash if account else None, password)
     if account is None or not valid:
-        raise Unauthorized("email or password is wrong")
+        raise Unauthorized(N_("email or password is wrong"))
     if account.banned:
         raise Forbidden(ban_message(account))
     return account
@@ -108,10 +121,10 @@ async def check_current_password(kit: AuthKit, account: Account, password: str) 
         kit.settings.rate_limit_login,
         "login-email",
         users.normalise_email(account.email or str(account.id)),
-        what="password attempts for this account",
+        what=N_("password attempts for this account"),
     )
     if not await kit.hasher.verify(account.password_hash, password):
-        raise Forbidden("that is not your current password")
+        raise Forbidden(N_("that is not your current password"))
 
 
 async def change_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
@@ -149,7 +162,7 @@ async def limit_password_resets(kit: AuthKit, client: str, email: str) -> bool:
     """False when this address has asked too often: the caller then answers exactly as
     usual but sends nothing (a 429 would reveal that the address is being targeted)."""
     rule = kit.settings.rate_limit_password_reset
-    await kit.limiter.hit(rule, "reset-ip", client, what="password reset requests")
+    await kit.limiter.hit(rule, "reset-ip", client, what=N_("password reset requests"))
     try:
         await kit.limiter.hit(rule, "reset-email", users.normalise_email(email))
     except RateLimited:
@@ -173,12 +186,15 @@ async def start_password_reset(conn: AsyncConnection, kit: AuthKit, email: str) 
             expires_at=now + timedelta(minutes=kit.settings.password_reset_ttl_minutes),
         )
     )
-    await announce(conn, PasswordResetRequested(account.id, kit.sealer.seal(token)))
+    await announce(
+        conn,
+        PasswordResetRequested(account.id, kit.sealer.seal(token), locale=current_locale()),
+    )
 
 
 async def confirm_password_reset(conn: AsyncConnection, token: str, password_hash: str) -> None:
     """Spend the token, set the password, and end every login of the account."""
-    invalid = BadRequest("this reset link is invalid, used or expired; ask for a new one")
+    invalid = BadRequest(N_("this reset link is invalid, used or expired; ask for a new one"))
     row = (
         await conn.execute(
             select(password_reset_tokens).where(
@@ -218,14 +234,14 @@ async def verify_email(conn: AsyncConnection, signer: Signer, token: str) -> boo
     """Confirm the address a link was sent to, if it is still the account's."""
     data = signer.read("verify-email", token, VERIFY_DAYS * 24 * 3600)
     if data is None or not isinstance(data.get("u"), int) or not isinstance(data.get("e"), str):
-        raise BadRequest("this confirmation link is invalid or too old; ask for a new one")
+        raise BadRequest(N_("this confirmation link is invalid or too old; ask for a new one"))
     return await users.mark_email_verified(conn, data["u"], data["e"])
 
 
 async def request_verification(conn: AsyncConnection, actor_id: int) -> None:
     account = await users.get_account(conn, actor_id)
     if account.email_verified_at is None:
-        await announce(conn, VerificationRequested(actor_id))
+        await announce(conn, VerificationRequested(actor_id, locale=current_locale()))
 
 
 async def prune_expired(conn: AsyncConnection) -> int:

@@ -12,6 +12,7 @@ from aiohttp import web
 from crewup.auth import page_sessions, service
 from crewup.auth.appkeys import AUTH
 from crewup.auth.service import IssuedTokens
+from crewup.core.marks import N_
 from crewup.users import service as users
 from crewup.users.service import Account
 from crewup.web.appkeys import DB
@@ -110,7 +111,7 @@ async def resend_verification(request: web.Request, user_id: int) -> None:
         kit.settings.rate_limit_password_reset,
         "verify-mail",
         str(user_id),
-        what="confirmation e-mails",
+        what=N_("confirmation e-mails"),
     )
     async with request.app[DB].transaction() as conn:
         await service.request_verification(conn, user_id)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.events.access import RsvpStatus, load_event
 from crewup.groups.access import load_group_content
 
@@ -50,10 +51,10 @@ async def check_reader(conn: AsyncConnection, room: Room, actor: Actor) -> Reade
     if room.kind is RoomKind.group:
         group = await load_group_content(conn, room.id, actor)
         if not group.is_member:
-            raise Forbidden("the chat is for the group's members")
+            raise Forbidden(N_("the chat is for the group's members"))
         return Reader(room, group.id, group.is_manager or actor.is_moderator)
     event = await load_event(conn, room.id, actor)
     organiser = event.may_manage or event.creator_id == actor.id
     if not organiser and event.my_status not in (RsvpStatus.going, RsvpStatus.waitlisted):
-        raise Forbidden("the chat is for people going or waitlisted and the organisers")
+        raise Forbidden(N_("the chat is for people going or waitlisted and the organisers"))
     return Reader(room, event.group_id, event.may_manage or actor.is_moderator)

@@ -23,6 +23,7 @@ from crewup.core.db import upsert
 from crewup.core.dispatch import announce
 from crewup.core.errors import Forbidden, Invalid, NotFound
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.events.tables import event_participants
 from crewup.groups.tables import group_members
 from crewup.users.tables import users
@@ -51,9 +52,9 @@ def _room_column(room: Room) -> Any:
 def clean_body(body: str, max_chars: int) -> str:
     cleaned = body.strip()
     if not cleaned:
-        raise Invalid("a message needs some text")
+        raise Invalid(N_("a message needs some text"))
     if len(cleaned) > max_chars:
-        raise Invalid(f"a message is at most {max_chars} characters")
+        raise Invalid(N_("a message is at most %(max)s characters", max=max_chars))
     return cleaned
 
 
@@ -208,7 +209,7 @@ async def edit_message(
     text_ = clean_body(body, max_chars)
     message, reader = await _own_or_managed(conn, message_id, actor)
     if message.author_id != actor.id or reader is None:
-        raise Forbidden("only the author may edit a message")
+        raise Forbidden(N_("only the author may edit a message"))
     now = clock.now()
     await conn.execute(
         update(chat_messages)
@@ -238,7 +239,9 @@ async def delete_message(
     message, reader = await _own_or_managed(conn, message_id, actor)
     if message.author_id != actor.id:
         if not (reader is not None and reader.manages):
-            raise Forbidden("only the author, the group's admins and moderators delete messages")
+            raise Forbidden(
+                N_("only the author, the group's admins and moderators delete messages")
+            )
         await remove_message(conn, message_id, actor.id)
         await announce(
             conn,

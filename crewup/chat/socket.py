@@ -23,6 +23,7 @@ from crewup.chat.schemas import (
     message_frame,
 )
 from crewup.core.errors import RateLimited
+from crewup.core.marks import N_
 from crewup.realtime.appkeys import FRAME_HANDLERS, HUB
 from crewup.realtime.endpoint import FrameError
 from crewup.realtime.frames import dumps
@@ -63,7 +64,7 @@ async def post(app: web.Application, peer: Peer, frame: dict[str, Any]) -> None:
     settings = app[SETTINGS]
     try:
         await app[LIMITER].hit(
-            settings.rate_limit_chat, "chat", str(peer.actor.id), what="chat messages"
+            settings.rate_limit_chat, "chat", str(peer.actor.id), what=N_("chat messages")
         )
     except RateLimited:
         raise

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime
 
+from crewup.core.marks import N_
+
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
@@ -27,9 +29,9 @@ def within_range(value: datetime) -> datetime:
     try:
         utc = value.astimezone(UTC)
     except OverflowError:
-        raise ValueError("must be between 1970 and 2200") from None
+        raise ValueError(N_("must be between 1970 and 2200")) from None
     if not EARLIEST <= utc < LATEST:
-        raise ValueError("must be between 1970 and 2200")
+        raise ValueError(N_("must be between 1970 and 2200"))
     return utc
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Integer, bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden
+from crewup.core.marks import N_
 
 
 class Role(enum.StrEnum):
@@ -60,4 +61,4 @@ def ensure_may_create(actor: Actor, *, verified_required: bool) -> None:
     """Installations may ask for a confirmed address before people create groups and
     events (`require_verified_email`): it slows down throwaway spam accounts."""
     if verified_required and not actor.verified:
-        raise Forbidden("confirm your e-mail address first: open the link we sent you")
+        raise Forbidden(N_("confirm your e-mail address first: open the link we sent you"))

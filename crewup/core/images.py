@@ -17,6 +17,7 @@ from io import BytesIO
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from crewup.core.errors import Invalid, Unsupported
+from crewup.core.marks import N_
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 NAME_PATTERN = r"[0-9a-f]{32}-[0-9]{2,4}\.webp"
@@ -62,11 +63,16 @@ def image_key(scope: str, data: bytes) -> str:
 def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
     width, height = size
     if width < 1 or height < 1:
-        raise Invalid("the image has no pixels")
+        raise Invalid(N_("the image has no pixels"))
     if width * height > max_pixels:
         raise Invalid(
-            f"the image is {width}x{height} pixels, too many pixels; "
-            f"at most {max_pixels:,} are accepted"
+            N_(
+                "the image is %(width)sx%(height)s pixels, too many pixels; "
+                "at most %(max)s are accepted",
+                width=width,
+                height=height,
+                max=format(max_pixels, ","),
+            )
         )
 
 
@@ -106,14 +112,17 @@ def process(data: bytes, kind: ImageKind, scope: str, *, max_pixels: int) -> Pro
         image = _decode(data, max_pixels)
     except UnidentifiedImageError:
         raise Unsupported(
-            "the file is not an image we accept; upload a JPEG, PNG, WebP or GIF picture"
+            N_("the file is not an image we accept; upload a JPEG, PNG, WebP or GIF picture")
         ) from None
     except Image.DecompressionBombError:
         raise Invalid(
-            f"the image has too many pixels; at most {max_pixels:,} are accepted"
+            N_(
+                "the image has too many pixels; at most %(max)s are accepted",
+                max=format(max_pixels, ","),
+            )
         ) from None
     except (OSError, SyntaxError, ValueError, EOFError, IndexError):
-        raise Invalid("the image file is damaged or incomplete; try saving it again") from None
+        raise Invalid(N_("the image file is damaged or incomplete; try saving it again")) from None
     key = image_key(scope, data)
     return ProcessedImage(
         key, {file_name(key, size[0]): _encode(image, size) for size in kind.sizes}

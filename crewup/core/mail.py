@@ -1,7 +1,7 @@
 """Outgoing mail: SMTP with aiosmtplib when `smtp_url` is set; otherwise each message is
 written to `data_dir/outbox/mail` as a standard .eml file (open it in any mail client).
 Messages are built from Jinja templates under templates/mail/, with a plain-text part and
-an HTML part."""
+an HTML part, in the running language (crewup.core.i18n.speaking)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import aiosmtplib
 import jinja2
 
-from crewup.core import clock, ids
+from crewup.core import clock, i18n, ids
 from crewup.core.settings import Settings
 
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
@@ -83,6 +83,12 @@ _environment = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html"]),
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
+)
+# Mail speaks the running language (crewup.core.i18n): the sender wraps compose() in
+# `speaking(recipient's locale)`.
+_environment.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.counted, newstyle=True
 )
 
 
@@ -96,7 +102,11 @@ def compose(
     unsubscribe_url: str | None = None,
 ) -> EmailMessage:
     """`template`.txt and `template`.html from templates/mail, filled with `context`."""
-    full = {"site_url": settings.effective_public_url, "unsubscribe_url": unsubscribe_url}
+    full = {
+        "site_url": settings.effective_public_url,
+        "unsubscribe_url": unsubscribe_url,
+        "lang": i18n.current_locale(),
+    }
     full.update(context)
     message = EmailMessage()
     message["From"] = sender_of(settings)

@@ -11,6 +11,8 @@ import redis.exceptions
 from limits.errors import StorageError
 from sqlalchemy import exc as sa
 
+from crewup.core.marks import N_
+
 RETRY_AFTER_SECONDS = 5
 _BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
 
@@ -27,21 +29,21 @@ def _sqlstate(error: sa.DBAPIError) -> str | None:
 def outage_of(error: BaseException) -> str | None:
     """What is unavailable, in a few words for the person; None for anything else."""
     if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-        return "a service CrewUp needs (Redis) is not answering"
+        return N_("a service CrewUp needs (Redis) is not answering")
     if isinstance(error, StorageError):
-        return "a service CrewUp needs (Redis) is not answering"
+        return N_("a service CrewUp needs (Redis) is not answering")
     if isinstance(error, sa.TimeoutError):
-        return "the database is too busy to take this request"
+        return N_("the database is too busy to take this request")
     if isinstance(error, sa.DBAPIError):
         if _sqlstate(error) in _BUSY_SQLSTATES:
-            return "the database is busy with other changes to the same thing"
+            return N_("the database is busy with other changes to the same thing")
         if error.connection_invalidated or isinstance(
             error, sa.OperationalError | sa.InterfaceError
         ):
-            return "the database is not answering"
+            return N_("the database is not answering")
         return None
     if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
-        return "the database is not answering"
+        return N_("the database is not answering")
     if isinstance(error, ConnectionError | TimeoutError):
-        return "a service CrewUp needs is not answering"
+        return N_("a service CrewUp needs is not answering")
     return None

@@ -9,6 +9,7 @@ from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from crewup.core.errors import RateLimited
+from crewup.core.marks import N_, W_
 
 
 class RateLimiter:
@@ -23,7 +24,7 @@ class RateLimiter:
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._parsed: dict[str, list[RateLimitItem]] = {}
 
-    async def hit(self, rule: str, *key: str, what: str = "requests") -> None:
+    async def hit(self, rule: str, *key: str, what: str = N_("requests")) -> None:
         """Count one attempt; raise RateLimited (429 with Retry-After) past the rule."""
         items = self._parsed.get(rule)
         if items is None:
@@ -32,4 +33,11 @@ class RateLimiter:
             if not await self._strategy.hit(item, *key):
                 stats = await self._strategy.get_window_stats(item, *key)
                 retry_after = int(stats.reset_time - time.time()) + 1
-                raise RateLimited(f"too many {what}; try again in {retry_after} s", retry_after)
+                raise RateLimited(
+                    N_(
+                        "too many %(what)s; try again in %(seconds)s s",
+                        what=W_(what),
+                        seconds=retry_after,
+                    ),
+                    retry_after,
+                )

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from crewup.core.errors import FieldError, Invalid
+from crewup.core.marks import N_
 
 MAX_WORDS = 8
 # Longer "words" are pasted junk; cutting them keeps every query cheap and valid.
@@ -75,7 +76,7 @@ def words_of(q: str) -> list[str]:
     """The words of a query (at most MAX_WORDS); Invalid if it has none."""
     words = [w[:MAX_WORD_LENGTH] for w in re.findall(r"[^\W_]+", fold(q))][:MAX_WORDS]
     if not words:
-        raise Invalid("q needs at least one letter or digit", [FieldError("q", "no words")])
+        raise Invalid(N_("q needs at least one letter or digit"), [FieldError("q", N_("no words"))])
     return words
 
 

@@ -15,6 +15,7 @@ from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -105,6 +106,6 @@ async def rsvp_button(request: web.Request) -> web.Response:
             else:
                 message = _("You're going!")
     except Refusal as exc:
-        message, kind = exc.detail, "error"
+        message, kind = spoken(exc.detail), "error"
     await flash(request, message, kind)
     redirect(request, "event_page", event_id=event_id)

@@ -13,6 +13,7 @@ from crewup.events.pages import form_values
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -46,7 +47,7 @@ async def save_cover(request: web.Request) -> web.Response:
         "group": None,
         "event": event,
         "values": form_values(event),
-        "errors": {"image": refused.detail},
+        "errors": {"image": spoken(refused.detail)},
     }
     return await render_page(request, "events/form.html", context, refused.status)
 

@@ -17,7 +17,7 @@ from crewup.events.schemas import EventsPageQuery
 from crewup.users.service import get_account
 from crewup.web.appkeys import DB
 from crewup.web.caller import maybe_caller
-from crewup.web.i18n import N_
+from crewup.web.i18n import N_, spoken
 from crewup.web.i18n import gettext as _
 from crewup.web.pages import render_page
 from crewup.web.routes import PageRoutes
@@ -70,7 +70,7 @@ async def events_list(request: web.Request) -> web.Response:
         try:
             page = await service.list_events(conn, actor, filters, limit=20, cursor=query.cursor)
         except Refusal as exc:
-            errors["form"] = exc.detail
+            errors["form"] = spoken(exc.detail)
         else:
             found = page.items
             if page.next_cursor:

@@ -9,6 +9,7 @@ from pydantic_core import PydanticCustomError
 from crewup.core.clock import UtcMoment
 from crewup.core.days import Span
 from crewup.core.images import ImageKind
+from crewup.core.marks import N_
 from crewup.core.paging import Limit
 from crewup.events.access import Event
 from crewup.events.participants import Participant
@@ -69,7 +70,7 @@ class EventPatch(InputModel):
             if getattr(self, name) is None:
                 raise ValueError(f"{name} may not be null")
         if ("lat" in self.model_fields_set) != ("lon" in self.model_fields_set):
-            raise ValueError("lat and lon change together")
+            raise ValueError(N_("lat and lon change together"))
         return self
 
     def changes(self) -> dict[str, object]:
@@ -144,7 +145,7 @@ class EventsPageQuery(BaseModel):
         if self.when is None and (self.first_day or self.last_day):
             self.when = Span.range
         if self.first_day and self.last_day and self.last_day < self.first_day:
-            raise ValueError("the range must end on or after its first day")
+            raise ValueError(N_("the range must end on or after its first day"))
         return self
 
 
@@ -157,9 +158,9 @@ class CalendarQuery(BaseModel):
     @model_validator(mode="after")
     def _range(self) -> CalendarQuery:
         if self.starts_to <= self.starts_from:
-            raise ValueError("to must be after from")
+            raise ValueError(N_("to must be after from"))
         if (self.starts_to - self.starts_from).days > 400:
-            raise ValueError("the range may span at most 400 days")
+            raise ValueError(N_("the range may span at most 400 days"))
         return self
 
 

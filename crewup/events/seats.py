@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.events.access import RsvpStatus
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
@@ -68,9 +69,9 @@ class Seats:
 
     def ensure_open(self) -> None:
         if self.status == "cancelled":
-            raise Conflict("this event was cancelled; it takes no RSVPs")
+            raise Conflict(N_("this event was cancelled; it takes no RSVPs"))
         if self.ends_at <= clock.now():
-            raise Conflict("this event is over; it takes no RSVPs")
+            raise Conflict(N_("this event is over; it takes no RSVPs"))
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ async def claim_participant(conn: AsyncConnection, event_id: int, actor: Actor) 
     if account is None or account.deleted_at is not None:
         raise Unauthorized("this account no longer exists")
     if is_banned(account.banned_at, account.ban_expires_at):
-        raise Forbidden("this account is banned")
+        raise Forbidden(N_("this account is banned"))
     found = (await conn.execute(_CLAIM, {"event_id": event_id, "user_id": actor.id})).first()
     if found is None or (found.visibility != "public" and found.role is None):
         raise NotFound(f"event {event_id} not found")

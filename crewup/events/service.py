@@ -21,6 +21,7 @@ from crewup.core.errors import (
     Unauthorized,
 )
 from crewup.core.identity import NOBODY, Actor, ensure_may_create, viewer_params
+from crewup.core.marks import N_, W_
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
 from crewup.core.text import matches_words
 from crewup.events.access import (
@@ -68,11 +69,13 @@ class EventFilter:
 def _check_times(starts_at: datetime, ends_at: datetime, *, new: bool) -> None:
     if ends_at <= starts_at:
         raise Invalid(
-            "the event must end after it starts", [FieldError("ends_at", "must be after the start")]
+            N_("the event must end after it starts"),
+            [FieldError("ends_at", N_("must be after the start"))],
         )
     if new and starts_at <= clock.now():
         raise Invalid(
-            "an event must start in the future", [FieldError("starts_at", "must be in the future")]
+            N_("an event must start in the future"),
+            [FieldError("starts_at", N_("must be in the future"))],
         )
 
 
@@ -107,7 +110,7 @@ async def create_event(
 async def _load_for_managers(conn: AsyncConnection, event_id: int, actor: Actor) -> Event:
     event = await load_event(conn, event_id, actor)
     if not event.may_manage:
-        raise Forbidden("only the group's owner and admins manage its events")
+        raise Forbidden(N_("only the group's owner and admins manage its events"))
     return event
 
 
@@ -122,7 +125,7 @@ async def update_event(
     await lock_event(conn, event_id)
     event = await _load_for_managers(conn, event_id, actor)
     if event.status is not EventStatus.scheduled:
-        raise Conflict(f"a {event.status.value} event cannot be edited")
+        raise Conflict(N_("a %(status)s event cannot be edited", status=W_(event.status.value)))
     values = {k: v for k, v in changes.items() if k in EDITABLE}
     if "starts_at" in values or "ends_at" in values:
         _check_times(
@@ -136,8 +139,8 @@ async def update_event(
         and values["capacity"] < event.going_count
     ):
         raise Conflict(
-            f"{event.going_count} people are going; capacity cannot be lower",
-            [FieldError("capacity", f"must be at least {event.going_count}")],
+            N_("%(count)s people are going; capacity cannot be lower", count=event.going_count),
+            [FieldError("capacity", N_("must be at least %(count)s", count=event.going_count))],
         )
     changed = tuple(k for k, v in values.items() if v != getattr(event, k))
     if values:
@@ -159,7 +162,7 @@ async def cancel_event(
     if actor is not None:
         event = await _load_for_managers(conn, event_id, actor)
         if event.status is not EventStatus.scheduled:
-            raise Conflict(f"the event is already {event.status.value}")
+            raise Conflict(N_("the event is already %(status)s", status=W_(event.status.value)))
     await conn.execute(
         update(events)
         .where(events.c.id == event_id)

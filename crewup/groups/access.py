@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import VIEWER_ID, Actor
+from crewup.core.marks import N_
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
 
 
@@ -168,14 +169,14 @@ async def load_group_for_members(conn: AsyncConnection, group_id: int, actor: Ac
     """Writing inside a group (posting, commenting) takes membership."""
     group = await load_group_content(conn, group_id, actor)
     if not group.is_member:
-        raise Forbidden("join the group first")
+        raise Forbidden(N_("join the group first"))
     return group
 
 
 async def load_group_for_managers(conn: AsyncConnection, group_id: int, actor: Actor) -> Group:
     group = await load_group(conn, group_id, actor)
     if not group.is_manager:
-        raise Forbidden("only the group's owner and admins may do this")
+        raise Forbidden(N_("only the group's owner and admins may do this"))
     return group
 
 

@@ -12,6 +12,7 @@ from crewup.groups.access import Group, load_group_for_managers
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -47,7 +48,7 @@ async def save_cover(request: web.Request) -> web.Response:
     context = {
         "group": group,
         "values": values,
-        "errors": {"image": refused.detail},
+        "errors": {"image": spoken(refused.detail)},
         "categories": service.CATEGORIES,
     }
     return await render_page(request, "groups/form.html", context, refused.status)

@@ -20,6 +20,7 @@ from crewup.core import clock
 from crewup.core.errors import Conflict, FieldError, Forbidden, Gone, Invalid, NotFound
 from crewup.core.identity import Actor
 from crewup.core.ids import new_token, token_digest
+from crewup.core.marks import N_
 from crewup.groups import membership
 from crewup.groups.access import (
     Group,
@@ -65,17 +66,21 @@ async def invite_by_email(conn: AsyncConnection, group_id: int, actor: Actor, em
     account = await find_account_by_email(conn, email)
     if account is None or account.deleted_at is not None:
         raise Invalid(
-            "no account uses this address",
-            [FieldError("email", "No account uses this address. Share an invite link instead.")],
+            N_("no account uses this address"),
+            [
+                FieldError(
+                    "email", N_("No account uses this address. Share an invite link instead.")
+                )
+            ],
         )
     if account.id == actor.id:
-        raise Invalid("that is you", [FieldError("email", "That is your own address.")])
+        raise Invalid(N_("that is you"), [FieldError("email", N_("That is your own address."))])
     try:
         await membership.invite(conn, group_id, actor, account.id)
     except Conflict:  # the only conflict: a member already; said by name, not by id
         raise Invalid(
-            "already a member",
-            [FieldError("email", f"{account.display_name} is already a member.")],
+            N_("already a member"),
+            [FieldError("email", N_("%(name)s is already a member.", name=account.display_name))],
         ) from None
     return account.display_name
 
@@ -173,9 +178,9 @@ async def _live_row(conn: AsyncConnection, token: str) -> Row[Any]:
     if row is None:
         raise NotFound("this invite link does not exist; ask for a new one")
     if row.used_at is not None:
-        raise Gone("this invite link has already been used; ask for a new one")
+        raise Gone(N_("this invite link has already been used; ask for a new one"))
     if row.expires_at <= clock.now():
-        raise Gone("this invite link has expired; ask for a new one")
+        raise Gone(N_("this invite link has expired; ask for a new one"))
     return row
 
 
@@ -187,7 +192,7 @@ async def _inviter_may_still_invite(conn: AsyncConnection, group_id: int, invite
         await load_group_for_managers(conn, group_id, actor)
     except (Forbidden, NotFound):
         raise Gone(
-            "whoever made this invite link can no longer invite; ask for a new one"
+            N_("whoever made this invite link can no longer invite; ask for a new one")
         ) from None
 
 
@@ -221,14 +226,14 @@ async def redeem_link(conn: AsyncConnection, token: str, actor: Actor) -> int:
         )
     outcome = await membership.join_group(conn, group.id, actor)
     if outcome is not membership.JoinOutcome.member:  # pragma: no cover - invited joins at once
-        raise Gone("this invite link could not be used")
+        raise Gone(N_("this invite link could not be used"))
     spent = await conn.execute(
         update(group_invite_links)
         .where(group_invite_links.c.id == row.id, group_invite_links.c.used_at.is_(None))
         .values(used_by=actor.id, used_at=clock.now())
     )
     if spent.rowcount != 1:
-        raise Gone("this invite link has already been used; ask for a new one")
+        raise Gone(N_("this invite link has already been used; ask for a new one"))
     return group.id
 
 

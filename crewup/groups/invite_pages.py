@@ -23,6 +23,7 @@ from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -215,7 +216,7 @@ async def redeem_invite_link(request: web.Request) -> web.Response:
     except Refusal as exc:
         if exc.status == 410:
             raise  # a spent or expired link: the error page says so
-        await flash(request, exc.detail, "error")
+        await flash(request, spoken(exc.detail), "error")
         raise web.HTTPSeeOther(_link_path(request, token)) from None
     await flash(request, _("Welcome aboard!"), "success")
     redirect(request, "group_page", group_id=group_id)

@@ -12,6 +12,7 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound
 from crewup.core.identity import Actor, Role, viewer_params
+from crewup.core.marks import N_
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -43,7 +44,7 @@ class JoinOutcome(enum.StrEnum):
 
 
 def _full_error(group: Group) -> Conflict:
-    return Conflict(f"the group is full ({group.max_members} members)")
+    return Conflict(N_("the group is full (%(limit)s members)", limit=group.max_members))
 
 
 async def _add_member(
@@ -59,7 +60,7 @@ async def _add_member(
         .values(member_count=groups.c.member_count + 1)
     )
     if taken.rowcount != 1:
-        raise Conflict("the group is full")
+        raise Conflict(N_("the group is full"))
     await conn.execute(
         insert(group_members).values(
             group_id=group_id, user_id=user_id, role=role.value, joined_at=clock.now()
@@ -113,9 +114,9 @@ async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Non
         )
         return
     if not group.is_member:
-        raise Conflict("you are not a member of this group")
+        raise Conflict(N_("you are not a member of this group"))
     if group.my_role == MemberRole.owner:
-        raise Conflict("the owner cannot leave: hand ownership to another member first")
+        raise Conflict(N_("the owner cannot leave: hand ownership to another member first"))
     await _remove(conn, group, actor.id)
 
 
@@ -157,9 +158,9 @@ async def remove_member(conn: AsyncConnection, group_id: int, actor: Actor, user
     if target is None:
         raise NotFound(f"user {user_id} is not a member of this group")
     if target is MemberRole.owner:
-        raise Conflict("nobody can remove the owner")
+        raise Conflict(N_("nobody can remove the owner"))
     if target is MemberRole.admin and group.my_role != MemberRole.owner:
-        raise Forbidden("only the owner may remove an admin")
+        raise Forbidden(N_("only the owner may remove an admin"))
     await _remove(conn, group, user_id, removed_by=actor.id)
 
 
@@ -169,14 +170,14 @@ async def change_role(
     await lock_group(conn, group_id)
     group = await load_group_for_managers(conn, group_id, actor)
     if role is MemberRole.owner:
-        raise Invalid("ownership is handed over with the transfer action, not a role change")
+        raise Invalid(N_("ownership is handed over with the transfer action, not a role change"))
     target = await _role_of(conn, group_id, user_id)
     if target is None:
         raise NotFound(f"user {user_id} is not a member of this group")
     if target is MemberRole.owner:
-        raise Conflict("the owner's role cannot be changed; transfer ownership instead")
+        raise Conflict(N_("the owner's role cannot be changed; transfer ownership instead"))
     if target is MemberRole.admin and group.my_role != MemberRole.owner:
-        raise Forbidden("only the owner may change an admin's role")
+        raise Forbidden(N_("only the owner may change an admin's role"))
     await conn.execute(
         update(group_members)
         .where(group_members.c.group_id == group_id, group_members.c.user_id == user_id)
@@ -193,9 +194,9 @@ async def transfer_ownership(
     if actor is not None:
         group = await load_group(conn, group_id, actor)
         if group.my_role != MemberRole.owner:
-            raise Forbidden("only the owner may hand ownership over")
+            raise Forbidden(N_("only the owner may hand ownership over"))
     if await _role_of(conn, group_id, new_owner_id) is None:
-        raise Conflict(f"user {new_owner_id} must be a member before becoming owner")
+        raise Conflict(N_("user %(id)s must be a member before becoming owner", id=new_owner_id))
     owner_id = (
         await conn.execute(select(groups.c.owner_id).where(groups.c.id == group_id))
     ).scalar_one()
@@ -250,7 +251,7 @@ async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: in
     if exists is None:
         raise NotFound(f"user {user_id} not found")
     if await _role_of(conn, group_id, user_id) is not None:
-        raise Conflict(f"user {user_id} is already a member")
+        raise Conflict(N_("user %(id)s is already a member", id=user_id))
     already = (
         await conn.execute(
             select(group_invites.c.user_id).where(
@@ -305,7 +306,9 @@ async def release_all_memberships(conn: AsyncConnection, user_id: int) -> None:
     ).all()
     if owned:
         names = ", ".join(row.name for row in owned)
-        raise Conflict(f"you own {names}: hand ownership to another member first")
+        raise Conflict(
+            N_("you own %(groups)s: hand ownership to another member first", groups=names)
+        )
     group_ids = (
         (
             await conn.execute(

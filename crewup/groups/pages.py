@@ -18,6 +18,7 @@ from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -53,7 +54,7 @@ async def directory(request: web.Request) -> web.Response:
                 conn, maybe_caller(request), query.filters(), limit=query.limit, cursor=query.cursor
             )
         except Refusal as exc:
-            errors["form"] = exc.detail
+            errors["form"] = spoken(exc.detail)
         else:
             found = page.items
             if page.next_cursor:
@@ -157,7 +158,7 @@ async def _act(
         async with request.app[DB].transaction() as conn:
             message = await step(conn, group_id, caller(request)) or done
     except Refusal as exc:
-        message, kind = exc.detail, "error"
+        message, kind = spoken(exc.detail), "error"
     await flash(request, message, kind)
     redirect(request, back_to, group_id=group_id)
 

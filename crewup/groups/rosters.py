@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.core.paging import Page, UserCursor, cut_page, decode_cursor
 from crewup.groups.access import load_group_content, load_group_for_managers
 from crewup.groups.tables import group_join_requests, group_members
@@ -84,7 +85,7 @@ async def list_requests(
 ) -> Page[Member]:
     """Pending join requests, for the group's owner and admins."""
     if actor is None:
-        raise Forbidden("only the group's owner and admins may do this")
+        raise Forbidden(N_("only the group's owner and admins may do this"))
     await load_group_for_managers(conn, group_id, actor)
     rows = await conn.execute(
         select(

@@ -5,6 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from crewup.core.images import ImageKind
+from crewup.core.marks import N_
 from crewup.core.paging import Limit
 from crewup.groups.access import Group
 from crewup.groups.rosters import Member
@@ -24,7 +25,7 @@ MaxMembers = Annotated[int, Field(ge=1, le=100_000)]
 def _location_pair(lat: float | None, lon: float | None, sent: set[str]) -> None:
     both = {"lat", "lon"} & sent
     if both and (len(both) == 1 or (lat is None) != (lon is None)):
-        raise ValueError("lat and lon are given (or cleared with null) together")
+        raise ValueError(N_("lat and lon are given (or cleared with null) together"))
 
 
 class GroupIn(InputModel):

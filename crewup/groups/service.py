@@ -13,6 +13,7 @@ from crewup.core import clock, geo
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, Forbidden, NotFound
 from crewup.core.identity import Actor, ensure_may_create, viewer_params
+from crewup.core.marks import N_
 from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
 from crewup.core.text import matches_words
 from crewup.groups.access import (
@@ -96,8 +97,11 @@ async def update_group(
     cap = values.get("max_members", group.max_members)
     if "max_members" in values and cap is not None and cap < group.member_count:
         raise Conflict(
-            f"the group already has {group.member_count} members; max_members cannot be lower",
-            [FieldError("max_members", f"must be at least {group.member_count}")],
+            N_(
+                "the group already has %(count)s members; max_members cannot be lower",
+                count=group.member_count,
+            ),
+            [FieldError("max_members", N_("must be at least %(count)s", count=group.member_count))],
         )
     if values:
         await conn.execute(
@@ -136,7 +140,7 @@ async def clear_cover(conn: AsyncConnection, group_id: int) -> str | None:
 async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
-        raise Forbidden("only the owner may delete the group")
+        raise Forbidden(N_("only the owner may delete the group"))
     await conn.execute(delete(groups).where(groups.c.id == group_id))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Forbidden, Invalid
 from crewup.core.identity import Role
+from crewup.core.marks import N_
 from crewup.moderation.audit import Doer, record, require_moderator
 from crewup.users import service as users
 from crewup.users.service import Account
@@ -30,11 +31,11 @@ async def ban(
     require_moderator(doer)
     target = await users.get_account(conn, user_id)
     if doer.actor is not None and doer.actor.id == user_id:
-        raise Forbidden("you cannot ban yourself")
+        raise Forbidden(N_("you cannot ban yourself"))
     if target.role is Role.admin and not doer.is_admin:
-        raise Forbidden("only an admin may ban an admin")
+        raise Forbidden(N_("only an admin may ban an admin"))
     if expires_at is not None and expires_at <= clock.now():
-        raise Invalid("expires_at must be in the future")
+        raise Invalid(N_("expires_at must be in the future"))
     account = await users.ban_account(conn, user_id, reason, expires_at)
     detail: dict[str, object] = {"expires_at": clock.isoformat(expires_at) if expires_at else None}
     if report_id is not None:
@@ -49,7 +50,7 @@ async def unban(
     require_moderator(doer)
     target = await users.get_account(conn, user_id)
     if target.role is Role.admin and not doer.is_admin:
-        raise Forbidden("only an admin may lift an admin's ban")
+        raise Forbidden(N_("only an admin may lift an admin's ban"))
     account = await users.unban_account(conn, user_id)
     await record(conn, doer, "user.unban", "user", user_id, reason)
     return account
@@ -60,7 +61,7 @@ async def set_role(
 ) -> Account:
     """Only admins appoint and remove moderators and admins."""
     if not doer.is_admin:
-        raise Forbidden("only admins may change roles")
+        raise Forbidden(N_("only admins may change roles"))
     before = await users.get_account(conn, user_id)
     account = await users.set_role(conn, user_id, role)
     await record(

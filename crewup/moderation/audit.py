@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Forbidden
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.moderation.tables import audit_log
 
@@ -53,7 +54,7 @@ OPERATOR = Doer(None, Face.cli)
 
 def require_moderator(doer: Doer) -> None:
     if not doer.is_moderator:
-        raise Forbidden("only moderators and admins may do this")
+        raise Forbidden(N_("only moderators and admins may do this"))
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from __future__ import annotations
 from aiohttp import web
 
 from crewup.core.errors import Invalid, Refusal
+from crewup.core.marks import N_
 from crewup.moderation import reports
 from crewup.moderation.audit import Doer, Face
 from crewup.moderation.reports import Action
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -44,7 +46,7 @@ async def resolve(request: web.Request) -> web.Response:
     try:
         action = Action(str(form.get("action", "")))
     except ValueError:
-        raise Invalid("choose what to do with the report") from None
+        raise Invalid(N_("choose what to do with the report")) from None
     note = str(form.get("note", "")).strip()[:MAX_NOTE_CHARS] or None
     try:
         async with request.app[DB].transaction() as conn:
@@ -52,7 +54,7 @@ async def resolve(request: web.Request) -> web.Response:
     except Refusal as exc:
         if exc.status == 403:
             raise  # not a moderator: the error page, not a message on a queue they cannot see
-        await flash(request, exc.detail, "error")
+        await flash(request, spoken(exc.detail), "error")
     else:
         await flash(
             request,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Conflict, Forbidden, NotFound
 from crewup.core.identity import Actor
+from crewup.core.marks import N_, W_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.moderation import accounts, pictures, targets
@@ -55,7 +56,7 @@ class ReportLimit:
 
     async def spend(self, actor: Actor) -> None:
         if self.limiter is not None:
-            await self.limiter.hit(self.rule, "report", str(actor.id), what="reports")
+            await self.limiter.hit(self.rule, "report", str(actor.id), what=N_("reports"))
 
 
 UNLIMITED = ReportLimit(None)
@@ -96,7 +97,9 @@ async def create_report(
     """One open report per reporter and target; a target the reporter cannot see is 404.
     Past the reporter's rate limit: RateLimited (429 with Retry-After)."""
     target = await targets.seen_by(conn, kind, target_id, actor)
-    duplicate = Conflict(f"you already reported this {kind}; a moderator will look at it")
+    duplicate = Conflict(
+        N_("you already reported this %(kind)s; a moderator will look at it", kind=W_(kind))
+    )
     already = (
         await conn.execute(
             select(reports.c.id).where(
@@ -189,9 +192,11 @@ async def claim(conn: AsyncConnection, doer: Doer, report_id: int) -> Report:
     require_moderator(doer)
     report = await _load(conn, report_id, lock=True)
     if report.status is Status.resolved:
-        raise Conflict(f"report {report_id} is already resolved")
+        raise Conflict(N_("report %(id)s is already resolved", id=report_id))
     if report.status is Status.claimed and report.claimed_by != doer.actor_id:
-        raise Conflict(f"report {report_id} is claimed by user {report.claimed_by}")
+        raise Conflict(
+            N_("report %(id)s is claimed by user %(user)s", id=report_id, user=report.claimed_by)
+        )
     await conn.execute(
         update(reports)
         .where(reports.c.id == report_id)
@@ -207,14 +212,19 @@ async def resolve(
     require_moderator(doer)
     report = await _load(conn, report_id, lock=True)
     if report.status is Status.resolved:
-        raise Conflict(f"report {report_id} is already resolved")
+        raise Conflict(N_("report %(id)s is already resolved", id=report_id))
     key = (report.target_type, report.target_id)
     target = (await targets.describe(conn, [key])).get(key)
     if target is None:
         # Deleted by its author or with its group: nothing left to act on but the report.
         if action is not Action.dismiss:
-            gone = f"{report.target_type} {report.target_id} no longer exists"
-            raise Conflict(f"{gone}; the report can only be dismissed")
+            raise Conflict(
+                N_(
+                    "%(kind)s %(id)s no longer exists; the report can only be dismissed",
+                    kind=W_(report.target_type),
+                    id=report.target_id,
+                )
+            )
         target = Target(report.target_type, report.target_id, "", None)
     reason = note or report.reason
     match action:
@@ -290,11 +300,11 @@ async def resolve(
 
 
 _OUTCOMES = {
-    Action.dismiss: "reviewed; no action was needed",
-    Action.remove_content: "upheld; the content was removed",
-    Action.remove_picture: "upheld; the picture was removed",
-    Action.warn: "upheld; the person was warned",
-    Action.ban_user: "upheld; the account was banned",
+    Action.dismiss: N_("reviewed; no action was needed"),
+    Action.remove_content: N_("upheld; the content was removed"),
+    Action.remove_picture: N_("upheld; the picture was removed"),
+    Action.warn: N_("upheld; the person was warned"),
+    Action.ban_user: N_("upheld; the account was banned"),
 }
 
 
@@ -335,9 +345,9 @@ async def remove_in_group(
         target = await targets.seen_by(conn, kind, target_id, doer.actor)
         group = await _group_of(conn, kind, target_id, doer.actor)
         if not (doer.is_moderator or group.is_manager):
-            raise Forbidden("only the group's owner and admins or a moderator may remove it")
+            raise Forbidden(N_("only the group's owner and admins or a moderator may remove it"))
     if target.removed:
-        raise Conflict(f"{kind} {target_id} is already removed")
+        raise Conflict(N_("%(kind)s %(id)s is already removed", kind=W_(kind), id=target_id))
     await targets.remove(conn, target, doer.actor_id)
     await record(
         conn,

@@ -14,6 +14,7 @@ from crewup.chat import service as chat
 from crewup.chat.tables import chat_messages
 from crewup.core.errors import Invalid, NotFound
 from crewup.core.identity import Actor
+from crewup.core.marks import N_, W_
 from crewup.events.access import load_event
 from crewup.events.tables import events
 from crewup.groups.access import load_group
@@ -139,5 +140,8 @@ async def remove(conn: AsyncConnection, target: Target, actor_id: int | None) ->
             await ratings.remove_rating(conn, target.id)
         case _:
             raise Invalid(
-                f"a {target.type} cannot be removed as content; ban its owner instead",
+                N_(
+                    "a %(kind)s cannot be removed as content; ban its owner instead",
+                    kind=W_(target.type),
+                ),
             )

@@ -17,6 +17,7 @@ from crewup.notifications.schemas import (
     SettingsIO,
     VapidKeyOut,
 )
+from crewup.web.api_locale import use_accept_language, varies
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller
 from crewup.web.requests import json_response, parse_body, parse_query
@@ -33,12 +34,13 @@ api = ApiRoutes("notifications")
 )
 async def list_notifications(request: web.Request) -> web.Response:
     query = parse_query(request, NotificationQuery)
+    use_accept_language(request)  # each `text` in the caller's language
     async with request.app[DB].reading() as conn:
         page = await service.list_mine(
             conn, caller(request), unread_only=query.unread, limit=query.limit, cursor=query.cursor
         )
     items = [NotificationOut.of(n) for n in page.items]
-    return json_response(NotificationPage(items=items, next_cursor=page.next_cursor))
+    return varies(json_response(NotificationPage(items=items, next_cursor=page.next_cursor)))
 
 
 @api.post(

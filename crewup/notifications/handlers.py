@@ -13,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.bus.messages import Handler, Message
 from crewup.bus.metrics import BusMetrics
 from crewup.core.db import Database
+from crewup.core.i18n import speaking
 from crewup.core.mail import Mailer, compose
 from crewup.core.settings import Settings
 from crewup.core.signing import Signer
+from crewup.notifications.kinds import wording
 from crewup.notifications.push import Pusher, Subscription
 from crewup.notifications.recipients import PLANS, Lookup, notices_for
 from crewup.notifications.service import Planned, get_notification, notify_many
@@ -89,7 +91,7 @@ class Deliveries:
         user_id, notification = found
         person = (
             await conn.execute(
-                select(users.c.email, users.c.email_verified_at).where(
+                select(users.c.email, users.c.email_verified_at, users.c.locale).where(
                     users.c.id == user_id, users.c.deleted_at.is_(None)
                 )
             )
@@ -97,14 +99,15 @@ class Deliveries:
         if person is None:
             return
         link = f"{self.settings.effective_public_url}{notification.url}"
-        if p.get("email") and person.email and person.email_verified_at is not None:
-            await self._mail(person.email, user_id, notification.kind, notification.text, link)
-        if p.get("push"):
-            await self._push(
-                conn,
-                user_id,
-                {"title": "CrewUp", "body": notification.text, "url": notification.url},
-            )
+        # Written now, in the recipient's language: nothing is stored in any language.
+        with speaking(person.locale):
+            text = wording(notification.kind, notification.data)
+            if p.get("email") and person.email and person.email_verified_at is not None:
+                await self._mail(person.email, user_id, notification.kind, text, link)
+            if p.get("push"):
+                await self._push(
+                    conn, user_id, {"title": "CrewUp", "body": text, "url": notification.url}
+                )
 
     async def _mail(self, to: str, user_id: int, kind: str, text: str, link: str) -> None:
         message = compose(

@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from crewup.core.i18n import gettext
 from crewup.core.marks import N_
 
 
@@ -68,52 +69,117 @@ LABELS: dict[Kind, str] = {
 }
 
 
-def _s(data: dict[str, Any], key: str, fallback: str = "someone") -> str:
+# What a report or a warning was about, with its article ("a post", "un message").
+_TARGETS: dict[str, str] = {
+    "user": N_("an account"),
+    "group": N_("a group"),
+    "event": N_("an event"),
+    "post": N_("a post"),
+    "comment": N_("a comment"),
+    "message": N_("a chat message"),
+    "rating": N_("a rating"),
+}
+# The same, as "your ..." in a warning.
+_YOURS: dict[str, str] = {
+    "user": N_("your profile"),
+    "group": N_("your group"),
+    "event": N_("your event"),
+    "post": N_("your post"),
+    "comment": N_("your comment"),
+    "message": N_("your chat message"),
+    "rating": N_("your rating"),
+}
+# Reminder lead times as the reminders job stores them.
+_LEAD_TIMES = {"1 hour": N_("1 hour"), "24 hours": N_("24 hours")}
+
+
+def _s(data: dict[str, Any], key: str, fallback: str = "") -> str:
+    """A value of the notification's data (a name: never translated), else the fallback
+    in the reader's language."""
     value = data.get(key)
-    return str(value) if value else fallback
+    return str(value) if value else gettext(fallback) if fallback else ""
+
+
+def _with_note(text: str, note: str) -> str:
+    return gettext("%(text)s: %(note)s") % {"text": text, "note": note} if note else text
 
 
 def wording(kind: str, data: dict[str, Any]) -> str:
-    """One plain sentence; names are data, escaped wherever they are shown."""
-    group, event, actor = (
-        _s(data, "group", "a group"),
-        _s(data, "event", "an event"),
-        _s(data, "actor"),
-    )
+    """One plain sentence in the running language (crewup.core.i18n): the notifications
+    page's reader, the API caller's `Accept-Language`, a mail's recipient. Names are
+    data, escaped wherever they are shown; nothing is stored in any language."""
+    words = {
+        "group": _s(data, "group", N_("a group")),
+        "event": _s(data, "event", N_("an event")),
+        "actor": _s(data, "actor", N_("someone")),
+    }
     match kind:
         case Kind.join_request:
-            return f"{actor} asks to join {group}"
+            return gettext("%(actor)s asks to join %(group)s") % words
+        case Kind.join_answer if data.get("approved"):
+            return gettext("Your request to join %(group)s was approved") % words
         case Kind.join_answer:
-            verb = "approved" if data.get("approved") else "declined"
-            return f"Your request to join {group} was {verb}"
+            return gettext("Your request to join %(group)s was declined") % words
         case Kind.invite:
-            return f"{actor} invited you to {group}"
+            return gettext("%(actor)s invited you to %(group)s") % words
         case Kind.new_post:
-            return f"{actor} posted \u201c{_s(data, 'title', 'something')}\u201d in {group}"
+            title = _s(data, "title", N_("something"))
+            return gettext("%(actor)s posted \u201c%(title)s\u201d in %(group)s") % {
+                **words,
+                "title": title,
+            }
         case Kind.reply:
-            return f"{actor} commented on \u201c{_s(data, 'title', 'a post')}\u201d"
+            title = _s(data, "title", N_("a post"))
+            return gettext("%(actor)s commented on \u201c%(title)s\u201d") % {
+                **words,
+                "title": title,
+            }
         case Kind.promoted:
-            return f"A seat opened up: you're going to {event}"
+            return gettext("A seat opened up: you're going to %(event)s") % words
         case Kind.event_cancelled:
-            return f"{event} is cancelled: {_s(data, 'reason', 'no reason given')}"
+            reason = _s(data, "reason", N_("no reason given"))
+            return gettext("%(event)s is cancelled: %(reason)s") % {**words, "reason": reason}
         case Kind.event_changed:
-            return f"{event} has a new time or place"
+            return gettext("%(event)s has a new time or place") % words
         case Kind.event_reminder:
-            return f"{event} starts in {_s(data, 'lead_time', 'a while')}"
+            lead = str(data.get("lead_time") or "")
+            lead = gettext(_LEAD_TIMES[lead]) if lead in _LEAD_TIMES else lead
+            return gettext("%(event)s starts in %(lead_time)s") % {
+                **words,
+                "lead_time": lead or gettext("a while"),
+            }
         case Kind.chat_message:
-            return f"New messages in the chat of {_s(data, 'room', 'a room')}"
+            room = _s(data, "room", N_("a room"))
+            return gettext("New messages in the chat of %(room)s") % {"room": room}
         case Kind.report_outcome:
-            return f"Your report about a {_s(data, 'target', 'thing')} was {_s(data, 'outcome')}"
+            target = _TARGETS.get(str(data.get("target")), N_("something"))
+            return gettext("Your report about %(target)s was %(outcome)s") % {
+                "target": gettext(target),
+                "outcome": gettext(_s(data, "outcome", N_("handled"))),
+            }
         case Kind.warning:
-            about = f"your {_s(data, 'target', 'content')} \u201c{_s(data, 'excerpt', '')}\u201d"
-            note = data.get("note")
-            return f"A moderator warned you about {about}" + (f": {note}" if note else "")
+            yours = _YOURS.get(str(data.get("target")), N_("your content"))
+            text = gettext("A moderator warned you about %(yours)s \u201c%(excerpt)s\u201d") % {
+                "yours": gettext(yours),
+                "excerpt": _s(data, "excerpt"),
+            }
+            return _with_note(text, _s(data, "note"))
         case Kind.safety_alert if data.get("resolved"):
-            note = _s(data, "note", "")
-            return f"The alert from {_s(data, 'author')} is resolved" + (
-                f": {note}" if note else ""
-            )
+            text = gettext("The alert from %(author)s is resolved") % {
+                "author": _s(data, "author", N_("someone"))
+            }
+            return _with_note(text, _s(data, "note"))
         case Kind.safety_alert:
-            severity = _s(data, "severity", "safety").capitalize()
-            return f"{severity} alert from {actor}: {_s(data, 'message', '')}"
-    return "Something happened on CrewUp"
+            severity = str(data.get("severity") or "")
+            template = _ALERTS.get(severity, _ALERTS[""])
+            return gettext(template) % {**words, "message": _s(data, "message")}
+    return gettext("Something happened on CrewUp")
+
+
+# One sentence per severity: "Emergency alert from ...", "Alerte urgente de ...".
+_ALERTS = {
+    "info": N_("Info alert from %(actor)s: %(message)s"),
+    "warning": N_("Warning alert from %(actor)s: %(message)s"),
+    "emergency": N_("Emergency alert from %(actor)s: %(message)s"),
+    "": N_("Safety alert from %(actor)s: %(message)s"),
+}

@@ -13,6 +13,7 @@ from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
@@ -58,7 +59,9 @@ class PostingLimit:
 
     async def spend(self, actor: Actor) -> None:
         if self.limiter is not None:
-            await self.limiter.hit(self.rule, "posting", str(actor.id), what="posts and comments")
+            await self.limiter.hit(
+                self.rule, "posting", str(actor.id), what=N_("posts and comments")
+            )
 
 
 UNLIMITED = PostingLimit(None)
@@ -188,7 +191,7 @@ async def update_post(
 ) -> Post:
     post, _ = await load_post(conn, post_id, actor)
     if post.author.id != actor.id:
-        raise Forbidden("only the author may edit a post")
+        raise Forbidden(N_("only the author may edit a post"))
     values = {k: v for k, v in changes.items() if k in ("title", "body")}
     if values:
         await conn.execute(
@@ -203,7 +206,7 @@ async def load_post_to_delete(
     """The post, if this person may delete it (the pages ask before they do)."""
     post, group = await load_post(conn, post_id, actor)
     if post.author.id != actor.id and not _may_moderate(group, actor):
-        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+        raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
     return post, group
 
 
@@ -233,7 +236,7 @@ async def add_comment(
 ) -> Comment:
     post, group = await load_post(conn, post_id, actor)
     if not group.is_member:
-        raise Forbidden("join the group to comment")
+        raise Forbidden(N_("join the group to comment"))
     await limit.spend(actor)
     comment_id = (
         await conn.execute(
@@ -300,7 +303,7 @@ async def delete_comment(
         raise NotFound(f"comment {comment_id} not found") from None
     if row.author_id != actor.id:
         if not _may_moderate(group, actor):
-            raise Forbidden("only the author, the group's admins or a moderator may delete it")
+            raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
         await remove_comment(conn, comment_id)
         await announce(
             conn,
@@ -343,7 +346,7 @@ async def load_comment_to_delete(
     """The comment and its post, if this person may delete it (the pages ask first)."""
     comment, post, group = await load_comment(conn, comment_id, actor)
     if comment.author.id != actor.id and not _may_moderate(group, actor):
-        raise Forbidden("only the author, the group's admins or a moderator may delete it")
+        raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
     return comment, post
 
 

@@ -17,6 +17,7 @@ from crewup.ratings.schemas import RatingIn, RatingPatch
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect
 from crewup.web.requests import path_id
 from crewup.web.routes import PageRoutes
@@ -75,7 +76,7 @@ async def rate_button(request: web.Request) -> web.Response:
             async with request.app[DB].transaction() as conn:
                 await service.rate(conn, actor, ratee_id, event_id, body.score, body.comment)
         except Refusal as exc:
-            message, kind = exc.detail, "error"
+            message, kind = spoken(exc.detail), "error"
         else:
             message, kind = _("Thanks, your rating is saved."), "success"
     await flash(request, message, kind)
@@ -103,7 +104,7 @@ async def edit_rating_form(request: web.Request) -> web.Response:
             async with request.app[DB].transaction() as conn:
                 await service.edit_rating(conn, actor, user_id, event_id, body.changes())
         except Refusal as exc:
-            message, kind = exc.detail, "error"
+            message, kind = spoken(exc.detail), "error"
         else:
             message, kind = _("Your rating is changed."), "success"
     await flash(request, message, kind)

@@ -30,6 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from crewup.core.identity import Actor, viewer_params
+from crewup.core.marks import N_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.events.access import EVENTS_WITH_VIEWER, VISIBLE, EventStatus, RsvpStatus, visible_state
 from crewup.events.tables import event_participants, events
@@ -102,23 +103,27 @@ async def _check_may_rate(
 ) -> None:
     """Every rule but "not yet rated", in the order a person can best act on."""
     if ratee_id == rater.id:
-        raise Invalid("you cannot rate yourself", [FieldError("user_id", "is you")])
+        raise Invalid(N_("you cannot rate yourself"), [FieldError("user_id", N_("is you"))])
     event = await visible_state(conn, event_id, rater)  # hidden is NotFound, never Forbidden
     if event.status == EventStatus.cancelled.value:
         raise Conflict(
-            "a cancelled event cannot be rated", [FieldError("event_id", "event was cancelled")]
+            N_("a cancelled event cannot be rated"),
+            [FieldError("event_id", N_("event was cancelled"))],
         )
     now = clock.now()
     if event.ends_at > now:
         raise Conflict(
-            "the event has not ended yet; ratings open when it ends",
-            [FieldError("event_id", "has not ended yet")],
+            N_("the event has not ended yet; ratings open when it ends"),
+            [FieldError("event_id", N_("has not ended yet"))],
         )
     if now > event.ends_at + RATING_WINDOW:
         raise Conflict(
-            f"ratings for this event closed {RATING_WINDOW.days} days after it ended "
-            f"({clock.isoformat(event.ends_at + RATING_WINDOW)})",
-            [FieldError("event_id", "rating window closed")],
+            N_(
+                "ratings for this event closed %(days)s days after it ended (%(closed)s)",
+                days=RATING_WINDOW.days,
+                closed=clock.isoformat(event.ends_at + RATING_WINDOW),
+            ),
+            [FieldError("event_id", N_("rating window closed"))],
         )
     going = set(
         (
@@ -132,11 +137,11 @@ async def _check_may_rate(
         ).scalars()
     )
     if rater.id not in going:
-        raise Forbidden("only people who were going to the event may rate there")
+        raise Forbidden(N_("only people who were going to the event may rate there"))
     if ratee_id not in going:
         raise Forbidden(
-            "you can only rate people who were going to the same event",
-            [FieldError("user_id", "was not going to this event")],
+            N_("you can only rate people who were going to the same event"),
+            [FieldError("user_id", N_("was not going to this event"))],
         )
 
 
@@ -173,9 +178,13 @@ async def rate(
     ).first()
     if taken is not None:
         raise Conflict(
-            "you already rated this person for this event; edit that rating instead "
-            f"(PATCH /api/v1/users/{ratee_id}/ratings/{event_id})",
-            [FieldError("event_id", "already rated")],
+            N_(
+                "you already rated this person for this event; edit that rating instead "
+                "(PATCH /api/v1/users/%(user)s/ratings/%(event)s)",
+                user=ratee_id,
+                event=event_id,
+            ),
+            [FieldError("event_id", N_("already rated"))],
         )
     now = clock.now()
     try:
@@ -195,7 +204,7 @@ async def rate(
             )
         ).scalar_one()
     except IntegrityError:  # the unique constraint, should a writer slip past the lock
-        raise Conflict("you already rated this person for this event") from None
+        raise Conflict(N_("you already rated this person for this event")) from None
     await _move_counters(conn, ratee_id, 1, score)
     return await _load(conn, rating_id)
 
@@ -221,8 +230,8 @@ async def edit_rating(
         raise NotFound(f"you have not rated user {ratee_id} for event {event_id}")
     if found.removed_at is not None:
         raise Conflict(
-            "a moderator removed this rating; it can no longer be changed",
-            [FieldError("event_id", "rating was removed")],
+            N_("a moderator removed this rating; it can no longer be changed"),
+            [FieldError("event_id", N_("rating was removed"))],
         )
     values = {k: v for k, v in changes.items() if k in ("score", "comment")}
     if values:

@@ -24,7 +24,7 @@ from crewup.web.caller import caller
 from crewup.web.forms import parse_form
 from crewup.web.geo_params import Latitude, Longitude
 from crewup.web.i18n import gettext as _
-from crewup.web.i18n import ngettext
+from crewup.web.i18n import ngettext, spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
 from crewup.web.routes import Access, PageRoutes
@@ -161,7 +161,7 @@ async def acknowledge(request: web.Request) -> web.Response:
             async with request.app[DB].transaction() as conn:
                 await service.acknowledge(conn, alert_id, caller(request), form.data.status)
         except (Conflict, Forbidden) as exc:  # the author, or a moderator it did not reach
-            await flash(request, exc.detail, "error")
+            await flash(request, spoken(exc.detail), "error")
         else:
             await flash(request, _("Thanks: the author sees your answer."), "success")
     redirect(request, "alert_page", alert_id=alert_id)
@@ -182,7 +182,7 @@ async def resolve(request: web.Request) -> web.Response:
             async with request.app[DB].transaction() as conn:
                 await service.resolve(conn, alert_id, caller(request), form.data.note)
         except Refusal as exc:
-            await flash(request, exc.detail, "error")
+            await flash(request, spoken(exc.detail), "error")
         else:
             await flash(request, _("Alert resolved; everyone who received it is told."), "success")
     redirect(request, "alert_page", alert_id=alert_id)

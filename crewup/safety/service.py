@@ -19,6 +19,7 @@ from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Forbidden, Invalid, RateLimited
 from crewup.core.geo import Point
 from crewup.core.identity import Actor, viewer_params
+from crewup.core.marks import N_, W_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import load_group_for_members
@@ -59,7 +60,7 @@ class AlertLimit:
         if self.limiter is None:
             return
         try:
-            await self.limiter.hit(self.rule, "safety-alert", str(actor.id), what="alerts")
+            await self.limiter.hit(self.rule, "safety-alert", str(actor.id), what=N_("alerts"))
         except RateLimited:
             raise
         except Exception as exc:
@@ -89,9 +90,9 @@ class AlertDetail:
 def _clean(text: str, what: str, max_chars: int) -> str:
     cleaned = text.strip()
     if not cleaned:
-        raise Invalid(f"{what} needs some text")
+        raise Invalid(N_("%(what)s needs some text", what=W_(what)))
     if len(cleaned) > max_chars:
-        raise Invalid(f"{what} is at most {max_chars} characters")
+        raise Invalid(N_("%(what)s is at most %(max)s characters", what=W_(what), max=max_chars))
     return cleaned
 
 
@@ -100,9 +101,9 @@ async def _scope(conn: AsyncConnection, actor: Actor, group_ids: list[int] | Non
     is NotFound, a visible one they are not in is Forbidden (load_group_for_members)."""
     if group_ids is not None:
         if not group_ids:
-            raise Invalid("name at least one group, or leave group_ids out for all of yours")
+            raise Invalid(N_("name at least one group, or leave group_ids out for all of yours"))
         if len(set(group_ids)) > MAX_GROUPS:
-            raise Invalid(f"at most {MAX_GROUPS} groups")
+            raise Invalid(N_("at most %(max)s groups", max=MAX_GROUPS))
         for group_id in sorted(set(group_ids)):
             await load_group_for_members(conn, group_id, actor)
         return sorted(set(group_ids))
@@ -113,7 +114,7 @@ async def _scope(conn: AsyncConnection, actor: Actor, group_ids: list[int] | Non
     )
     found = [int(g) for g in mine.scalars()]
     if not found:
-        raise Forbidden("alerts go to your groups: join a group first")
+        raise Forbidden(N_("alerts go to your groups: join a group first"))
     return found
 
 
@@ -136,7 +137,7 @@ async def raise_alert(
     group_ids: list[int] | None,
     radius_km: float,
 ) -> Alert:
-    text = _clean(message, "an alert", MAX_MESSAGE_CHARS)
+    text = _clean(message, N_("an alert"), MAX_MESSAGE_CHARS)
     scope = await _scope(conn, actor, group_ids)
     await limit.spend(actor)
     now = clock.now()
@@ -205,20 +206,22 @@ async def acknowledge(conn: AsyncConnection, alert_id: int, actor: Actor, answer
     if not done.rowcount:
         alert = await load_alert(conn, alert_id, actor)  # NotFound for anyone it is hidden to
         if alert.author_id == actor.id:
-            raise Conflict("you raised this alert; only the people it reached acknowledge it")
-        raise Forbidden("this alert did not reach you; only the people it reached acknowledge it")
+            raise Conflict(N_("you raised this alert; only the people it reached acknowledge it"))
+        raise Forbidden(
+            N_("this alert did not reach you; only the people it reached acknowledge it")
+        )
     return await load_alert(conn, alert_id, actor)
 
 
 async def resolve(conn: AsyncConnection, alert_id: int, actor: Actor, note: str) -> Alert:
     """By its author or a moderator; the recipients hear of it live and as a notification."""
-    text = _clean(note, "a resolution note", MAX_NOTE_CHARS) if note.strip() else ""
+    text = _clean(note, N_("a resolution note"), MAX_NOTE_CHARS) if note.strip() else ""
     await lock_alert(conn, alert_id)
     alert = await load_alert(conn, alert_id, actor)
     if not alert.may_manage(actor):
-        raise Forbidden("only the alert's author or a moderator may resolve it")
+        raise Forbidden(N_("only the alert's author or a moderator may resolve it"))
     if alert.status is AlertStatus.resolved:
-        raise Conflict("the alert is already resolved")
+        raise Conflict(N_("the alert is already resolved"))
     now = clock.now()
     await conn.execute(
         update(safety_alerts)

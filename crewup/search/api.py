@@ -18,6 +18,7 @@ from crewup.search.schemas import (
     SuggestQuery,
     url_of,
 )
+from crewup.web.api_locale import use_accept_language, varies
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
 from crewup.web.requests import json_response, parse_query
@@ -73,10 +74,13 @@ async def suggest(request: web.Request) -> web.Response:
     response=RecommendedGroups,
 )
 async def recommended_groups(request: web.Request) -> web.Response:
+    use_accept_language(request)  # each `reason` in the caller's language
     async with request.app[DB].reading() as conn:
         found = await recommend.recommend_groups(conn, caller(request), limit=RECOMMENDATIONS)
-    return json_response(
-        RecommendedGroups(items=[RecommendedGroupOut.of_recommended(r) for r in found])
+    return varies(
+        json_response(
+            RecommendedGroups(items=[RecommendedGroupOut.of_recommended(r) for r in found])
+        )
     )
 
 
@@ -86,8 +90,11 @@ async def recommended_groups(request: web.Request) -> web.Response:
     response=RecommendedEvents,
 )
 async def recommended_events(request: web.Request) -> web.Response:
+    use_accept_language(request)  # each `reason` in the caller's language
     async with request.app[DB].reading() as conn:
         found = await recommend.recommend_events(conn, caller(request), limit=RECOMMENDATIONS)
-    return json_response(
-        RecommendedEvents(items=[RecommendedEventOut.of_recommended(r) for r in found])
+    return varies(
+        json_response(
+            RecommendedEvents(items=[RecommendedEventOut.of_recommended(r) for r in found])
+        )
     )

@@ -13,6 +13,7 @@ from crewup.search.kinds import KIND_ORDER
 from crewup.search.schemas import HitOut, SearchQuery
 from crewup.web.appkeys import DB
 from crewup.web.caller import maybe_caller
+from crewup.web.i18n import spoken
 from crewup.web.pages import render_page
 from crewup.web.routes import PageRoutes
 
@@ -53,7 +54,7 @@ async def search_page(request: web.Request) -> web.Response:
                     items = [HitOut.of(hit) for hit in page.items]
                     context["sections"].append((kind, items, page.next_cursor))
         except Refusal as exc:
-            context["error"] = exc.detail
+            context["error"] = spoken(exc.detail)
             return await render_page(request, "search/results.html", context, status=400)
     context["type_filter"] = query.type
     return await render_page(request, "search/results.html", context)

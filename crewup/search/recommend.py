@@ -3,6 +3,8 @@
 Candidates come from one indexed statement per list (my interests as categories, my home
 area by bounding box, the groups of people I share groups with), at most CANDIDATES of
 them; the score and the human reason are computed here from what that statement read.
+Reasons are written in the running language (crewup.core.i18n): the page's reader, the
+API caller's `Accept-Language`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
+from crewup.core.i18n import gettext, ngettext
 from crewup.core.identity import Actor, viewer_params
 from crewup.events.access import (
     VISIBLE,
@@ -118,7 +121,9 @@ def _near(lat: Any, lon: Any, home: geo.Point | None) -> ColumnElement[bool]:
 
 
 def _km(distance: float | None) -> str:
-    return f"{distance:.0f} km away" if distance is not None and distance >= 1 else "nearby"
+    if distance is None or distance < 1:
+        return gettext("nearby")
+    return gettext("%(km)s km away") % {"km": f"{distance:.0f}"}
 
 
 def _score(
@@ -127,7 +132,7 @@ def _score(
     score, reasons = 0.0, []
     if interest:
         score += 3
-        reasons.append(f"matches {interest}")
+        reasons.append(gettext("matches %(interest)s") % {"interest": gettext(interest)})
     if distance is not None and distance <= RADIUS_KM:
         score += 2 * (1 - distance / RADIUS_KM)
         reasons.append(_km(distance))
@@ -140,14 +145,15 @@ def _score(
 
 def _reason(parts: list[str], people: int, via: str, activity: str) -> str:
     if people:
-        parts = [
-            f"{people} {'person' if people == 1 else 'people'} from {via} "
-            f"{'is a member' if people == 1 else 'are members'}",
-            *parts,
-        ]
+        known = ngettext(
+            "%(num)s person from %(group)s is a member",
+            "%(num)s people from %(group)s are members",
+            people,
+        )
+        parts = [known % {"num": people, "group": via}, *parts]
     if not parts and activity:
         parts = [activity]
-    return ", ".join(parts[:2]) or "popular right now"
+    return ", ".join(parts[:2]) or gettext("popular right now")
 
 
 async def recommend_groups(
@@ -195,7 +201,12 @@ async def recommend_groups(
         people, via = shared.get(group.id, (0, ""))
         interest = group.category if group.category in profile.interests else None
         score, parts = _score(interest, group.distance_km, people, active)
-        activity = f"{active} posts this month" if active else ""
+        activity = (
+            ngettext("%(num)s post this month", "%(num)s posts this month", active)
+            % {"num": active}
+            if active
+            else ""
+        )
         found.append(Recommended(group, _reason(parts, people, via, activity), score))
     found.sort(key=lambda r: (-r.score, -r.item.id))
     return found[:limit]
@@ -245,11 +256,20 @@ async def recommend_events(
         score, parts = _score(interest, event.distance_km, 0, event.going_count)
         if event.group_id in profile.my_groups:
             score += 2
-            parts.insert(0, f"in {event.group_name}")
+            parts.insert(0, gettext("in %(group)s") % {"group": event.group_name})
         elif people:
             score += min(2.0, math.log2(1 + people))
-            parts.insert(0, f"{people} from {via} in {event.group_name}")
-        going = f"{event.going_count} going" if event.going_count else ""
+            parts.insert(
+                0,
+                gettext("%(num)s from %(via)s in %(group)s")
+                % {"num": people, "via": via, "group": event.group_name},
+            )
+        going = (
+            ngettext("%(num)s going", "%(num)s going", event.going_count)
+            % {"num": event.going_count}
+            if event.going_count
+            else ""
+        )
         found.append(Recommended(event, _reason(parts, 0, "", going), score))
     found.sort(key=lambda r: (-r.score, r.item.starts_at, r.item.id))
     return found[:limit]

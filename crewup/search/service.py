@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.clock import UtcMoment
 from crewup.core.errors import FieldError, Invalid
 from crewup.core.identity import Actor, viewer_params
+from crewup.core.marks import N_
 from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
 from crewup.core.text import words_of
 from crewup.search.details import Hit, describe
@@ -46,8 +47,8 @@ def check_query(q: str) -> str:
     """The query as searched; Invalid (422) when it is too long or has no words."""
     if len(q) > MAX_QUERY_LENGTH:
         raise Invalid(
-            f"q is limited to {MAX_QUERY_LENGTH} characters",
-            [FieldError("q", f"at most {MAX_QUERY_LENGTH} characters")],
+            N_("q is limited to %(max)s characters", max=MAX_QUERY_LENGTH),
+            [FieldError("q", N_("at most %(max)s characters", max=MAX_QUERY_LENGTH))],
         )
     words_of(q)
     return q

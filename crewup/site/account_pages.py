@@ -19,6 +19,7 @@ from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.schemas import InputModel
@@ -74,7 +75,7 @@ async def change_password(request: web.Request) -> web.Response:
         )
     except Refusal as exc:
         return await _account_page(
-            request, exc.status, forms={"password_errors": {"current_password": exc.detail}}
+            request, exc.status, forms={"password_errors": {"current_password": spoken(exc.detail)}}
         )
     # Every login ended with the change, this browser's too: it signs in again at once.
     await web_flows.sign_in_browser(request, actor.id)
@@ -120,7 +121,7 @@ async def delete_account(request: web.Request) -> web.Response:
     except Refusal as exc:
         field = "password" if exc.status == 403 else "form"
         return await _account_page(
-            request, exc.status, forms={"delete_errors": {field: exc.detail}}
+            request, exc.status, forms={"delete_errors": {field: spoken(exc.detail)}}
         )
     await forget_sign_in(request)
     await flash(

@@ -45,3 +45,6 @@ class UserRegistered(DomainEvent):
 
     name: ClassVar[str] = "user.registered"
     user_id: int
+    # The language the person was reading when they asked (pages only): their mail
+    # speaks it unless their own setting says otherwise.
+    locale: str | None = None

@@ -13,6 +13,7 @@ from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
+from crewup.web.i18n import spoken
 from crewup.web.page_locale import setting_changed
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import path_id
@@ -108,7 +109,7 @@ async def save_avatar(request: web.Request) -> web.Response:
         context = {
             "account": account,
             "values": _profile_values(account),
-            "errors": {"image": refused.detail},
+            "errors": {"image": spoken(refused.detail)},
         }
         return await render_page(request, "users/profile_edit.html", context, refused.status)
     await flash(request, _("Picture saved."), "success")

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, StringConstraints, field_validator, model
 
 from crewup.core.images import ImageKind
 from crewup.core.languages import LANGUAGES
+from crewup.core.marks import N_
 from crewup.users import reputation as rep
 from crewup.users.service import Account
 from crewup.web.media import ImageOut, image_json
@@ -125,7 +126,7 @@ class ProfilePatch(InputModel):
     def _home_together(self) -> ProfilePatch:
         sent = {"home_lat", "home_lon"} & self.model_fields_set
         if sent and (len(sent) == 1 or (self.home_lat is None) != (self.home_lon is None)):
-            raise ValueError("home_lat and home_lon are set (or cleared with null) together")
+            raise ValueError(N_("home_lat and home_lon are set (or cleared with null) together"))
         return self
 
     def changes(self) -> dict[str, object]:

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core import clock
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, NotFound
+from crewup.core.i18n import current_locale
 from crewup.core.identity import Actor, Role
+from crewup.core.marks import N_
 from crewup.users.domain_events import (
     UserBanned,
     UserDeleted,
@@ -160,7 +162,8 @@ async def create_account(
 ) -> Account:
     email = normalise_email(email)
     taken = Conflict(
-        "an account with this email already exists", [FieldError("email", "already registered")]
+        N_("an account with this email already exists"),
+        [FieldError("email", N_("already registered"))],
     )
     if await find_account_by_email(conn, email) is not None:
         raise taken
@@ -183,7 +186,7 @@ async def create_account(
         ).scalar_one()
     except IntegrityError:
         raise taken from None
-    await announce(conn, UserRegistered(user_id))
+    await announce(conn, UserRegistered(user_id, locale=current_locale()))
     return await get_account(conn, user_id)
 
 

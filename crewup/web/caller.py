@@ -13,6 +13,7 @@ from aiohttp import web
 
 from crewup.core.errors import Forbidden, Unauthorized
 from crewup.core.identity import Actor
+from crewup.core.marks import N_
 from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT, VIEWER
 from crewup.web.routes import Access, Face, RouteSpec
 from crewup.web.sessions import forget_sign_in, session_token
@@ -39,7 +40,7 @@ async def caller_from_token(request: web.Request, token: str) -> Actor:
     if actor is None:
         raise Unauthorized("this account no longer exists")
     if actor.banned:
-        raise Forbidden("this account is banned")
+        raise Forbidden(N_("this account is banned"))
     return actor
 
 

@@ -4,13 +4,14 @@ least 1 character"). The API keeps the precise messages; clients read the field 
 
 Each message is one whole sentence with the field's words as a placeholder, so languages
 can order it their own way; the words carry their article ("a title", "un titre"). A
-service's own message (`from_service`) stays in English, as the service said it."""
+service's own message (`from_service`, marked with N_ where it is raised) is said in the
+page's language too; one the catalogue does not know stays as the service said it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from crewup.web.i18n import N_, gettext
+from crewup.web.i18n import N_, gettext, spoken
 
 # How a form field is named in a sentence: (asking for it, talking about it).
 _WORDS: dict[str, tuple[str, str]] = {
@@ -130,9 +131,10 @@ def from_validator(field: str, error: dict[str, Any]) -> str:
 
 
 def from_service(field: str, message: str) -> str:
-    """A service's field error ("must be in the future") as a sentence about the field."""
+    """A service's field error ("must be in the future") as a sentence about the field,
+    in the page's language."""
     if message.startswith(_PREDICATES):
-        spoken = field.replace("_", " ")
-        about = _WORDS[field][1] if field in _WORDS else f"the {spoken}"
-        return _sentence(f"{about} {message}")
-    return _sentence(message)
+        return _say(
+            gettext("%(field)s %(predicate)s"), field=_words(field)[1], predicate=spoken(message)
+        )
+    return _sentence(spoken(message))

@@ -107,6 +107,7 @@ def setup_templates(app: web.Application) -> None:
         "month_year": month_year,
         "word": word,
         "day_heading": day_heading,
+        "spoken": i18n.spoken,
     }
     env = aiohttp_jinja2.setup(
         app,
@@ -118,7 +119,8 @@ def setup_templates(app: web.Application) -> None:
     )
     # Templates mark their words with _() / ngettext() / {% trans %}; the callables read
     # the running request's catalogue (crewup.web.i18n), so one environment serves every
-    # language at once. Counts go through ngettext: "%(num)s member" / "%(num)s members".
+    # language at once. Counts go through ngettext: "%(num)s member" / "%(num)s members",
+    # the count written the language's way ("1 234 membres", i18n.counted).
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        i18n.gettext, i18n.counted, newstyle=True
     )

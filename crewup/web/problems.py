@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from crewup.core.errors import DomainError, FieldError, RateLimited, invalid_from
+from crewup.core.marks import N_
 from crewup.core.outages import RETRY_AFTER_SECONDS, outage_of
 from crewup.web.pages import render_page
 
@@ -99,7 +100,7 @@ async def problem_answer(request: web.Request, exc: Exception) -> web.Response:
             request,
             503,
             "Service unavailable",
-            f"{outage}; please try again in a few seconds",
+            N_("%(outage)s; please try again in a few seconds", outage=outage),
             None,
             {"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
@@ -108,16 +109,19 @@ async def problem_answer(request: web.Request, exc: Exception) -> web.Response:
         request,
         500,
         "Internal server error",
-        "something went wrong on our side; it has been logged",
+        N_("something went wrong on our side; it has been logged"),
     )
 
 
 def _http_detail(exc: web.HTTPException) -> str:
     if exc.status == 404:
-        return "no such resource"
+        return N_("no such resource")
     if exc.status == 405:
-        return f"method not allowed; use {exc.headers.get('Allow', 'another method')}"
+        return N_(
+            "method not allowed; use %(allowed)s",
+            allowed=exc.headers.get("Allow", "another method"),
+        )
     if exc.status == 413:
-        return "request body is too large"
+        return N_("request body is too large")
     text = exc.text or ""
     return text if text and not text.startswith(f"{exc.status}:") else exc.reason

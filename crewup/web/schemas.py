@@ -13,6 +13,7 @@ from pydantic import (
 )
 
 from crewup.core import clock
+from crewup.core.marks import N_
 
 UtcTimestamp = Annotated[datetime, PlainSerializer(clock.isoformat, return_type=str)]
 
@@ -22,13 +23,13 @@ _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _one_line(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("must be a single line of text, without tabs or control characters")
+        raise ValueError(N_("must be a single line of text, without tabs or control characters"))
     return value
 
 
 def _plain_text(value: str) -> str:
     if _CONTROL_BUT_LINES.search(value):
-        raise ValueError("may hold line breaks and tabs, but no other control characters")
+        raise ValueError(N_("may hold line breaks and tabs, but no other control characters"))
     return value
 
 

@@ -29,6 +29,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from redis.asyncio import Redis
 
 from crewup.core.errors import Forbidden
+from crewup.core.marks import N_
 from crewup.core.settings import Settings
 
 SESSION_COOKIE = "crewup_session"
@@ -236,7 +237,7 @@ async def check_csrf(request: web.Request, form: Any) -> None:
     expected = request.app[BROWSER_STATE].csrf_for(value) if value else ""
     if not expected or not hmac.compare_digest(expected, given):
         raise Forbidden(
-            "the form has expired or did not come from this site; reload the page and try again"
+            N_("the form has expired or did not come from this site; reload the page and try again")
         )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarge
 from crewup.core.images import ImageKind, ProcessedImage, process
+from crewup.core.marks import N_
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.media import IMAGE_WORK, MEDIA_STORE
 from crewup.web.sessions import check_csrf
@@ -40,7 +41,10 @@ class Upload:
 
 def _too_large(limit: int) -> TooLarge:
     return TooLarge(
-        f"the image is larger than {limit // (1024 * 1024) or 1} MB; upload a smaller one"
+        N_(
+            "the image is larger than %(mb)s MB; upload a smaller one",
+            mb=limit // (1024 * 1024) or 1,
+        )
     )
 
 
@@ -75,7 +79,7 @@ async def read_upload(request: web.Request) -> Upload:
             reader = await request.multipart()
             async for part in reader:
                 if not isinstance(part, BodyPartReader):
-                    raise BadRequest("nested multipart bodies are not accepted")
+                    raise BadRequest(N_("nested multipart bodies are not accepted"))
                 is_file = part.name == "image"
                 cap = min(budget, limit if is_file else FIELD_LIMIT)
                 value = await _read_limited(part, cap, limit)
@@ -94,7 +98,9 @@ async def read_upload(request: web.Request) -> Upload:
             "or as the body with an image Content-Type"
         )
     if not upload.data:
-        raise Invalid("choose an image file to upload", [FieldError("image", "choose a file")])
+        raise Invalid(
+            N_("choose an image file to upload"), [FieldError("image", N_("choose a file"))]
+        )
     return upload
 
 

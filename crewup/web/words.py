@@ -48,6 +48,13 @@ WORDS = (
     N_("remove_picture"),
     N_("warn"),
     N_("ban_user"),
+    # what a report is about (crewup.moderation.targets.TargetType), also in messages
+    N_("group"),
+    N_("event"),
+    N_("post"),
+    N_("comment"),
+    N_("message"),
+    N_("rating"),
 )
 
 

@@ -15,7 +15,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from crewup.web import i18n
+from crewup.core import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "crewup" / "locale"

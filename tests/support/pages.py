@@ -23,12 +23,16 @@ async def get_csrf(client: TestClient, path: str) -> str:
 
 
 async def register_via_form(
-    client: TestClient, name: str = "Ann", email: str = "ann@example.com"
+    client: TestClient,
+    name: str = "Ann",
+    email: str = "ann@example.com",
+    headers: dict[str, str] | None = None,
 ) -> ClientResponse:
     token = await get_csrf(client, "/register")
     return await client.post(
         "/register",
         data={"csrf_token": token, "display_name": name, "email": email, "password": PASSWORD},
+        headers=headers or {},
         allow_redirects=False,
     )
 
