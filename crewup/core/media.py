@@ -38,6 +38,11 @@ class MediaStoreUnavailable(Exception):
     """The configured store cannot be used (a bucket that is missing or refuses us)."""
 
 
+class MediaStoreUnreachable(ConnectionError):
+    """The store did not answer a request (a bucket's endpoint down, timing out or
+    overloaded): an outage, answered 503 with Retry-After like the database's."""
+
+
 @dataclass(frozen=True)
 class StoredFile:
     name: str

@@ -12,6 +12,7 @@ from limits.errors import StorageError
 from sqlalchemy import exc as sa
 
 from crewup.core.marks import N_
+from crewup.core.media import MediaStoreUnreachable
 
 RETRY_AFTER_SECONDS = 5
 _BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
@@ -44,6 +45,8 @@ def outage_of(error: BaseException) -> str | None:
         return None
     if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
         return N_("the database is not answering")
+    if isinstance(error, MediaStoreUnreachable):
+        return N_("the picture store is not answering")
     if isinstance(error, ConnectionError | TimeoutError):
         return N_("a service CrewUp needs is not answering")
     return None

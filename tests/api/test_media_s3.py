@@ -162,3 +162,35 @@ def test_the_bucket_setting_is_required_with_the_s3_store(tmp_path: Path) -> Non
 
     with pytest.raises(SettingsError, match="media_s3_bucket"):
         load_settings(environ={"CREWUP_MEDIA_STORE": "s3", "CREWUP_DATA_DIR": str(tmp_path)})
+
+
+async def test_a_bucket_that_stops_answering_is_an_outage_not_an_error(
+    aiohttp_client: Any, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """503 with Retry-After (the page and API way of saying "try again"), never a 500;
+    service comes back with the bucket, without a restart."""
+    with s3_server(tmp_path / "moto.log") as endpoint:
+        async with s3_client(endpoint) as client:
+            await client.create_bucket(Bucket="going-away")
+        api, _ = await bucket_app(
+            aiohttp_client,
+            make_settings,
+            media_s3_endpoint_url=endpoint,
+            media_s3_bucket="going-away",
+        )
+        ann = await api.register("Ann")
+        resp = await api.client.put(
+            "/api/v1/users/me/avatar", data=form(png()), headers=ann["headers"]
+        )
+        assert resp.status == 200, await resp.text()
+        url = (await resp.json())["avatar"]["urls"]["256"]
+        assert (await api.client.get(url)).status == 200
+
+    resp = await api.client.get(url)
+    assert resp.status == 503, await resp.text()
+    assert "Retry-After" in resp.headers
+    resp = await api.client.put(
+        "/api/v1/users/me/avatar", data=form(png((100, 80))), headers=ann["headers"]
+    )
+    assert resp.status == 503, await resp.text()
+    assert (await resp.json())["detail"].startswith("the picture store is not answering")
