@@ -31,18 +31,18 @@ from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.images import ImageKind, file_names
 from crewup.core.mail import mailer_for, sender_of
-from crewup.core.media_prune import PruneOutcome, discard_taken_down, prune_unreferenced
+from crewup.core.media_prune import PruneOutcome, discard_unreferenced, prune_unreferenced
 from crewup.core.media_stores import open_media_store
+from crewup.core.picture_events import PicturesDiscarded
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
 from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
-from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
+from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
 from crewup.groups.invite_links import prune_links
 from crewup.groups.tables import groups as groups_table
 from crewup.moderation import subscribers as moderation
-from crewup.moderation.domain_events import PictureTakenDown
 from crewup.notifications import live as notifications_live
 from crewup.notifications.chat_digests import chat_digests
 from crewup.notifications.domain_events import NotificationsCreated
@@ -74,6 +74,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
+    dispatcher.subscribe(GroupDeleted, events.discard_covers_of_group)
     dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
     dispatcher.subscribe(MessageRemoved, moderation.audit_message_removed)
     dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
@@ -136,7 +137,7 @@ def build_handlers(
         notifications_handler(),
         deliveries.handler(),
         auth_mail_handler(settings, mailer, Sealer(secret), signer),
-        picture_takedown_handler(settings),
+        discarded_pictures_handler(settings),
     ]
 
 
@@ -161,19 +162,22 @@ def media_pruner(
     return prune
 
 
-def picture_takedown_handler(settings: Settings) -> Handler:
-    """Deletes a taken-down picture's files after the takedown commits (external: a
-    deleted file cannot roll back; a repeat finds nothing left to delete)."""
+def discarded_pictures_handler(settings: Settings) -> Handler:
+    """Deletes discarded pictures' files after the commit (external: a deleted file
+    cannot roll back; a repeat finds nothing left to delete)."""
 
     async def discard(conn: AsyncConnection, messages: list[Message]) -> None:
         async with open_media_store(settings) as store:
             for message in messages:
-                key, kind = str(message.payload["key"]), ImageKind[message.payload["kind"]]
+                kind = ImageKind[str(message.payload["kind"])]
                 at = datetime.fromisoformat(str(message.payload["at"]))
-                names = file_names(key, kind)
-                await discard_taken_down(conn, store, MEDIA_REFERENCES, key, names, at)
+                for key in message.payload["keys"]:
+                    names = file_names(str(key), kind)
+                    await discard_unreferenced(conn, store, MEDIA_REFERENCES, str(key), names, at)
 
-    return Handler("picture-takedowns", frozenset({PictureTakenDown.name}), discard, external=True)
+    return Handler(
+        "discarded-pictures", frozenset({PicturesDiscarded.name}), discard, external=True
+    )
 
 
 def build_jobs(settings: Settings) -> list[Job]:

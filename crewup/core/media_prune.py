@@ -62,7 +62,7 @@ async def prune_unreferenced(
     return PruneOutcome(removed, len(files) - removed)
 
 
-async def discard_taken_down(
+async def discard_unreferenced(
     conn: AsyncConnection,
     store: MediaStore,
     references: Sequence[Column[str]],
@@ -70,9 +70,9 @@ async def discard_taken_down(
     names: Sequence[str],
     written_before: datetime,
 ) -> int:
-    """A picture a moderator took down goes now, not after the grace period: its files,
-    unless a row points at its key again (its owner uploaded the same bytes since) or a
-    file was written since. A full scan of each column: takedowns are rare."""
+    """A discarded picture (crewup.core.picture_events) goes now, not after the grace
+    period: its files, unless a row points at its key again (its owner uploaded the same
+    bytes since) or a file was written since. A full scan of each column: it is rare."""
     for column in references:
         if (await conn.execute(select(column).where(column == key).limit(1))).first():
             return 0

@@ -21,8 +21,10 @@ from crewup.core.errors import (
     Unauthorized,
 )
 from crewup.core.identity import NOBODY, Actor, ensure_may_create, viewer_params
+from crewup.core.images import ImageKind
 from crewup.core.marks import N_, W_
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
+from crewup.core.picture_events import discarded
 from crewup.core.text import matches_words
 from crewup.events.access import (
     VISIBLE,
@@ -200,7 +202,10 @@ async def clear_cover(conn: AsyncConnection, event_id: int) -> str | None:
 
 
 async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> None:
-    await _load_for_managers(conn, event_id, actor)
+    event = await _load_for_managers(conn, event_id, actor)
+    gone = discarded(ImageKind.cover, [event.cover])
+    if gone is not None:
+        await announce(conn, gone)
     await conn.execute(delete(events).where(events.c.id == event_id))
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core.dispatch import announce
+from crewup.core.images import ImageKind
+from crewup.core.picture_events import discarded
 from crewup.events.rsvp import release_all_rsvps, release_outsiders, release_private_group_rsvps
-from crewup.groups.domain_events import GroupMadePrivate, MemberLeft
+from crewup.events.tables import events
+from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
 from crewup.users.domain_events import UserDeleted
 
 
@@ -22,3 +27,15 @@ async def free_seats_of_deleted(conn: AsyncConnection, event: UserDeleted) -> No
 async def free_seats_of_outsiders(conn: AsyncConnection, event: GroupMadePrivate) -> None:
     """A public group turned private: non-members can no longer see its events."""
     await release_outsiders(conn, event.group_id)
+
+
+async def discard_covers_of_group(conn: AsyncConnection, event: GroupDeleted) -> None:
+    """The group's events go with it (a cascade): their covers must stop loading too."""
+    covers = await conn.execute(
+        select(events.c.cover).where(
+            events.c.group_id == event.group_id, events.c.cover.is_not(None)
+        )
+    )
+    gone = discarded(ImageKind.cover, list(covers.scalars()))
+    if gone is not None:
+        await announce(conn, gone)

@@ -56,3 +56,13 @@ class GroupMadePrivate(DomainEvent):
 
     name: ClassVar[str] = "group.made_private"
     group_id: int
+
+
+@dataclass(frozen=True)
+class GroupDeleted(DomainEvent):
+    """A group is about to be deleted, with its events (told before the rows go, so the
+    events' subscribers can still read them)."""
+
+    name: ClassVar[str] = "group.deleted"
+    leaves_transaction: ClassVar[bool] = False
+    group_id: int

@@ -13,8 +13,10 @@ from crewup.core import clock, geo
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, Forbidden, NotFound
 from crewup.core.identity import Actor, ensure_may_create, viewer_params
+from crewup.core.images import ImageKind
 from crewup.core.marks import N_
 from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
+from crewup.core.picture_events import discarded
 from crewup.core.text import matches_words
 from crewup.groups.access import (
     GROUP_COLUMNS,
@@ -30,7 +32,7 @@ from crewup.groups.access import (
     load_group_for_managers,
     lock_group,
 )
-from crewup.groups.domain_events import GroupMadePrivate
+from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate
 from crewup.groups.tables import GROUP_TEXT, group_members, groups
 
 # A fixed list, so the directory filters mean something; documented in API.md's changelog.
@@ -141,6 +143,10 @@ async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> No
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
         raise Forbidden(N_("only the owner may delete the group"))
+    await announce(conn, GroupDeleted(group_id))
+    gone = discarded(ImageKind.cover, [group.cover])
+    if gone is not None:
+        await announce(conn, gone)
     await conn.execute(delete(groups).where(groups.c.id == group_id))
 
 

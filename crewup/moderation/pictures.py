@@ -2,22 +2,20 @@
 
 A moderator's action like a removal of content, audited the same way; the person keeps
 their account and may upload another picture (a ban stops that). The files go right after
-the commit, through the bus (`picture.taken_down`), unless the same picture is back by
+the commit, through the bus (`pictures.discarded`), unless the same picture is back by
 then; other replaced pictures wait for the next prune (crewup.core.media_prune)."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Invalid
 from crewup.core.images import ImageKind
+from crewup.core.picture_events import discarded
 from crewup.events import service as events
 from crewup.groups import service as groups
 from crewup.moderation.audit import Doer, record, require_moderator
-from crewup.moderation.domain_events import PictureTakenDown
 from crewup.moderation.targets import TargetType
 from crewup.users import service as users
 
@@ -58,4 +56,6 @@ async def remove_picture(
         detail["report_id"] = report_id
     await record(conn, doer, "picture.remove", kind.value, target_id, reason, detail)
     image = ImageKind.avatar if kind is TargetType.user else ImageKind.cover
-    await announce(conn, PictureTakenDown(key, image.name, datetime.now(UTC)))
+    gone = discarded(image, [key])
+    if gone is not None:
+        await announce(conn, gone)

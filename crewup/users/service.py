@@ -15,7 +15,9 @@ from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, FieldError, NotFound
 from crewup.core.i18n import current_locale
 from crewup.core.identity import Actor, Role
+from crewup.core.images import ImageKind
 from crewup.core.marks import N_
+from crewup.core.picture_events import discarded
 from crewup.users.domain_events import (
     UserBanned,
     UserDeleted,
@@ -225,7 +227,7 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     """Personal data goes; the row stays so content keeps an author shown as 'deleted user'.
     Subscribers of `user.deleted` give back seats, memberships and sessions in the same
     transaction, or refuse (an owner must hand their groups over first). The avatar's
-    files are pruned later, with every other unreferenced image's.
+    files go right after the commit (`pictures.discarded`).
 
     Lock order: the account row first, FOR NO KEY UPDATE (the person's own RSVPs, which
     share-lock it, wait for us), then whatever the subscribers lock, and the erasure last.
@@ -236,6 +238,9 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     account = await get_account(conn, user_id)
     await ensure_not_last_admin(conn, account, "deleted")
     await announce(conn, UserDeleted(user_id))
+    gone = discarded(ImageKind.avatar, [account.avatar])
+    if gone is not None:
+        await announce(conn, gone)
     now = clock.now()
     await conn.execute(
         update(users)

@@ -12,6 +12,7 @@ from PIL import ExifTags
 
 from crewup.core.settings import Settings
 from tests.support.api import Api, make_event, make_group
+from tests.support.bus import settle
 from tests.support.cli import admin_cli
 from tests.support.images import files_under, jpeg_with_gps, open_image, png, png_bomb
 
@@ -176,11 +177,11 @@ async def test_replaced_and_removed_avatars_are_pruned(api: Api, settings: Setti
     await put_avatar(api.client, ann, form(png(), "a.png"))
     resp = await api.client.delete("/api/v1/users/me", headers=ann["headers"])
     assert resp.status == 204
-    await prune_now(settings)
+    await settle(api.client.app)  # an erased person's picture goes at once
     assert files_under(settings.effective_media_dir) == set()
 
 
-async def test_a_deleted_groups_and_its_events_covers_are_pruned(
+async def test_a_deleted_groups_and_its_events_covers_go_at_once(
     api: Api, settings: Settings
 ) -> None:
     owner = await api.register("Owner")
@@ -201,12 +202,13 @@ async def test_a_deleted_groups_and_its_events_covers_are_pruned(
     assert resp.status == 204
     resp = await api.client.delete(f"/api/v1/events/{lone['id']}", headers=owner["headers"])
     assert resp.status == 204
-    assert len(files_under(settings.effective_media_dir)) == 8
-
-    await prune_now(settings)
-    assert files_under(settings.effective_media_dir) == names(
-        covers[f"/api/v1/groups/{kept['id']}/cover"]
-    )
+    # Not at the next prune: right after the commit, so the URLs stop loading at once.
+    await settle(api.client.app)
+    left = names(covers[f"/api/v1/groups/{kept['id']}/cover"])
+    assert files_under(settings.effective_media_dir) == left
+    for path in (f"/api/v1/groups/{doomed['id']}/cover", f"/api/v1/events/{event['id']}/cover"):
+        for url in covers[path]["urls"].values():
+            assert (await api.client.get(url)).status == 404
 
 
 async def test_the_worker_prunes_media_on_its_schedule(settings: Settings) -> None:
