@@ -57,5 +57,7 @@ def candidate_ids(spec: KindSearch, dialect: str, *, many: bool) -> ColumnElemen
         select(window.c.id).where(matches_row(dialect, index, ANY_TEXT, window.c.id, vector))
     ]
     if index.has_title:
-        parts.append(select(table.c.id).where(func.lower(index.title) == PHRASE))
+        # Bounded too: a thousand posts titled alike must not make one search rank them all.
+        exact = select(table.c.id).where(func.lower(index.title) == PHRASE).limit(MATCHES)
+        parts.append(select(exact.subquery(f"{spec.kind.value}_exact").c.id))
     return union(*parts).scalar_subquery()
