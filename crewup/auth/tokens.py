@@ -41,8 +41,9 @@ class TokenIssuer:
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
-        # token -> (its claims, its exp as a Unix time); dicts keep insertion order.
-        self._verified: dict[str, tuple[AccessClaims, float]] = {}
+        # token -> (its claims, its exp as a Unix time, its key's id); dicts keep insertion
+        # order.
+        self._verified: dict[str, tuple[AccessClaims, float, str]] = {}
 
     def issue(self, user_id: int, role: str) -> str:
         key = self.keyring.signing_key()
@@ -60,28 +61,34 @@ class TokenIssuer:
 
     def verify(self, token: str) -> AccessClaims:
         known = self._verified.get(token)
-        # The same clock and rule as PyJWT's own check (expired once `exp <= now`).
-        if known is not None and known[1] > time.time():
+        # The same clock and rule as PyJWT's own check (expired once `exp <= now`); a key
+        # the operator withdrew (compromised) takes its tokens with it at once.
+        if (
+            known is not None
+            and known[1] > time.time()
+            and self.keyring.verification_key(known[2]) is not None
+        ):
             return known[0]
-        claims, expires_at = self._verify_signature(token)
-        self._remember(token, claims, expires_at)
+        claims, expires_at, kid = self._verify_signature(token)
+        self._remember(token, claims, expires_at, kid)
         return claims
 
-    def _remember(self, token: str, claims: AccessClaims, expires_at: float) -> None:
+    def _remember(self, token: str, claims: AccessClaims, expires_at: float, kid: str) -> None:
         verified = self._verified
         verified.pop(token, None)  # an expired entry of the same token, if any
         while len(verified) >= VERIFIED_TOKENS_KEPT:
             del verified[next(iter(verified))]
-        verified[token] = (claims, expires_at)
+        verified[token] = (claims, expires_at, kid)
 
-    def _verify_signature(self, token: str) -> tuple[AccessClaims, float]:
+    def _verify_signature(self, token: str) -> tuple[AccessClaims, float, str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
             raise Unauthorized("access token is malformed") from None
         if header.get("alg") != ALGORITHM:
             raise Unauthorized("access token uses an unsupported algorithm")
-        key = self.keyring.verification_key(str(header.get("kid", "")))
+        kid = str(header.get("kid", ""))
+        key = self.keyring.verification_key(kid)
         if key is None:
             raise Unauthorized("access token was signed by an unknown key")
         try:
@@ -106,4 +113,4 @@ class TokenIssuer:
         verified = AccessClaims(
             user_id=user_id, role=str(claims.get("role", "user")), jti=str(claims["jti"])
         )
-        return verified, float(claims["exp"])
+        return verified, float(claims["exp"]), kid

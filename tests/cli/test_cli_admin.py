@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 
@@ -132,6 +133,26 @@ async def test_full_demo_has_groups_events_and_a_waitlist(client, settings) -> N
     )
     titles = {e["title"] for e in (await mine.json())["items"]}
     assert titles == {"Bouldering night", "Sunday ride to Potsdam"}  # Ann rides with Dina
+
+
+async def test_a_withdrawn_key_takes_its_tokens_with_it_at_once(client, api: Api, settings) -> None:
+    """What an operator does with a leaked key: rotate, then take the old key out of the
+    keyring. Tokens it signed stop working on the next request, even one the server has
+    already verified (and remembers) before."""
+    before = await api.register()
+    assert (await client.get("/api/v1/users/me", headers=before["headers"])).status == 200
+    old_kid = jwt.get_unverified_header(before["access_token"])["kid"]
+    result = await admin_cli(settings, "keys", "rotate")
+    assert result.exit_code == 0, result.output
+    assert (await client.get("/api/v1/users/me", headers=before["headers"])).status == 200
+
+    index = settings.data_dir / "keys" / "keyring.json"
+    keyring = json.loads(index.read_text())
+    keyring["keys"] = [k for k in keyring["keys"] if k["kid"] != old_kid]
+    index.write_text(json.dumps(keyring))
+    refused = await client.get("/api/v1/users/me", headers=before["headers"])
+    assert refused.status == 401
+    assert "unknown key" in (await refused.json())["detail"]
 
 
 async def test_keys_rotate_keeps_old_tokens_valid_and_signs_with_the_new_key(
