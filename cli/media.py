@@ -39,8 +39,10 @@ def prune(
 
     async def work() -> bool:
         async with database(cfg) as db:
-            # Under the job's lock, so it never runs beside a worker's own prune.
-            return await run_now(db, Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, record))
+            # Recorded as the job's run (the worker's next one is an hour away), and like
+            # it outside any transaction: the store's walk never holds SQLite's write lock.
+            job = Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, record, outside_transaction=True)
+            return await run_now(db, job)
 
     if not run(work):
         console.print("a worker is pruning media right now; nothing else done", markup=False)

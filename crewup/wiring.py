@@ -193,7 +193,7 @@ def build_jobs(settings: Settings) -> list[Job]:
         Job("prune-auth", timedelta(hours=6), prune_expired),
         Job("prune-bus", timedelta(hours=6), prune_bus_records),
         Job("prune-invite-links", timedelta(hours=6), prune_links),
-        Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, media_pruner(settings)),
+        Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, media_pruner(settings), outside_transaction=True),
     ]
 
 

@@ -29,13 +29,17 @@ MAX_PER_ENVELOPE = 100
 
 
 def envelopes(messages: Sequence[Message]) -> Iterator[tuple[str, aio_pika.Message]]:
-    """(routing key, AMQP message) for `messages`, oldest first within each name."""
-    by_name: dict[str, list[Message]] = {}
+    """(routing key, AMQP message) for `messages`, in outbox order: each run of one name
+    is an envelope (up to MAX_PER_ENVELOPE), so a handler of several names still sees an
+    `event.changed` before the `event.cancelled` that followed it."""
+    run: list[Message] = []
     for message in messages:
-        by_name.setdefault(message.name, []).append(message)
-    for name, same in by_name.items():
-        for start in range(0, len(same), MAX_PER_ENVELOPE):
-            yield name, envelope(same[start : start + MAX_PER_ENVELOPE])
+        if run and (message.name != run[0].name or len(run) == MAX_PER_ENVELOPE):
+            yield run[0].name, envelope(run)
+            run = []
+        run.append(message)
+    if run:
+        yield run[0].name, envelope(run)
 
 
 def envelope(messages: Sequence[Message], error: str | None = None) -> aio_pika.Message:

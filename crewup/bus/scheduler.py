@@ -29,6 +29,10 @@ class Job:
     # Runs in the transaction that holds the job's row, so its writes and the record
     # that it ran commit together.
     run: Callable[[AsyncConnection], Awaitable[object]]
+    # For long work that writes nothing to the database (walking the media store): the
+    # run is claimed and recorded first, then the job reads outside any transaction, so
+    # it never holds SQLite's write lock (or a PostgreSQL transaction) while it works.
+    outside_transaction: bool = False
 
 
 async def run_due(db: Database, job: Job) -> bool:
@@ -47,12 +51,16 @@ async def run_due(db: Database, job: Job) -> bool:
         ).first()
         if claimed is None or claimed.next_run_at > now:
             return False
-        outcome = await job.run(conn)
+        if not job.outside_transaction:
+            outcome = await job.run(conn)
         await conn.execute(
             update(scheduled_jobs)
             .where(scheduled_jobs.c.name == job.name)
             .values(next_run_at=now + job.every, last_run_at=now, last_error=None)
         )
+    if job.outside_transaction:
+        async with db.reading() as conn:
+            outcome = await job.run(conn)
     log.info("job ran", extra={"job": job.name, "outcome": str(outcome)[:200]})
     return True
 

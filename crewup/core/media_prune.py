@@ -35,9 +35,10 @@ async def referenced_keys(conn: AsyncConnection, references: Sequence[Column[str
     cheaper than an index on each that every write would maintain."""
     keys: set[str] = set()
     for column in references:
-        rows = await conn.stream(select(column).where(column.is_not(None)).distinct())
-        async for (key,) in rows:
-            keys.add(key)
+        # Not streamed: a server-side cursor needs a transaction, and the prune runs outside
+        # one (it must not hold SQLite's write lock); the keys end up in memory anyway.
+        rows = await conn.execute(select(column).where(column.is_not(None)).distinct())
+        keys.update(rows.scalars())
     return keys
 
 
