@@ -69,10 +69,17 @@ def configure_logging(level: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+# Asked every few seconds by load balancers, orchestrators and Prometheus: a healthy
+# answer says nothing an operator wants to read, and logging it costs more than answering.
+PROBES = frozenset({"/healthz", "/readyz", "/metrics"})
+
+
 class JsonAccessLogger(AbstractAccessLogger):
     """One JSON line per request; never the query string (it may carry a feed or WS token)."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, duration: float) -> None:
+        if request.path in PROBES and response.status < 400:
+            return
         self.logger.info(
             "request",
             extra={
