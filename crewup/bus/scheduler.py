@@ -37,6 +37,18 @@ class Job:
 
 async def run_due(db: Database, job: Job) -> bool:
     """Run `job` if it is due and nobody else is running it; True if it ran."""
+    return await _run_claimed(db, job, even_if_not_due=False)
+
+
+async def run_now(db: Database, job: Job) -> bool:
+    """Run `job` here whether or not it is due, unless a worker is running it right now
+    (then False: it is being done). One transaction claims it: making it due first and
+    claiming it after would let a worker's scheduler take the run in between, with its
+    own arguments (an operator's `media prune --grace 0` done with the default grace)."""
+    return await _run_claimed(db, job, even_if_not_due=True)
+
+
+async def _run_claimed(db: Database, job: Job, *, even_if_not_due: bool) -> bool:
     now = clock.now()
     async with db.transaction() as conn:
         await insert_new(
@@ -49,7 +61,7 @@ async def run_due(db: Database, job: Job) -> bool:
                 .with_for_update(skip_locked=True)
             )
         ).first()
-        if claimed is None or claimed.next_run_at > now:
+        if claimed is None or (claimed.next_run_at > now and not even_if_not_due):
             return False
         if not job.outside_transaction:
             outcome = await job.run(conn)
@@ -63,21 +75,6 @@ async def run_due(db: Database, job: Job) -> bool:
             outcome = await job.run(conn)
     log.info("job ran", extra={"job": job.name, "outcome": str(outcome)[:200]})
     return True
-
-
-async def run_now(db: Database, job: Job) -> bool:
-    """Make `job` due and run it here, unless a worker is running it right now (then
-    False: it is being done)."""
-    async with db.transaction() as conn:
-        await insert_new(
-            conn, scheduled_jobs, [{"name": job.name, "next_run_at": clock.now()}], ["name"], "name"
-        )
-        await conn.execute(
-            update(scheduled_jobs)
-            .where(scheduled_jobs.c.name == job.name)
-            .values(next_run_at=clock.now())
-        )
-    return await run_due(db, job)
 
 
 @dataclass(frozen=True)

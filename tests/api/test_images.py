@@ -181,6 +181,23 @@ async def test_replaced_and_removed_avatars_are_pruned(api: Api, settings: Setti
     assert files_under(settings.effective_media_dir) == set()
 
 
+async def test_an_operators_prune_is_never_taken_over_by_the_schedule(
+    api: Api, settings: Settings
+) -> None:
+    """The app's own scheduler ticks every 0.2 s here. `media prune --grace 0` must run
+    with the operator's grace every time, not hand the run to the schedule (which keeps
+    files younger than an hour) between making the job due and claiming it."""
+    for _ in range(5):  # the schedule's first ticks, right after start-up
+        assert "0 files removed" in await prune_now(settings)
+    ann = await api.register()
+    for size in range(64, 68):
+        avatar = await (await put_avatar(api.client, ann, form(png((size, size)), "a.png"))).json()
+        resp = await api.client.delete("/api/v1/users/me/avatar", headers=ann["headers"])
+        assert resp.status == 200
+        assert "2 files removed" in await prune_now(settings), size
+        assert names(avatar["avatar"]).isdisjoint(files_under(settings.effective_media_dir))
+
+
 async def test_a_deleted_groups_and_its_events_covers_go_at_once(
     api: Api, settings: Settings
 ) -> None:
