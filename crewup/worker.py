@@ -99,12 +99,14 @@ async def run_worker(
             await hub.start()
             wire_notification_badges(db, hub)
         await bus.start(work=True)
-        broker = "RabbitMQ" if settings.amqp_url else "the outbox (no amqp_url)"
-        announce(f"CrewUp worker consuming from {broker}, {len(bus.handlers)} handlers")
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stopped.set)
+        # Announced once a SIGTERM is a graceful stop: a supervisor (or a test) that
+        # waits for this line never kills a worker half started.
+        broker = "RabbitMQ" if settings.amqp_url else "the outbox (no amqp_url)"
+        announce(f"CrewUp worker consuming from {broker}, {len(bus.handlers)} handlers")
         try:
             await stopped.wait()
         finally:

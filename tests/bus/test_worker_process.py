@@ -35,6 +35,15 @@ async def start_worker(settings: Settings) -> asyncio.subprocess.Process:
     )
 
 
+async def consuming(worker: asyncio.subprocess.Process) -> None:
+    """Until the worker says it consumes (from then on SIGTERM stops it gracefully;
+    before, it would end it mid-import with -15)."""
+    assert worker.stderr is not None
+    async with asyncio.timeout(30):
+        while b"consuming from" not in await worker.stderr.readline():
+            assert not worker.stderr.at_eof(), "the worker ended before it started"
+
+
 async def notification_count(client: TestClient) -> int:
     async with client.app[DB].reading() as conn:
         query = select(func.count()).select_from(notifications)
@@ -79,6 +88,7 @@ async def test_a_killed_worker_loses_and_doubles_nothing(
 
     second = await start_worker(settings)
     try:
+        await consuming(second)
         await settle(client.app)
         second.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
