@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.multipart import BodyPartReader
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -88,7 +89,7 @@ async def read_upload(request: web.Request) -> Upload:
                     upload.data = value
                 elif part.name is not None:
                     upload.fields[part.name] = value.decode("utf-8", "replace")
-        except (ValueError, AssertionError, RuntimeError) as exc:
+        except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
             raise BadRequest(f"the form could not be read: {str(exc)[:200]}") from None
     elif request.content_type in RAW_TYPES:
         upload.data = await _read_limited(request, limit, limit)

@@ -104,6 +104,17 @@ async def test_files_that_are_not_images_are_refused(api: Api, settings: Setting
     assert files_under(settings.effective_media_dir) == set()
 
 
+async def test_a_form_part_with_a_malformed_header_is_400(api: Api) -> None:
+    """A control character in a part's header (found by the fuzz test): the form cannot
+    be read, which is the sender's error, not the server's."""
+    ann = await api.register()
+    body = b'--xyz\r\nContent-Disposition: form-data; name="\xc3\xb7 \x0c"\r\n\r\n1\r\n--xyz--\r\n'
+    headers = {**ann["headers"], "Content-Type": "multipart/form-data; boundary=xyz"}
+    resp = await api.client.put("/api/v1/users/me/avatar", data=body, headers=headers)
+    assert resp.status == 400, await resp.text()
+    assert "the form could not be read" in (await resp.json())["detail"]
+
+
 async def test_a_decompression_bomb_is_refused(api: Api, settings: Settings) -> None:
     ann = await api.register()
     bomb = png_bomb()
