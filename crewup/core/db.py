@@ -19,6 +19,7 @@ from sqlalchemy.types import TypeDecorator
 
 from crewup.core.dispatch import Dispatcher, UnitOfWork
 from crewup.core.geo import DISTANCE_FUNCTION, RTREES_KEY, distance_km
+from crewup.core.quick_reads import QuickPool, Reads
 
 metadata = MetaData(
     naming_convention={
@@ -94,6 +95,18 @@ def _replace_closed_on_checkout(engine: AsyncEngine) -> None:
             raise DisconnectionError("the server closed this pooled connection")
 
 
+def _quick_pool_for(engine: AsyncEngine, size: int) -> QuickPool:
+    """asyncpg connections made with the engine's own connection arguments."""
+    import asyncpg
+
+    args, kwargs = engine.dialect.create_connect_args(engine.url)
+
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(*args, **kwargs)
+
+    return QuickPool(connect, engine.dialect, size)
+
+
 class Database:
     """The engine plus what it takes to use it safely on either dialect."""
 
@@ -103,6 +116,7 @@ class Database:
         self.url = url
         self.dispatcher = dispatcher
         self.is_sqlite = url.startswith("sqlite")
+        self._quick_pool: QuickPool | None = None
         if self.is_sqlite:
             self.engine = create_async_engine(
                 url, echo=echo, poolclass=NullPool if ":memory:" in url else None
@@ -113,6 +127,7 @@ class Database:
             # than waiting a moment for a pooled one.
             self.engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
             _replace_closed_on_checkout(self.engine)
+            self._quick_pool = _quick_pool_for(self.engine, max(2, pool_size // 2))
         # SQLite has one writer; queue writers here instead of spinning in busy_timeout.
         self._write_lock = asyncio.Lock() if self.is_sqlite else None
         # Bumped after every committed transaction: answers cached before it are stale.
@@ -184,6 +199,18 @@ class Database:
                 conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
+    @asynccontextmanager
+    async def quick(self) -> AsyncIterator[Reads]:
+        """Like `reading()`, for the hot reads written as `Prepared` statements
+        (crewup/core/quick_reads.py): on PostgreSQL a bare asyncpg connection, a tenth of
+        the cost per statement; on SQLite the same connection `reading()` gives."""
+        if self._quick_pool is None:
+            async with self.reading() as conn:
+                yield conn
+        else:
+            async with self._quick_pool.connection() as quick:
+                yield quick
+
     async def ping(self) -> None:
         from sqlalchemy import text
 
@@ -191,6 +218,8 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._quick_pool is not None:
+            await self._quick_pool.close()
         await self.engine.dispose()
 
 

@@ -11,10 +11,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, bindparam
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import Forbidden
 from crewup.core.marks import N_
+from crewup.core.quick_reads import Reads
 
 
 class Role(enum.StrEnum):
@@ -45,7 +45,7 @@ class Actor:
 
 # How the web layer turns a user id into an Actor (None: no such live account); the users
 # domain provides it, so the web layer needs no domain import.
-ActorLoader = Callable[[AsyncConnection, int], Awaitable[Actor | None]]
+ActorLoader = Callable[[Reads, int], Awaitable[Actor | None]]
 
 # Lists that show "my role", "my RSVP" and the like join on this one bound parameter, so
 # the statement is the same for every viewer and SQLAlchemy caches it once.

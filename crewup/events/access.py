@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.errors import NotFound
 from crewup.core.identity import VIEWER_ID, Actor
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
 
@@ -132,7 +132,7 @@ VISIBLE = or_(groups.c.visibility == "public", _member.c.user_id.is_not(None))
 
 
 def event_from_row(row: Any) -> Event:
-    data = dict(row._mapping)
+    data = row._asdict()
     if data.get("my_status") != RsvpStatus.waitlisted:
         data["my_position"] = None
     return Event(**data)
@@ -159,13 +159,13 @@ def visible_events_query(signed_in: bool) -> Any:
 # forms join no viewer tables and count no waitlist: nobody's RSVP or membership to find.
 _EVENT_ID = bindparam("event_id", type_=Integer)
 _PUBLIC = groups.c.visibility == "public"
-_EVENT_FOR_VIEWER = event_query().where(events.c.id == _EVENT_ID, VISIBLE)
-_EVENT_FOR_ANYONE = (
+_EVENT_FOR_VIEWER = Prepared(event_query().where(events.c.id == _EVENT_ID, VISIBLE))
+_EVENT_FOR_ANYONE = Prepared(
     select(*EVENT_COLUMNS[:-2])
     .select_from(events.join(groups, groups.c.id == events.c.group_id))
     .where(events.c.id == _EVENT_ID, _PUBLIC)
 )
-_STATE_FOR_VIEWER = (
+_STATE_FOR_VIEWER = Prepared(
     select(events.c.status, events.c.ends_at)
     .select_from(
         events.join(groups, groups.c.id == events.c.group_id).outerjoin(
@@ -175,35 +175,31 @@ _STATE_FOR_VIEWER = (
     )
     .where(events.c.id == _EVENT_ID, VISIBLE)
 )
-_STATE_FOR_ANYONE = (
+_STATE_FOR_ANYONE = Prepared(
     select(events.c.status, events.c.ends_at)
     .select_from(events.join(groups, groups.c.id == events.c.group_id))
     .where(events.c.id == _EVENT_ID, _PUBLIC)
 )
 
 
-async def load_event(conn: AsyncConnection, event_id: int, actor: Actor | None) -> Event:
+async def load_event(conn: Reads, event_id: int, actor: Actor | None) -> Event:
     """The event as this viewer sees it; NotFound when missing or in a hidden group."""
     if actor is None:
-        found = await conn.execute(_EVENT_FOR_ANYONE, {"event_id": event_id})
+        row = await _EVENT_FOR_ANYONE.first(conn, {"event_id": event_id})
     else:
-        found = await conn.execute(_EVENT_FOR_VIEWER, {"event_id": event_id, "viewer_id": actor.id})
-    row = found.first()
+        row = await _EVENT_FOR_VIEWER.first(conn, {"event_id": event_id, "viewer_id": actor.id})
     if row is None:
         raise NotFound(f"event {event_id} not found")
     return event_from_row(row)
 
 
-async def visible_state(conn: AsyncConnection, event_id: int, actor: Actor | None) -> Any:
+async def visible_state(conn: Reads, event_id: int, actor: Actor | None) -> Any:
     """Just enough to know the viewer may see the event and whether it is still on
     (status, ends_at); cheaper than `load_event` on hot paths."""
     if actor is None:
-        result = await conn.execute(_STATE_FOR_ANYONE, {"event_id": event_id})
+        found = await _STATE_FOR_ANYONE.first(conn, {"event_id": event_id})
     else:
-        result = await conn.execute(
-            _STATE_FOR_VIEWER, {"event_id": event_id, "viewer_id": actor.id}
-        )
-    found = result.first()
+        found = await _STATE_FOR_VIEWER.first(conn, {"event_id": event_id, "viewer_id": actor.id})
     if found is None:
         raise NotFound(f"event {event_id} not found")
     return found

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, literal_column, select, union_all
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.identity import Actor
 from crewup.core.paging import LineCursor, Page, UserCursor, cut_page, decode_cursor
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.events.access import RsvpStatus, visible_state
 from crewup.events.tables import event_participants
 from crewup.users import reputation
@@ -37,7 +37,7 @@ class Participant:
 
 
 async def list_participants(
-    conn: AsyncConnection,
+    conn: Reads,
     event_id: int,
     actor: Actor | None,
     *,
@@ -53,27 +53,27 @@ async def list_participants(
         line = decode_cursor(cursor, LineCursor)
         start = line.position if line is not None else 0
         if line is None:
-            rows = await conn.execute(_LINE, params)
+            rows = await _LINE.all(conn, params)
         else:
-            rows = await conn.execute(_LINE_AFTER, {**params, "after_seq": line.seq})
+            rows = await _LINE_AFTER.all(conn, {**params, "after_seq": line.seq})
         found = [_participant(row, start + i + 1) for i, row in enumerate(rows)]
         return cut_page(found, limit, _line_position)
     after = decode_cursor(cursor, UserCursor)
     if after is None:
-        rows = await conn.execute(_BY_USER, params)
+        rows = await _BY_USER.all(conn, params)
     else:
-        rows = await conn.execute(_BY_USER_AFTER, {**params, "after_user": after.user_id})
+        rows = await _BY_USER_AFTER.all(conn, {**params, "after_user": after.user_id})
     return cut_page([_participant(row, None) for row in rows], limit, _user_position)
 
 
 async def first_pages(
-    conn: AsyncConnection, event_id: int, actor: Actor | None, *, limit: int
+    conn: Reads, event_id: int, actor: Actor | None, *, limit: int
 ) -> dict[RsvpStatus, Page[Participant]]:
     """The first page of every list, in two statements (the event's visibility, then
     the three lists at once) instead of two per list: round trips were most of what
     this read cost."""
     await visible_state(conn, event_id, actor)
-    rows = await conn.execute(_FIRST_PAGES, {"event_id": event_id, "limit": limit + 1})
+    rows = await _FIRST_PAGES.all(conn, {"event_id": event_id, "limit": limit + 1})
     found: dict[str, list[Any]] = {status.value: [] for status in RsvpStatus}
     for row in rows:
         found[row.status].append(row)
@@ -112,10 +112,14 @@ _OF_EVENT = (
     .limit(bindparam("limit"))
 )
 _ONE_STATUS = _OF_EVENT.where(event_participants.c.status == bindparam("status"))
-_LINE = _ONE_STATUS.order_by(event_participants.c.waitlist_seq)
-_LINE_AFTER = _LINE.where(event_participants.c.waitlist_seq > bindparam("after_seq"))
-_BY_USER = _ONE_STATUS.order_by(event_participants.c.user_id)
-_BY_USER_AFTER = _BY_USER.where(event_participants.c.user_id > bindparam("after_user"))
+_IN_LINE = _ONE_STATUS.order_by(event_participants.c.waitlist_seq)
+_LINE = Prepared(_IN_LINE)
+_LINE_AFTER = Prepared(_IN_LINE.where(event_participants.c.waitlist_seq > bindparam("after_seq")))
+_IN_USER_ORDER = _ONE_STATUS.order_by(event_participants.c.user_id)
+_BY_USER = Prepared(_IN_USER_ORDER)
+_BY_USER_AFTER = Prepared(
+    _IN_USER_ORDER.where(event_participants.c.user_id > bindparam("after_user"))
+)
 
 
 def _line_position(p: Participant) -> LineCursor:
@@ -155,4 +159,4 @@ def _first_page_of(status: RsvpStatus) -> Any:
 
 # Rows of the three lists together; grouped and ordered again in Python, as a union
 # promises no order.
-_FIRST_PAGES = union_all(*(_first_page_of(status) for status in RsvpStatus))
+_FIRST_PAGES = Prepared(union_all(*(_first_page_of(status) for status in RsvpStatus)))

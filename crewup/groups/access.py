@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import VIEWER_ID, Actor
 from crewup.core.marks import N_
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.groups.tables import group_invites, group_join_requests, group_members, groups
 
 
@@ -111,7 +112,7 @@ LISTED = or_(groups.c.visibility == Visibility.public.value, _member.c.user_id.i
 
 
 def group_from_row(row: Any) -> Group:
-    data = dict(row._mapping)
+    data = row._asdict()
     data["visibility"] = Visibility(data["visibility"])
     data["invited"] = bool(data.get("invited"))
     return Group(**data)
@@ -128,28 +129,27 @@ def can_see(group: Group) -> bool:
 
 # One group by id, built once (see events.access); signed out, no viewer joins at all.
 _GROUP_ID = bindparam("group_id", type_=Integer)
-_GROUP_FOR_VIEWER = (
+_GROUP_FOR_VIEWER = Prepared(
     select(*GROUP_COLUMNS, *VIEWER_COLUMNS)
     .select_from(GROUPS_WITH_VIEWER)
     .where(groups.c.id == _GROUP_ID)
 )
-_GROUP_FOR_ANYONE = select(*GROUP_COLUMNS).where(groups.c.id == _GROUP_ID)
+_GROUP_FOR_ANYONE = Prepared(select(*GROUP_COLUMNS).where(groups.c.id == _GROUP_ID))
 
 
-async def fetch_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+async def fetch_group(conn: Reads, group_id: int, actor: Actor | None) -> Group:
     """The group with this viewer's role, whether or not they may see it; NotFound only if
     it does not exist. Callers decide visibility (see `load_group`)."""
     if actor is None:
-        found = await conn.execute(_GROUP_FOR_ANYONE, {"group_id": group_id})
+        row = await _GROUP_FOR_ANYONE.first(conn, {"group_id": group_id})
     else:
-        found = await conn.execute(_GROUP_FOR_VIEWER, {"group_id": group_id, "viewer_id": actor.id})
-    row = found.first()
+        row = await _GROUP_FOR_VIEWER.first(conn, {"group_id": group_id, "viewer_id": actor.id})
     if row is None:
         raise NotFound(f"group {group_id} not found")
     return group_from_row(row)
 
 
-async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+async def load_group(conn: Reads, group_id: int, actor: Actor | None) -> Group:
     """The group as this viewer sees it; NotFound if it does not exist or is hidden."""
     group = await fetch_group(conn, group_id, actor)
     if not can_see(group):
@@ -157,7 +157,7 @@ async def load_group(conn: AsyncConnection, group_id: int, actor: Actor | None) 
     return group
 
 
-async def load_group_content(conn: AsyncConnection, group_id: int, actor: Actor | None) -> Group:
+async def load_group_content(conn: Reads, group_id: int, actor: Actor | None) -> Group:
     """For members, posts and chat: private groups show them to members only."""
     group = await load_group(conn, group_id, actor)
     if group.visibility is Visibility.private and not group.is_member:

@@ -83,7 +83,7 @@ async def create_group(request: web.Request) -> web.Response:
 )
 async def get_group(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         group = await load_group(conn, path_id(request, "group_id"), actor)
     return json_response(group_json(group))
 

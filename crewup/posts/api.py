@@ -35,7 +35,7 @@ POST = r"/api/v1/posts/{post_id:\d+}"
 async def list_posts(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     query = parse_query(request, PageQuery)
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         page = await service.list_posts(
             conn, path_id(request, "group_id"), actor, limit=query.limit, cursor=query.cursor
         )

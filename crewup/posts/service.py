@@ -15,6 +15,7 @@ from crewup.core.errors import Forbidden, NotFound
 from crewup.core.identity import Actor
 from crewup.core.marks import N_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
 from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated
@@ -81,16 +82,15 @@ POST_COLUMNS = (
 
 
 def post_from_row(row: Any) -> Post:
-    m = row._mapping
     return Post(
-        id=m["id"],
-        group_id=m["group_id"],
-        author=Author(m["author_id"], m["display_name"]),
-        title=m["title"],
-        body=m["body"],
-        comment_count=m["comment_count"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
+        id=row.id,
+        group_id=row.group_id,
+        author=Author(row.author_id, row.display_name),
+        title=row.title,
+        body=row.body,
+        comment_count=row.comment_count,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )
 
 
@@ -156,7 +156,7 @@ async def create_post(
 
 
 async def list_posts(
-    conn: AsyncConnection,
+    conn: Reads,
     group_id: int,
     actor: Actor | None,
     *,
@@ -168,22 +168,23 @@ async def list_posts(
     params = {"group_id": group_id, "limit": limit + 1}
     position = decode_cursor(cursor, IdCursor)
     if position is None:
-        rows = await conn.execute(_FIRST_POSTS, params)
+        rows = await _FIRST_POSTS.all(conn, params)
     else:
-        rows = await conn.execute(_POSTS_BEFORE, {**params, "before_id": position.id})
+        rows = await _POSTS_BEFORE.all(conn, {**params, "before_id": position.id})
     found = [post_from_row(row) for row in rows]
     return cut_page(found, limit, lambda post: IdCursor(id=post.id))
 
 
 # A group's posts, built once with bound parameters (see events.access).
-_FIRST_POSTS = (
+_NEWEST_POSTS = (
     select(*POST_COLUMNS)
     .join(users, users.c.id == posts.c.author_id)
     .where(posts.c.group_id == bindparam("group_id"), posts.c.removed_at.is_(None))
     .order_by(posts.c.id.desc())
     .limit(bindparam("limit"))
 )
-_POSTS_BEFORE = _FIRST_POSTS.where(posts.c.id < bindparam("before_id"))
+_FIRST_POSTS = Prepared(_NEWEST_POSTS)
+_POSTS_BEFORE = Prepared(_NEWEST_POSTS.where(posts.c.id < bindparam("before_id")))
 
 
 async def update_post(

@@ -216,7 +216,10 @@ async def recommend_groups(
 class _Row:
     """A row without our extra columns, for the domains' own row readers."""
 
-    _mapping: dict[str, Any]
+    values: dict[str, Any]
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self.values)
 
 
 async def recommend_events(

@@ -18,7 +18,7 @@ api = ApiRoutes("users")
 
 @api.get("/api/v1/users/me", "My profile, with email, role and home location", response=UserMe)
 async def get_me(request: web.Request) -> web.Response:
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         account = await service.get_account(conn, caller(request).id)
     return json_response(user_me_json(account))
 

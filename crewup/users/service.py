@@ -18,6 +18,7 @@ from crewup.core.identity import Actor, Role
 from crewup.core.images import ImageKind
 from crewup.core.marks import N_
 from crewup.core.picture_events import discarded
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.users.domain_events import (
     UserBanned,
     UserDeleted,
@@ -87,7 +88,7 @@ _ACCOUNT_COLUMNS = [users.c[name] for name in Account.__dataclass_fields__]
 
 
 def _account(row: Any) -> Account:
-    data = dict(row._mapping)
+    data = row._asdict()
     data["role"] = Role(data["role"])
     data["interests"] = list(data["interests"] or [])
     return Account(**data)
@@ -97,19 +98,21 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-_LOAD_ACTOR = select(
-    users.c.role,
-    users.c.banned_at,
-    users.c.ban_expires_at,
-    users.c.display_name,
-    users.c.email_verified_at,
-    users.c.locale,
-).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
+_LOAD_ACTOR = Prepared(
+    select(
+        users.c.role,
+        users.c.banned_at,
+        users.c.ban_expires_at,
+        users.c.display_name,
+        users.c.email_verified_at,
+        users.c.locale,
+    ).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
+)
 
 
-async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
+async def load_actor(conn: Reads, user_id: int) -> Actor | None:
     """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
-    row = (await conn.execute(_LOAD_ACTOR, {"user_id": user_id})).first()
+    row = await _LOAD_ACTOR.first(conn, {"user_id": user_id})
     if row is None:
         return None
     return Actor(
@@ -122,13 +125,15 @@ async def load_actor(conn: AsyncConnection, user_id: int) -> Actor | None:
     )
 
 
-_LIVE_ACCOUNT = select(*_ACCOUNT_COLUMNS).where(
-    users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
+_LIVE_ACCOUNT = Prepared(
+    select(*_ACCOUNT_COLUMNS).where(
+        users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
+    )
 )
 
 
-async def get_account(conn: AsyncConnection, user_id: int) -> Account:
-    row = (await conn.execute(_LIVE_ACCOUNT, {"user_id": user_id})).first()
+async def get_account(conn: Reads, user_id: int) -> Account:
+    row = await _LIVE_ACCOUNT.first(conn, {"user_id": user_id})
     if row is None:
         raise NotFound(f"user {user_id} not found")
     return _account(row)

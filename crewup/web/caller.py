@@ -20,7 +20,7 @@ from crewup.web.sessions import forget_sign_in, session_token
 
 
 async def _load(request: web.Request, user_id: int) -> Actor | None:
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         return await request.app[ACTOR_LOADER](conn, user_id)
 
 

@@ -1,0 +1,99 @@
+"""The hot reads' fast path (crewup/core/quick_reads.py): on PostgreSQL they run as
+asyncpg prepared statements on connections of their own, on SQLite through SQLAlchemy.
+Both must give the same answers, and the small pool must never turn a burst into errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from crewup.app import create_app
+from crewup.core.settings import Settings
+from crewup.events import participants
+from crewup.events.access import RsvpStatus, load_event
+from crewup.groups.access import load_group
+from crewup.posts.service import list_posts
+from crewup.users.service import get_account, load_actor
+from crewup.web.appkeys import DB
+from tests.support.api import Api, make_event, make_group
+from tests.support.databases import Stack
+
+
+async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
+    """Every hot read, through `reading()` (SQLAlchemy) and `quick()` (asyncpg on
+    PostgreSQL): the same accounts, events, groups, posts and participants, field by
+    field, for a signed-out and a signed-in viewer."""
+    owner = await api.register("Owner")
+    member = await api.register("Member")
+    resp = await api.client.patch(
+        "/api/v1/users/me",
+        json={"interests": ["climbing", "été"], "home_lat": 52.5, "home_lon": 13.4},
+        headers=owner["headers"],
+    )
+    assert resp.status == 200, await resp.text()
+    group = await make_group(api.client, owner)
+    event = await make_event(api.client, owner, group["id"], capacity=1)
+    await api.client.post(f"/api/v1/groups/{group['id']}/join", headers=member["headers"])
+    for who in (owner, member):  # one going, one waitlisted
+        resp = await api.client.post(
+            f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"}, headers=who["headers"]
+        )
+        assert resp.status in (200, 201), await resp.text()
+    for i in range(3):
+        resp = await api.client.post(
+            f"/api/v1/groups/{group['id']}/posts",
+            json={"title": f"Post {i}", "body": "<b>x</b>"},
+            headers=owner["headers"],
+        )
+        assert resp.status == 201
+    db = api.client.app[DB]
+    async with db.reading() as conn:
+        viewer = await load_actor(conn, member["user"]["id"])
+    assert viewer is not None
+
+    async def everything(conn: Any) -> list[Any]:
+        found: list[Any] = []
+        for actor in (None, viewer):
+            found.append(await load_event(conn, event["id"], actor))
+            found.append(await load_group(conn, group["id"], actor))
+            page = await list_posts(conn, group["id"], actor, limit=2)
+            found.append((page.items, page.next_cursor))
+            lists = await participants.first_pages(conn, event["id"], actor, limit=5)
+            found.append({status: (p.items, p.next_cursor) for status, p in lists.items()})
+            line = await participants.list_participants(
+                conn, event["id"], actor, status=RsvpStatus.waitlisted, limit=5
+            )
+            found.append(line.items)
+        found.append(await get_account(conn, owner["user"]["id"]))
+        found.append(await load_actor(conn, owner["user"]["id"]))
+        found.append(await load_actor(conn, 10**9))
+        return found
+
+    async with db.reading() as conn:
+        expected = await everything(conn)
+    async with db.quick() as quick:
+        fast = "QuickConnection" if stack.is_services else "AsyncConnection"
+        assert type(quick).__name__ == fast
+        assert await everything(quick) == expected
+    account = expected[-3]
+    assert account.interests == ["climbing", "été"] and account.created_at.tzinfo is not None
+    assert expected[0].my_status is None and expected[5].my_status == "waitlisted"
+
+
+async def test_a_burst_wider_than_the_pool_waits_its_turn(
+    make_settings: Callable[..., Settings], aiohttp_client: Any, stack: Stack
+) -> None:
+    """Two connections for quick reads, sixty requests at once: every one answered."""
+    if not stack.is_services:
+        pytest.skip("SQLite reads need no pool of their own")
+    client = await aiohttp_client(create_app(make_settings(database_pool_size=4)))
+    person = await Api(client).register()
+
+    async def me() -> int:
+        resp = await client.get("/api/v1/users/me", headers=person["headers"])
+        return resp.status
+
+    assert await asyncio.gather(*(me() for _ in range(60))) == [200] * 60
