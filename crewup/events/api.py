@@ -67,7 +67,8 @@ async def _event_page(request: web.Request, actor: Actor | None) -> bytes:
     if query.near is None and "radius_km" in request.query:
         raise Invalid("radius_km needs near=lat,lon")
     filters = query.filters()
-    async with request.app[DB].reading() as conn:
+    db = request.app[DB]
+    async with db.quick() if service.is_plain_nearby(filters) else db.reading() as conn:
         page = await service.list_events(
             conn, actor, filters, limit=query.limit, cursor=query.cursor
         )

@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, literal_column
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.db import UtcDateTime
 from crewup.core.identity import Actor
 from crewup.core.paging import NearCursor
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.events.access import EventStatus, visible_events_query
 from crewup.events.tables import events
 
@@ -36,14 +36,14 @@ def _statement(signed_in: bool, paged: bool) -> Any:
 
 
 _STATEMENTS = {
-    (signed_in, paged): _statement(signed_in, paged)
+    (signed_in, paged): Prepared(_statement(signed_in, paged))
     for signed_in in (False, True)
     for paged in (False, True)
 }
 
 
 async def nearest_events(
-    conn: AsyncConnection,
+    conn: Reads,
     actor: Actor | None,
     origin: geo.Point,
     radius_km: float,
@@ -61,5 +61,5 @@ async def nearest_events(
     if actor is not None:
         params["viewer_id"] = actor.id
     statement = _STATEMENTS[actor is not None, after is not None]
-    rows = (await conn.execute(statement, params)).all()
+    rows = await statement.all(conn, params)
     return geo.reached(rows, radius_km)

@@ -25,6 +25,7 @@ from crewup.core.images import ImageKind
 from crewup.core.marks import N_, W_
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
 from crewup.core.picture_events import discarded
+from crewup.core.quick_reads import Reads
 from crewup.core.text import matches_words
 from crewup.events.access import (
     VISIBLE,
@@ -210,7 +211,7 @@ async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> No
 
 
 async def list_events(
-    conn: AsyncConnection,
+    conn: Reads,
     actor: Actor | None,
     filters: EventFilter,
     *,
@@ -221,12 +222,13 @@ async def list_events(
     otherwise soonest first."""
     if filters.mine and actor is None:
         raise Unauthorized("sign in to list your own events")
-    near_only = filters.near is not None and not filters.soonest_first and _only_near(filters)
-    if near_only and filters.near is not None and conn.dialect.name == "postgresql":
+    if is_plain_nearby(filters) and filters.near is not None and conn.dialect.name == "postgresql":
         found = await nearest_events(
             conn, actor, filters.near, filters.radius_km, decode_cursor(cursor, NearCursor), limit
         )
         return cut_page([event_from_row(row) for row in found], limit, _near_position)
+    if not isinstance(conn, AsyncConnection):
+        raise TypeError("only a plain nearby search runs on a quick connection")
     # The status is written into the SQL, not bound: then even a generic plan can use
     # the nearest-first index, which holds scheduled events only (migration 0020).
     scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
@@ -279,6 +281,12 @@ async def list_events(
     async with geo.index_order(conn, nearest=nearest):
         rows = (await conn.execute(query.limit(limit + 1), viewer_params(actor))).all()
     return cut_page([event_from_row(row) for row in rows], limit, position_of)
+
+
+def is_plain_nearby(filters: EventFilter) -> bool:
+    """Nearest first with no other filter: the one list the quick path answers alone
+    (`nearby.nearest_events`, crewup/core/quick_reads.py)."""
+    return filters.near is not None and not filters.soonest_first and _only_near(filters)
 
 
 def _only_near(filters: EventFilter) -> bool:

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from crewup.app import create_app
+from crewup.core.geo import Point
 from crewup.core.settings import Settings
 from crewup.events import participants
 from crewup.events.access import RsvpStatus, load_event
+from crewup.events.nearby import nearest_events
 from crewup.groups.access import load_group
 from crewup.posts.service import list_posts
 from crewup.users.service import get_account, load_actor
@@ -54,22 +56,25 @@ async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
         viewer = await load_actor(conn, member["user"]["id"])
     assert viewer is not None
 
-    async def everything(conn: Any) -> list[Any]:
-        found: list[Any] = []
-        for actor in (None, viewer):
-            found.append(await load_event(conn, event["id"], actor))
-            found.append(await load_group(conn, group["id"], actor))
+    async def everything(conn: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for who, actor in (("anyone", None), ("member", viewer)):
+            found[f"event {who}"] = await load_event(conn, event["id"], actor)
+            found[f"group {who}"] = await load_group(conn, group["id"], actor)
             page = await list_posts(conn, group["id"], actor, limit=2)
-            found.append((page.items, page.next_cursor))
+            found[f"posts {who}"] = (page.items, page.next_cursor)
             lists = await participants.first_pages(conn, event["id"], actor, limit=5)
-            found.append({status: (p.items, p.next_cursor) for status, p in lists.items()})
+            found[f"lists {who}"] = {s: (p.items, p.next_cursor) for s, p in lists.items()}
             line = await participants.list_participants(
                 conn, event["id"], actor, status=RsvpStatus.waitlisted, limit=5
             )
-            found.append(line.items)
-        found.append(await get_account(conn, owner["user"]["id"]))
-        found.append(await load_actor(conn, owner["user"]["id"]))
-        found.append(await load_actor(conn, 10**9))
+            found[f"line {who}"] = line.items
+            if stack.is_services:  # SQLite's nearby search is the general list query
+                nearest = await nearest_events(conn, actor, Point(52.5, 13.4), 10, None, 5)
+                found[f"nearest {who}"] = [tuple(row) for row in nearest]
+        found["account"] = await get_account(conn, owner["user"]["id"])
+        found["actor"] = await load_actor(conn, owner["user"]["id"])
+        found["nobody"] = await load_actor(conn, 10**9)
         return found
 
     async with db.reading() as conn:
@@ -78,9 +83,12 @@ async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
         fast = "QuickConnection" if stack.is_services else "AsyncConnection"
         assert type(quick).__name__ == fast
         assert await everything(quick) == expected
-    account = expected[-3]
+    account = expected["account"]
     assert account.interests == ["climbing", "été"] and account.created_at.tzinfo is not None
-    assert expected[0].my_status is None and expected[5].my_status == "waitlisted"
+    assert expected["event anyone"].my_status is None
+    assert expected["event member"].my_status == "waitlisted"
+    assert len(expected["line member"]) == 1 and expected["nobody"] is None
+    assert not stack.is_services or len(expected["nearest anyone"]) == 1
 
 
 async def test_a_burst_wider_than_the_pool_waits_its_turn(
