@@ -31,7 +31,12 @@ from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.images import ImageKind, file_names
 from crewup.core.mail import mailer_for, sender_of
-from crewup.core.media_prune import PruneOutcome, discard_unreferenced, prune_unreferenced
+from crewup.core.media_prune import (
+    PruneOutcome,
+    discard_files,
+    prune_unreferenced,
+    still_referenced,
+)
 from crewup.core.media_stores import open_media_store
 from crewup.core.picture_events import PicturesDiscarded
 from crewup.core.settings import Settings, secret_key_of
@@ -167,13 +172,15 @@ def discarded_pictures_handler(settings: Settings) -> Handler:
     cannot roll back; a repeat finds nothing left to delete)."""
 
     async def discard(conn: AsyncConnection, messages: list[Message]) -> None:
+        keys = [str(key) for message in messages for key in message.payload["keys"]]
+        kept = await still_referenced(conn, MEDIA_REFERENCES, keys)
         async with open_media_store(settings) as store:
             for message in messages:
                 kind = ImageKind[str(message.payload["kind"])]
                 at = datetime.fromisoformat(str(message.payload["at"]))
-                for key in message.payload["keys"]:
-                    names = file_names(str(key), kind)
-                    await discard_unreferenced(conn, store, MEDIA_REFERENCES, str(key), names, at)
+                for key in map(str, message.payload["keys"]):
+                    if key not in kept:
+                        await discard_files(store, file_names(key, kind), at)
 
     return Handler(
         "discarded-pictures", frozenset({PicturesDiscarded.name}), discard, external=True

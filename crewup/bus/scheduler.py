@@ -37,14 +37,25 @@ class Job:
 
 async def run_due(db: Database, job: Job) -> bool:
     """Run `job` if it is due and nobody else is running it; True if it ran."""
+    async with db.reading() as conn:
+        due_at = (
+            await conn.execute(
+                select(scheduled_jobs.c.next_run_at).where(scheduled_jobs.c.name == job.name)
+            )
+        ).scalar_one_or_none()
+    if due_at is not None and due_at > clock.now():
+        # Not due: looked at without a lock, so an operator's `jobs run` at this moment
+        # is not told that a worker is running the job.
+        return False
     return await _run_claimed(db, job, even_if_not_due=False)
 
 
 async def run_now(db: Database, job: Job) -> bool:
     """Run `job` here whether or not it is due, unless a worker is running it right now
-    (then False: it is being done). One transaction claims it: making it due first and
-    claiming it after would let a worker's scheduler take the run in between, with its
-    own arguments (an operator's `media prune --grace 0` done with the default grace)."""
+    (then False: it is being done; never so for a job run outside the transaction).
+    One transaction claims it: making it due first and claiming it after would let a
+    worker's scheduler take the run in between, with its own arguments (an operator's
+    `media prune --grace 0` done with the default grace)."""
     return await _run_claimed(db, job, even_if_not_due=True)
 
 
@@ -54,11 +65,16 @@ async def _run_claimed(db: Database, job: Job, *, even_if_not_due: bool) -> bool
         await insert_new(
             conn, scheduled_jobs, [{"name": job.name, "next_run_at": now}], ["name"], "name"
         )
+        # A worker holds the row while it claims a run, and for the whole run of a job
+        # that runs inside the transaction. An operator's run of a job that runs outside
+        # it waits out the claim (a moment) and then runs with the operator's arguments;
+        # otherwise a held row means "being run right now".
+        wait_for_claim = even_if_not_due and job.outside_transaction
         claimed = (
             await conn.execute(
                 select(scheduled_jobs.c.next_run_at)
                 .where(scheduled_jobs.c.name == job.name)
-                .with_for_update(skip_locked=True)
+                .with_for_update(skip_locked=not wait_for_claim)
             )
         ).first()
         if claimed is None or (claimed.next_run_at > now and not even_if_not_due):

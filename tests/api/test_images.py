@@ -198,7 +198,8 @@ async def test_an_operators_prune_is_never_taken_over_by_the_schedule(
     """The app's own scheduler ticks every 0.2 s here. `media prune --grace 0` must run
     with the operator's grace every time, not hand the run to the schedule (which keeps
     files younger than an hour) between making the job due and claiming it."""
-    for _ in range(5):  # the schedule's first ticks, right after start-up
+    # Right after start-up, while the schedule's first ticks run every job once.
+    for _ in range(5):
         assert "0 files removed" in await prune_now(settings)
     ann = await api.register()
     for size in range(64, 68):
