@@ -15,12 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from crewup.auth.tables import page_sessions
 from crewup.core import clock, ids
 from crewup.core.identity import Actor, Role
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.users.service import is_banned
 from crewup.users.tables import users
 
 PAGE_SESSION_DAYS = 14
 
-_ACTOR_OF_SESSION = (
+_ACTOR_OF_SESSION = Prepared(
     select(
         users.c.id,
         users.c.role,
@@ -67,13 +68,11 @@ async def close_all_page_sessions(conn: AsyncConnection, user_id: int) -> None:
     )
 
 
-async def actor_of_page_session(conn: AsyncConnection, token: str) -> Actor | None:
+async def actor_of_page_session(conn: Reads, token: str) -> Actor | None:
     """The person this browser is signed in as; None when the session has ended."""
-    row = (
-        await conn.execute(
-            _ACTOR_OF_SESSION, {"token_hash": ids.token_digest(token), "now": clock.now()}
-        )
-    ).first()
+    row = await _ACTOR_OF_SESSION.first(
+        conn, {"token_hash": ids.token_digest(token), "now": clock.now()}
+    )
     if row is None:
         return None
     return Actor(

@@ -40,7 +40,7 @@ async def authenticate(request: web.Request) -> Actor:
             user_id = app[TOKEN_SUBJECT](token)
         except Unauthorized as exc:
             raise Refused(UNAUTHORIZED, str(exc) or "invalid access token") from None
-        async with app[DB].reading() as conn:
+        async with app[DB].quick() as conn:
             actor = await app[ACTOR_LOADER](conn, user_id)
     else:
         origin = request.headers.get("Origin")
@@ -53,7 +53,7 @@ async def authenticate(request: web.Request) -> Actor:
             raise Refused(UNAUTHORIZED, "sign in first: ?access_token= or the session cookie")
         if origin is None:
             raise Refused(FORBIDDEN, "a cookie-authenticated WebSocket needs an Origin header")
-        async with app[DB].reading() as conn:
+        async with app[DB].quick() as conn:
             actor = await app[SESSION_LOADER](conn, sign_in)
     if actor is None:
         raise Refused(UNAUTHORIZED, "this sign-in has ended")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.db import Database
 from crewup.core.identity import Actor, ActorLoader
+from crewup.core.quick_reads import Reads
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
 from crewup.web.answer_cache import AnswerCache
@@ -29,9 +30,7 @@ TOKEN_SUBJECT = web.AppKey[Callable[[str], int]]("token_subject")
 # Loads the Actor for a user id, None when no live account has it (users provides it).
 ACTOR_LOADER = web.AppKey[ActorLoader]("actor_loader")
 # Loads the Actor a browser sign-in token speaks for, None once it has ended (auth).
-SESSION_LOADER = web.AppKey[Callable[[AsyncConnection, str], Awaitable[Actor | None]]](
-    "session_loader"
-)
+SESSION_LOADER = web.AppKey[Callable[[Reads, str], Awaitable[Actor | None]]]("session_loader")
 
 # How many unread notifications a person has, for the header (notifications provides it).
 UNREAD_COUNTER = web.AppKey[Callable[[AsyncConnection, int], Awaitable[int]]]("unread_counter")

@@ -55,7 +55,7 @@ async def caller_from_session(request: web.Request) -> Actor | None:
     token = await session_token(request)
     if token is None:
         return None
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         actor = await request.app[SESSION_LOADER](conn, token)
     if actor is None or actor.banned:
         await forget_sign_in(request)
