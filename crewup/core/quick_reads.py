@@ -22,15 +22,17 @@ import asyncio
 from collections import deque, namedtuple
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
 import orjson
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import CompoundSelect, Select
 from sqlalchemy.types import NullType, TypeEngine
+
+if TYPE_CHECKING:  # asyncpg is imported where PostgreSQL is used, not by SQLite installs
+    import asyncpg
 
 Statement = Select[Any] | CompoundSelect[Any]
 
@@ -136,15 +138,20 @@ class Prepared:
         return None if record is None else compiled.row(record)
 
 
-# A connection that failed this way is not lent again. One that died while idle
-# (PostgreSQL restarted) is noticed before it is lent: asyncpg reads the server's goodbye.
-_DEAD_CONNECTION = (
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.AdminShutdownError,
-    asyncpg.PostgresConnectionError,
-    ConnectionError,
-    TimeoutError,
-)
+def _dead_connection_errors() -> tuple[type[BaseException], ...]:
+    """A connection that failed this way is not lent again. One that died while idle
+    (PostgreSQL restarted) is noticed before it is lent: asyncpg reads the server's
+    goodbye."""
+    import asyncpg
+
+    return (
+        asyncpg.ConnectionDoesNotExistError,
+        asyncpg.AdminShutdownError,
+        asyncpg.PostgresConnectionError,
+        ConnectionError,
+        TimeoutError,
+        asyncio.CancelledError,  # mid-statement: the connection's state is unknown
+    )
 
 
 class QuickPool:
@@ -170,6 +177,7 @@ class QuickPool:
         # Each waiter gets a connection, or None: a slot was freed, open one yourself.
         self._waiters: deque[asyncio.Future[asyncpg.Connection | None]] = deque()
         self._closed = False
+        self._dead_connection = _dead_connection_errors()
 
     async def _take(self) -> asyncpg.Connection:
         async with asyncio.timeout(self._wait_seconds):
@@ -225,7 +233,7 @@ class QuickPool:
         try:
             yield QuickConnection(raw, self._dialect)
         except BaseException as exc:
-            broken = isinstance(exc, (*_DEAD_CONNECTION, asyncio.CancelledError)) or raw.is_closed()
+            broken = isinstance(exc, self._dead_connection) or raw.is_closed()
             raise
         finally:
             self._give_back(raw, broken)
