@@ -5,6 +5,8 @@ from aiohttp import web
 
 def setup(app: web.Application) -> None:
     from crewup.search import api, pages
+    from crewup.search.broad import BROAD_QUERIES, BroadQueries
 
+    app[BROAD_QUERIES] = BroadQueries()
     app.router.add_routes(api.api.table)
     app.router.add_routes(pages.routes.table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from crewup.search import recommend, service
+from crewup.search.broad import BROAD_QUERIES
 from crewup.search.schemas import (
     HitOut,
     RecommendedEventOut,
@@ -46,6 +47,7 @@ async def search(request: web.Request) -> web.Response:
             query.kinds,
             limit=query.limit,
             cursor=query.cursor,
+            broad=request.app[BROAD_QUERIES],
         )
     return json_response(
         SearchPage(items=[HitOut.of(hit) for hit in page.items], next_cursor=page.next_cursor)
@@ -63,7 +65,9 @@ async def search(request: web.Request) -> web.Response:
 async def suggest(request: web.Request) -> web.Response:
     query = parse_query(request, SuggestQuery)
     async with request.app[DB].reading() as conn:
-        hits = await service.suggest(conn, maybe_caller(request), query.q)
+        hits = await service.suggest(
+            conn, maybe_caller(request), query.q, request.app[BROAD_QUERIES]
+        )
     items = [Suggestion(type=h.kind, id=h.id, title=h.title, url=url_of(h)) for h in hits]
     return json_response(SuggestionList(items=items))
 

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from crewup.core.errors import Refusal
 from crewup.search import service
+from crewup.search.broad import BROAD_QUERIES
 from crewup.search.kinds import KIND_ORDER
 from crewup.search.schemas import HitOut, SearchQuery
 from crewup.web.appkeys import DB
@@ -49,6 +50,7 @@ async def search_page(request: web.Request) -> web.Response:
                     [kind],
                     limit=query.limit if query.type else PER_KIND,
                     cursor=query.cursor if query.type else None,
+                    broad=request.app[BROAD_QUERIES],
                 )
                 if page.items:
                     items = [HitOut.of(hit) for hit in page.items]

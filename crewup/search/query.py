@@ -77,9 +77,16 @@ def found_statement(dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bo
     )
 
 
-def plan_of(kinds: tuple[Kind, ...], counts: Any) -> tuple[tuple[Kind, bool], ...]:
-    """The kinds worth a part of the statement (some match), and which match many."""
-    return tuple((kind, counts[i] > MATCHES) for i, kind in enumerate(kinds) if counts[i])
+def plan_of(
+    kinds: tuple[Kind, ...], known_many: set[Kind], counts: dict[Kind, int]
+) -> tuple[tuple[Kind, bool], ...]:
+    """The kinds worth a part of the statement (some match), and which match many: known
+    to (crewup/search/broad.py), or counted so."""
+    return tuple(
+        (kind, kind in known_many or counts[kind] > MATCHES)
+        for kind in kinds
+        if kind in known_many or counts[kind]
+    )
 
 
 def found_params(

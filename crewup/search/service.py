@@ -20,8 +20,9 @@ from crewup.core.identity import Actor, viewer_params
 from crewup.core.marks import N_
 from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
 from crewup.core.text import words_of
+from crewup.search.broad import BroadQueries
 from crewup.search.details import Hit, describe
-from crewup.search.kinds import KIND_ORDER, Kind, Tier
+from crewup.search.kinds import ANY_TEXT, KIND_ORDER, Kind, Tier
 from crewup.search.query import (
     counts_statement,
     cursor_params,
@@ -68,8 +69,10 @@ async def search(
     *,
     limit: int,
     cursor: str | None = None,
+    broad: BroadQueries | None = None,
 ) -> Page[Hit]:
-    """Visible rows of `kinds` matching every word of `q` as a prefix, best first."""
+    """Visible rows of `kinds` matching every word of `q` as a prefix, best first.
+    `broad` remembers which kinds a query matches many of (crewup/search/broad.py)."""
     check_query(q)
     words = words_of(q)
     phrase = _phrase(q)
@@ -82,8 +85,15 @@ async def search(
     }
     if position is not None:
         params.update(cursor_params(position.r, position.t, position.k, position.id))
-    counts = (await conn.execute(counts_statement(dialect, chosen), params)).one()
-    plan = plan_of(chosen, counts)
+    text = str(params[ANY_TEXT.key])
+    known = broad.known(text, chosen) if broad is not None else set()
+    counted = tuple(kind for kind in chosen if kind not in known)
+    counts = (
+        (await conn.execute(counts_statement(dialect, counted), params)).one() if counted else ()
+    )
+    plan = plan_of(chosen, known, dict(zip(counted, counts, strict=True)))
+    if broad is not None:
+        broad.remember(text, (kind for kind, many in plan if many and kind not in known))
     rows: Sequence[Any] = []
     if plan:
         query = found_statement(dialect, plan, position is not None)
@@ -101,6 +111,8 @@ async def search(
     return cut_page(hits, limit, position_of)
 
 
-async def suggest(conn: AsyncConnection, actor: Actor | None, q: str) -> list[Hit]:
+async def suggest(
+    conn: AsyncConnection, actor: Actor | None, q: str, broad: BroadQueries | None = None
+) -> list[Hit]:
     """The best few results for search as you type."""
-    return (await search(conn, actor, q, limit=SUGGESTIONS)).items
+    return (await search(conn, actor, q, limit=SUGGESTIONS, broad=broad)).items

@@ -33,6 +33,15 @@ async def test_many_matches_keep_exact_name_first_and_newest_in_order(client, ap
     assert seen[1:] == [f"Note {n:03}" for n in range(MATCHES + 4, MATCHES + 4 - len(seen) + 1, -1)]
     assert len(seen) >= NEWEST - 2
 
+    # The query is now remembered as matching many posts (crewup/search/broad.py), so
+    # posts are no longer counted for it: new rows are still found at once, posts among
+    # the newest and a group (a kind that matched none, counted every time) too.
+    await post(client, owner, group["id"], "Note fresh", "another zebra")
+    await make_group(client, owner, name="Zebra crossing", description="new")
+    assert titles(await search(client, "zebra", type="posts", limit=2)) == ["Zebra", "Note fresh"]
+    everything = titles(await search(client, "zebra", limit=3))
+    assert set(everything) == {"Zebra", "Zebra crossing", "Note fresh"}
+
 
 async def test_a_kind_without_matches_does_not_hide_the_others(client, api: Api) -> None:
     owner = await api.register("Owner")
