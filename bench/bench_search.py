@@ -20,6 +20,7 @@ parser.add_argument("--groups", type=int, default=10_000)
 parser.add_argument("--events", type=int, default=100_000)
 parser.add_argument("--posts", type=int, default=100_000)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
+parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite run")
 args, _ = parser.parse_known_args()
 
 
@@ -59,6 +60,7 @@ def run(label: str, env: dict[str, str]) -> None:
     print_table(f"search, {size}, {label}, one process", rows, "GET /healthz")
 
 
-run("SQLite (embedded default)", {})
+if not args.only_postgres:
+    run("SQLite (embedded default)", {})
 if args.postgres:
     run("PostgreSQL", {"CREWUP_DATABASE_URL": args.postgres})

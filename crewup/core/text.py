@@ -93,10 +93,6 @@ def fts5_query(words: list[str], *, column_name: str | None = None) -> str:
     return " AND ".join(f'{scope}"{w}"*' for w in words)
 
 
-def tsquery(words: list[str], *, title_only: bool = False) -> ColumnElement[Any]:
-    return func.to_tsquery(PG_CONFIG, literal(pg_query(words, title_only=title_only)))
-
-
 def fts_table(index: TextIndex) -> Any:
     return table(index.fts_name, column("rowid"), *(column(c) for c in index.fts_columns))
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, func, literal, literal_column, null, select
+from sqlalchemy import Integer, String, bindparam, func, literal, literal_column, null, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from crewup.core.text import PG_CONFIG, TextIndex, fts5_query, fts_table, tsquery
+from crewup.core.text import PG_CONFIG, TextIndex, fts5_query, fts_table, pg_query
 from crewup.events.tables import events
 from crewup.posts.tables import comments, posts
 from crewup.search import snippets
@@ -78,12 +79,19 @@ def _base(kind: Kind) -> Any:
     )
 
 
-def _with_snippet(kind: Kind, dialect: str, words: list[str], ids: list[int]) -> Any:
+_IDS = bindparam("ids", type_=Integer, expanding=True)
+_WORDS = bindparam("words", type_=String)
+
+
+@lru_cache(maxsize=16)
+def _with_snippet(kind: Kind, dialect: str) -> Any:
+    """Built once per kind and engine (building it per request cost more than running
+    it): the rows `ids`, with a snippet for the query text `words`."""
     index: TextIndex = KINDS[kind].index
-    query = _base(kind).where(index.table.c.id.in_(ids))
+    query = _base(kind).where(index.table.c.id.in_(_IDS))
     if dialect == "postgresql":
         headline = func.ts_headline(
-            PG_CONFIG, index.body, tsquery(words), literal(snippets.PG_OPTIONS)
+            PG_CONFIG, index.body, func.to_tsquery(PG_CONFIG, _WORDS), literal(snippets.PG_OPTIONS)
         )
         return query.add_columns(headline.label("snippet"))
     fts = fts_table(index)
@@ -98,10 +106,7 @@ def _with_snippet(kind: Kind, dialect: str, words: list[str], ids: list[int]) ->
     # snippet() works only in a statement that MATCHes its FTS5 table: one row's worth.
     of_row = (
         select(snippet)
-        .where(
-            literal_column(index.fts_name).op("MATCH")(literal(fts5_query(words))),
-            fts.c.rowid == index.table.c.id,
-        )
+        .where(literal_column(index.fts_name).op("MATCH")(_WORDS), fts.c.rowid == index.table.c.id)
         .scalar_subquery()
     )
     return query.add_columns(of_row.label("snippet"))
@@ -115,8 +120,11 @@ async def describe(
     for kind, row_id, _ in found:
         wanted.setdefault(kind, []).append(row_id)
     rows: dict[tuple[Kind, int], Any] = {}
+    dialect = conn.dialect.name
+    text = pg_query(words) if dialect == "postgresql" else fts5_query(words)
     for kind, ids in wanted.items():
-        for row in await conn.execute(_with_snippet(kind, conn.dialect.name, words, ids)):
+        statement = _with_snippet(kind, dialect)
+        for row in await conn.execute(statement, {"ids": ids, "words": text}):
             rows[(kind, row.id)] = row
     hits = []
     for kind, row_id, created_at in found:
