@@ -8,10 +8,10 @@ lines of the migration files. Alembic itself is imported only to migrate.
 
 from __future__ import annotations
 
-import ast
 import asyncio
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
@@ -82,32 +82,22 @@ def head_revision() -> str | None:
     revisions: set[str] = set()
     built_on: set[str] = set()
     for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = _revision_lines(path)
+        found = dict(_REVISION_LINE.findall(path.read_text()))
         if "revision" not in found:
             continue
-        revisions.add(found["revision"])
-        down = found.get("down_revision")
-        built_on.update([down] if isinstance(down, str) else down or ())
+        revisions.update(_QUOTED.findall(found["revision"]))
+        built_on.update(_QUOTED.findall(found.get("down_revision", "")))
     heads = revisions - built_on
     if len(heads) > 1:
         raise RuntimeError(f"the migrations have several heads: {sorted(heads)}")
     return heads.pop() if heads else None
 
 
-def _revision_lines(path: Path) -> dict[str, Any]:
-    """The module-level `revision` and `down_revision` literals of one migration file."""
-    found: dict[str, Any] = {}
-    for node in ast.parse(path.read_text()).body:
-        target: ast.expr
-        if isinstance(node, ast.AnnAssign) and node.value is not None:
-            target, value = node.target, node.value
-        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target, value = node.targets[0], node.value
-        else:
-            continue
-        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
-            found[target.id] = ast.literal_eval(value)
-    return found
+# `revision: str = "0002"` and `down_revision: str | None = "0001"` (or a tuple of
+# revisions for a merge, or None) as script.py.mako writes them. A regular expression, not
+# `ast.parse`: CPython 3.11's AST conversion is not safe beside another thread's.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"""["']([^"']+)["']""")
 
 
 async def current_revision(database_url: str) -> str | None:
