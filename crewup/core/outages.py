@@ -6,7 +6,8 @@ without a restart."""
 
 from __future__ import annotations
 
-import asyncpg
+import sys
+
 import redis.exceptions
 from limits.errors import StorageError
 from sqlalchemy import exc as sa
@@ -43,7 +44,11 @@ def outage_of(error: BaseException) -> str | None:
         ):
             return N_("the database is not answering")
         return None
-    if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+    # Not imported here: a process that never loaded asyncpg (SQLite) has no such error.
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is not None and isinstance(
+        error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError
+    ):
         return N_("the database is not answering")
     if isinstance(error, MediaStoreUnreachable):
         return N_("the picture store is not answering")
