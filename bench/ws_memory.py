@@ -132,7 +132,9 @@ async def main() -> None:
         print(
             f"{n} idle sockets: RSS +{(rss_after - rss_before) * 1024 / n:.0f} B a socket after "
             f"gc.collect() ({unreachable / n:.0f} unreachable objects a socket), "
-            f"+{(rss_garbage - rss_before) * 1024 / n:.0f} B before it"
+            f"+{(rss_garbage - rss_before) * 1024 / n:.0f} B before it; "
+            f"process RSS {rss_before / 1024:.1f} MB before the sockets, "
+            f"{rss_after / 1024:.1f} MB with them"
         )
         return
     diff = after.compare_to(before, "traceback")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 
 from crewup import (
     auth,
@@ -163,7 +162,11 @@ def create_app(settings: Settings) -> web.Application:
     # Clients are built here without I/O; connections open in the cleanup contexts.
     app[DB] = open_database(settings)
     app[ANSWER_CACHE] = AnswerCache(app[DB], settings.public_answer_cache_seconds)
-    redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+    redis = None
+    if settings.redis_url:
+        from redis.asyncio import Redis  # several MB a process without Redis does not need
+
+        redis = Redis.from_url(settings.redis_url)
     app[REDIS] = redis
     limiter = RateLimiter(settings.redis_url, settings.redis_prefix)
     app[LIMITER] = limiter

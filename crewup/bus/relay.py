@@ -17,8 +17,6 @@ import contextlib
 import logging
 from typing import Any
 
-import asyncpg
-
 from crewup.bus import outbox
 from crewup.bus.brokers import Broker
 from crewup.bus.metrics import BusMetrics
@@ -155,6 +153,8 @@ class Relay:
 
     async def _listen(self) -> None:
         """LISTEN for outbox rows committed by other processes (PostgreSQL)."""
+        import asyncpg  # PostgreSQL only: an SQLite installation never loads it
+
         url = self.db.url.replace("postgresql+asyncpg://", "postgresql://")
         while True:
             try:

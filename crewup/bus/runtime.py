@@ -1,6 +1,9 @@
 """What a process runs of the bus: the relay always (publishing is cheap and safe to run
 everywhere), and the consumers and the scheduler where the worker runs (`crewup worker`,
-or `crewup serve` itself on the embedded default)."""
+or `crewup serve` itself on the embedded default).
+
+The RabbitMQ side (aio-pika, aiormq, pamqp: a few MB of RSS) is imported only when
+`amqp_url` is set."""
 
 from __future__ import annotations
 
@@ -8,20 +11,25 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from crewup.bus.brokers import Broker, InProcessBroker
 from crewup.bus.messages import Handler
 from crewup.bus.metrics import BusMetrics
-from crewup.bus.rabbitmq import RabbitBroker, RabbitConsumer, Topology
 from crewup.bus.relay import Relay
 from crewup.bus.scheduler import Job, run_scheduler
 from crewup.core.db import Database
 from crewup.core.settings import Settings
 
+if TYPE_CHECKING:
+    from crewup.bus.rabbitmq import Topology
+
 log = logging.getLogger("crewup.bus")
 
 
 def topology_for(settings: Settings, handlers: Sequence[Handler]) -> Topology:
+    from crewup.bus.rabbitmq import Topology
+
     return Topology(settings.amqp_prefix, tuple(handlers), tuple(settings.bus_retry_delays))
 
 
@@ -41,6 +49,8 @@ class Bus:
         self.metrics = metrics
         self.broker: Broker
         if settings.amqp_url:
+            from crewup.bus.rabbitmq import RabbitBroker
+
             self.broker = RabbitBroker(settings.amqp_url, topology_for(settings, handlers))
         else:
             self.broker = InProcessBroker(
@@ -57,6 +67,8 @@ class Bus:
         await self.broker.start()
         self._tasks.append(asyncio.create_task(self.relay.run(), name="bus-relay"))
         if work and self.settings.amqp_url and self.handlers:
+            from crewup.bus.rabbitmq import RabbitConsumer
+
             consumer = RabbitConsumer(
                 self.settings.amqp_url,
                 topology_for(self.settings, self.handlers),

@@ -5,6 +5,9 @@ bytes are, and only JPEG, PNG, WebP and GIF (first frame) are accepted. Every st
 is a fresh WebP encoding of the pixels alone, so EXIF (GPS positions, camera serials),
 ICC profiles and comments never reach other people. This is CPU work: call `process`
 in a thread, never on the event loop.
+
+Pillow is imported by the first upload, not by every web process at start: most of this
+module (the kinds, the names) is needed everywhere, the pixels only here.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import enum
 import hashlib
 from dataclasses import dataclass
 from io import BytesIO
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from crewup.core.errors import Invalid, Unsupported
 from crewup.core.marks import N_
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 NAME_PATTERN = r"[0-9a-f]{32}-[0-9]{2,4}\.webp"
@@ -77,6 +82,8 @@ def _check_pixels(size: tuple[int, int], max_pixels: int) -> None:
 
 
 def _open(data: bytes, max_pixels: int) -> Image.Image:
+    from PIL import Image
+
     image = Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
     # Checked from the header, before any pixel is decoded: a small file may declare a
     # huge canvas (a decompression bomb).
@@ -85,6 +92,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
 
 
 def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    from PIL import ImageOps
+
     with _open(data, max_pixels) as probe:
         probe.verify()  # structure and checksums; the image is unusable afterwards
     image = _open(data, max_pixels)
@@ -98,6 +107,8 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
 
 
 def _encode(image: Image.Image, size: tuple[int, int]) -> bytes:
+    from PIL import Image, ImageOps
+
     fitted = ImageOps.fit(image, size, Image.Resampling.LANCZOS)
     fitted.info = {}  # nothing of the original's metadata travels with the pixels
     out = BytesIO()
@@ -108,6 +119,8 @@ def _encode(image: Image.Image, size: tuple[int, int]) -> bytes:
 def process(data: bytes, kind: ImageKind, scope: str, *, max_pixels: int) -> ProcessedImage:
     """The stored sizes of an upload; Unsupported (415) for anything that is not an
     accepted image, Invalid (422) for a damaged file or one with too many pixels."""
+    from PIL import Image, UnidentifiedImageError
+
     try:
         image = _decode(data, max_pixels)
     except UnidentifiedImageError:

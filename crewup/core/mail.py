@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-import aiosmtplib
 import jinja2
 
 from crewup.core import clock, i18n, ids
@@ -55,6 +54,8 @@ class SmtpMailer:
         self.timeout = timeout
 
     async def send(self, message: EmailMessage) -> None:
+        import aiosmtplib  # only where smtp_url is set
+
         await aiosmtplib.send(
             message,
             hostname=self.hostname,

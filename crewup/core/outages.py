@@ -6,8 +6,8 @@ without a restart."""
 
 from __future__ import annotations
 
-import asyncpg
-import redis.exceptions
+import sys
+
 from limits.errors import StorageError
 from sqlalchemy import exc as sa
 
@@ -29,7 +29,11 @@ def _sqlstate(error: sa.DBAPIError) -> str | None:
 
 def outage_of(error: BaseException) -> str | None:
     """What is unavailable, in a few words for the person; None for anything else."""
-    if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+    # Not imported here: a process that never loaded redis-py has no such error.
+    redis_errors = sys.modules.get("redis.exceptions")
+    if redis_errors is not None and isinstance(
+        error, redis_errors.ConnectionError | redis_errors.TimeoutError
+    ):
         return N_("a service CrewUp needs (Redis) is not answering")
     if isinstance(error, StorageError):
         return N_("a service CrewUp needs (Redis) is not answering")
@@ -43,7 +47,11 @@ def outage_of(error: BaseException) -> str | None:
         ):
             return N_("the database is not answering")
         return None
-    if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError):
+    # Likewise for asyncpg (a process on SQLite).
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is not None and isinstance(
+        error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError
+    ):
         return N_("the database is not answering")
     if isinstance(error, MediaStoreUnreachable):
         return N_("the picture store is not answering")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from icalendar import Calendar, vGeo
-from icalendar import Event as VEvent
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -30,6 +28,9 @@ def _text(text: str) -> str:
 
 
 def render(events: list[Event], public_url: str, name: str) -> bytes:
+    from icalendar import Calendar, vGeo  # on the first .ics asked for: ~3 MB RSS
+    from icalendar import Event as VEvent
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

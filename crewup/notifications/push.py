@@ -1,6 +1,8 @@
 """Web push (the browser Push API) signed with VAPID. The key pair is generated once into
 `data_dir/vapid/` (like the JWT keys); the public half is what browsers subscribe with.
-Sending goes through pywebpush, which is synchronous, in a thread."""
+Sending goes through pywebpush, which is synchronous, in a thread. pywebpush (and the
+`requests` stack it brings, about 5 MB of RSS) is imported on the first send, not by every
+web process at start."""
 
 from __future__ import annotations
 
@@ -9,14 +11,15 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
-from py_vapid import Vapid02, b64urlencode
-from pywebpush import WebPushException, webpush
 
 from crewup.core.netguard import resolves_to_public
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid02
 
 log = logging.getLogger("crewup.push")
 
@@ -40,6 +43,8 @@ class Pusher:
 
     def load(self) -> None:
         """Blocking: read the key, or make one (call from a thread)."""
+        from py_vapid import Vapid02
+
         if self.key_file.exists():
             self._vapid = Vapid02.from_file(str(self.key_file))
             return
@@ -60,6 +65,8 @@ class Pusher:
     @property
     def public_key(self) -> str:
         """The application server key a browser subscribes with (base64url, raw point)."""
+        from py_vapid import b64urlencode
+
         raw = self.vapid.public_key.public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
@@ -75,6 +82,8 @@ class Pusher:
             # an internal address later. 410 makes the caller drop the subscription.
             log.warning("push endpoint is not a public host; subscription dropped")
             return 410
+        from pywebpush import WebPushException, webpush
+
         try:
             response = webpush(
                 subscription.info(),

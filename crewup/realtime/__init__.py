@@ -15,12 +15,13 @@ from crewup.realtime.appkeys import FRAME_HANDLERS, HUB, REALTIME_METRICS
 from crewup.realtime.hub import Hub
 from crewup.realtime.metrics import RealtimeMetrics
 from crewup.realtime.pubsub import InProcessPubSub, PubSub
-from crewup.realtime.redis_pubsub import RedisPubSub
 from crewup.web.appkeys import METRICS_REGISTRY
 
 
 def pubsub_for(settings: Settings, metrics: RealtimeMetrics) -> PubSub:
     if settings.redis_url:
+        from crewup.realtime.redis_pubsub import RedisPubSub  # redis-py: only with Redis
+
         return RedisPubSub(settings.redis_url, f"{settings.redis_prefix}realtime", metrics)
     return InProcessPubSub()
 

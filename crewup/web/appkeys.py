@@ -5,11 +5,10 @@ beside their code; the web layer knows no domain, so the two things it needs fro
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.db import Database
@@ -19,10 +18,14 @@ from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
 from crewup.web.answer_cache import AnswerCache
 
+if TYPE_CHECKING:
+    # Only the type: a process without `redis_url` never imports redis-py.
+    from redis.asyncio import Redis
+
 SETTINGS = web.AppKey("settings", Settings)
 DB = web.AppKey("db", Database)
 ANSWER_CACHE = web.AppKey("answer_cache", AnswerCache)
-REDIS = web.AppKey[Redis | None]("redis")
+REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
 LIMITER = web.AppKey("limiter", RateLimiter)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 # Verifies an access token and answers its user id; raises Unauthorized (auth provides it).

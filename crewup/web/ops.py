@@ -6,7 +6,6 @@ import asyncio
 import hmac
 import ipaddress
 
-import aio_pika
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -33,6 +32,8 @@ async def _check(name: str, probe: asyncio.Future | object) -> tuple[str, str]:
 
 
 async def _amqp_probe(url: str) -> None:
+    import aio_pika  # only where amqp_url is set: not every web process needs it
+
     connection = await aio_pika.connect(url, timeout=CHECK_TIMEOUT)
     await connection.close()
 

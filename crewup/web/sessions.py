@@ -19,18 +19,19 @@ import json
 import secrets
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import aiohttp_session
 from aiohttp import web
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
-from aiohttp_session.redis_storage import RedisStorage
 from cryptography.fernet import Fernet, InvalidToken
-from redis.asyncio import Redis
 
 from crewup.core.errors import Forbidden
 from crewup.core.marks import N_
 from crewup.core.settings import Settings
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 SESSION_COOKIE = "crewup_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -111,43 +112,6 @@ SESSION_STORAGE = web.AppKey("session_storage", aiohttp_session.AbstractStorage)
 _PENDING = web.RequestKey("pending_cookies", dict)  # name -> (value or None to delete)
 
 
-class PrefixedRedisStorage(RedisStorage):
-    """aiohttp-session's Redis storage, with keys under the installation's `redis_prefix`
-    (it names them `<cookie name>_<id>`), and an emptied session deleted rather than
-    stored empty."""
-
-    def __init__(self, redis: Redis, prefix: str, **options: Any) -> None:
-        super().__init__(redis, **options)
-        self._prefix = f"{prefix}session:"
-        self._store = redis
-
-    async def load_session(self, request: web.Request) -> aiohttp_session.Session:
-        key = self.load_cookie(request)
-        raw = await self._store.get(self._prefix + key) if key else None
-        if raw is None:
-            return aiohttp_session.Session(None, data=None, new=True, max_age=self.max_age)
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = None
-        return aiohttp_session.Session(key, data=data, new=False, max_age=self.max_age)
-
-    async def save_session(
-        self, request: web.Request, response: web.StreamResponse, session: aiohttp_session.Session
-    ) -> None:
-        key = session.identity
-        if session.empty:
-            if key is not None:
-                await self._store.delete(self._prefix + str(key))
-            self.save_cookie(response, "", max_age=session.max_age)
-            return
-        if key is None:
-            key = secrets.token_urlsafe(24)
-        self.save_cookie(response, str(key), max_age=session.max_age)
-        data = json.dumps(self._get_session_data(session))
-        await self._store.set(self._prefix + str(key), data, ex=session.max_age)
-
-
 def setup_sessions(
     app: web.Application, settings: Settings, secret_key: str, redis: Redis | None
 ) -> None:
@@ -163,6 +127,9 @@ def setup_sessions(
     }
     storage: aiohttp_session.AbstractStorage
     if redis is not None:
+        # Imported only with Redis: redis-py is several MB a process without it does not need.
+        from crewup.web.redis_sessions import PrefixedRedisStorage
+
         storage = PrefixedRedisStorage(redis, settings.redis_prefix, **common)
     else:
         fernet_key = hashlib.sha256(secret_key.encode()).digest()

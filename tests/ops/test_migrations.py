@@ -107,3 +107,28 @@ async def test_server_refuses_to_start_on_an_old_schema(
     settings = Settings(data_dir=tmp_path, database_url=empty_database)
     with pytest.raises(StartupError, match="crewup-admin db upgrade"):
         await aiohttp_client(create_app(settings))
+
+
+def test_the_start_up_check_finds_the_head_alembic_finds() -> None:
+    """The server reads the head from the migration files without Alembic; Alembic
+    (which `db upgrade` uses) must agree."""
+    from alembic.script import ScriptDirectory
+
+    from crewup.core.migrate import alembic_config, head_revision
+
+    expected = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert head_revision() == expected
+
+
+async def test_server_refuses_to_start_a_few_migrations_behind(
+    empty_database, tmp_path, aiohttp_client
+) -> None:
+    from crewup.app import StartupError, create_app
+
+    settings = Settings(data_dir=tmp_path, database_url=empty_database)
+    assert (await admin_cli(settings, "db", "upgrade", "0016")).exit_code == 0
+    with pytest.raises(StartupError, match="at revision 0016, code expects"):
+        await aiohttp_client(create_app(settings))
+    assert (await admin_cli(settings, "db", "upgrade")).exit_code == 0
+    client = await aiohttp_client(create_app(settings))
+    assert (await client.get("/healthz")).status == 200

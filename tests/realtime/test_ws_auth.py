@@ -84,3 +84,23 @@ async def test_frames_over_the_size_limit_close_the_socket(client: TestClient, a
     ws = await connect(client, ann)
     await ws.send_str("x" * (65 * 1024))
     assert await closed_with(ws) == 1009
+
+
+async def test_the_handshake_answer_carries_the_security_headers(
+    client: TestClient, api: Api
+) -> None:
+    """The socket drops its 101's headers once they are sent (memory an idle socket would
+    keep); they must still reach the client."""
+    ann = await api.register()
+    handshake = {
+        "Upgrade": "websocket",
+        "Connection": "Upgrade",
+        "Sec-WebSocket-Version": "13",
+        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    }
+    answer = await client.get(f"/ws?access_token={ann['access_token']}", headers=handshake)
+    assert answer.status == 101
+    assert answer.headers["Sec-WebSocket-Accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+    assert answer.headers["X-Frame-Options"] == "DENY"
+    assert "X-Request-ID" in answer.headers
+    answer.close()
