@@ -5,7 +5,8 @@ from aiohttp import web
 
 def setup(app: web.Application) -> None:
     from crewup.search import api, pages
-    from crewup.search.broad import BROAD_QUERIES, BroadQueries
+    from crewup.search.appkeys import BROAD_QUERIES
+    from crewup.search.broad import BroadQueries
 
     app[BROAD_QUERIES] = BroadQueries()
     app.router.add_routes(api.api.table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from crewup.search import recommend, service
-from crewup.search.broad import BROAD_QUERIES
+from crewup.search.appkeys import BROAD_QUERIES
 from crewup.search.schemas import (
     HitOut,
     RecommendedEventOut,

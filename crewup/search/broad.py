@@ -19,8 +19,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from aiohttp import web
-
 from crewup.search.kinds import Kind
 
 
@@ -52,6 +50,3 @@ class BroadQueries:
             self._until.move_to_end((text, kind))
         while len(self._until) > self._size:
             self._until.popitem(last=False)
-
-
-BROAD_QUERIES = web.AppKey("broad_queries", BroadQueries)

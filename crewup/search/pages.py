@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from crewup.core.errors import Refusal
 from crewup.search import service
-from crewup.search.broad import BROAD_QUERIES
+from crewup.search.appkeys import BROAD_QUERIES
 from crewup.search.kinds import KIND_ORDER
 from crewup.search.schemas import HitOut, SearchQuery
 from crewup.web.appkeys import DB
