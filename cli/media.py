@@ -44,7 +44,7 @@ def prune(
             job = Job(PRUNE_MEDIA, PRUNE_MEDIA_EVERY, record, outside_transaction=True)
             return await run_now(db, job)
 
-    if not run(work):
-        console.print("a worker is pruning media right now; nothing else done", markup=False)
-        return
+    # The job runs outside the transaction, so this waits out a worker's claim of it and
+    # always runs (crewup.bus.scheduler.run_now).
+    run(work)
     console.print(str(outcome[0]), markup=False)

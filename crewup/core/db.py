@@ -19,7 +19,7 @@ from sqlalchemy.types import TypeDecorator
 
 from crewup.core.dispatch import Dispatcher, UnitOfWork
 from crewup.core.geo import DISTANCE_FUNCTION, RTREES_KEY, distance_km
-from crewup.core.quick_reads import QuickPool, Reads
+from crewup.core.quick_reads import QuickPool, Reads, returned_as_is
 
 metadata = MetaData(
     naming_convention={
@@ -50,6 +50,10 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# asyncpg gives timestamptz values aware and in UTC already: quick reads take them as is.
+returned_as_is(UtcDateTime)
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:
@@ -100,6 +104,12 @@ def _quick_pool_for(engine: AsyncEngine, size: int) -> QuickPool:
     import asyncpg
 
     args, kwargs = engine.dialect.create_connect_args(engine.url)
+    # Options of SQLAlchemy's asyncpg adapter, not of asyncpg.connect (PgBouncer set-ups
+    # pass prepared_statement_cache_size=0 in the URL).
+    cache_size = kwargs.pop("prepared_statement_cache_size", None)
+    if cache_size is not None:
+        kwargs["statement_cache_size"] = int(cache_size)
+    kwargs.pop("prepared_statement_name_func", None)
 
     async def connect() -> asyncpg.Connection:
         return await asyncpg.connect(*args, **kwargs)

@@ -13,8 +13,10 @@ from sqlalchemy import exc as sa
 
 from crewup.core.marks import N_
 from crewup.core.media import MediaStoreUnreachable
+from crewup.core.quick_reads import DatabaseConnectionLost
 
 RETRY_AFTER_SECONDS = 5
+_TOO_MANY_CONNECTIONS = "53300"  # max_connections reached: busy, try again shortly
 _BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
 
 
@@ -39,7 +41,11 @@ def outage_of(error: BaseException) -> str | None:
         return N_("a service CrewUp needs (Redis) is not answering")
     if isinstance(error, sa.TimeoutError):
         return N_("the database is too busy to take this request")
+    if isinstance(error, DatabaseConnectionLost):
+        return N_("the database is not answering")
     if isinstance(error, sa.DBAPIError):
+        if _sqlstate(error) == _TOO_MANY_CONNECTIONS:
+            return N_("the database is too busy to take this request")
         if _sqlstate(error) in _BUSY_SQLSTATES:
             return N_("the database is busy with other changes to the same thing")
         if error.connection_invalidated or isinstance(
@@ -53,6 +59,8 @@ def outage_of(error: BaseException) -> str | None:
         error, asyncpg.PostgresConnectionError | asyncpg.CannotConnectNowError
     ):
         return N_("the database is not answering")
+    if asyncpg is not None and isinstance(error, asyncpg.TooManyConnectionsError):
+        return N_("the database is too busy to take this request")
     if isinstance(error, MediaStoreUnreachable):
         return N_("the picture store is not answering")
     if isinstance(error, ConnectionError | TimeoutError):

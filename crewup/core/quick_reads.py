@@ -25,20 +25,28 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Numeric, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Enum, Float, Integer, Numeric, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import CompoundSelect, Select
-from sqlalchemy.types import NullType, TypeEngine
+from sqlalchemy.types import NullType, TypeDecorator, TypeEngine
 
 if TYPE_CHECKING:  # asyncpg is imported where PostgreSQL is used, not by SQLite installs
     import asyncpg
 
 Statement = Select[Any] | CompoundSelect[Any]
 
-# Returned by asyncpg exactly as SQLAlchemy returns them. UtcDateTime is a TypeDecorator
-# over a timezone-aware DateTime: asyncpg gives aware datetimes in UTC.
-_AS_IS: tuple[type[TypeEngine[Any]], ...] = (Integer, String, Boolean, Float, Numeric, Date)
+# Returned by asyncpg exactly as SQLAlchemy returns them (Float: double precision, a float
+# either way; Numeric: a Decimal either way when it asks for one).
+_AS_IS: tuple[type[TypeEngine[Any]], ...] = (Integer, String, Boolean, Float, Date)
+# TypeDecorators whose result processing asyncpg's own values already satisfy; the module
+# that defines one says so (crewup/core/db.py: UtcDateTime, aware UTC either way).
+_DECORATORS_AS_IS: set[type[TypeDecorator[Any]]] = set()
+
+
+def returned_as_is(decorator: type[TypeDecorator[Any]]) -> None:
+    """Declare that asyncpg returns what `decorator` makes of a value, for quick reads."""
+    _DECORATORS_AS_IS.add(decorator)
 
 
 def _json(value: Any) -> Any:
@@ -46,12 +54,19 @@ def _json(value: Any) -> Any:
 
 
 def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any] | None:
-    impl = getattr(type_, "impl", type_)  # a TypeDecorator's storage type
-    if isinstance(type_, NullType) or isinstance(impl, _AS_IS):
+    if isinstance(type_, TypeDecorator):
+        if type(type_) in _DECORATORS_AS_IS:
+            return None
+        raise TypeError(f"quick reads do not convert {type_!r} columns yet")
+    if isinstance(type_, NullType):
         return None
-    if isinstance(impl, JSON):
+    if isinstance(type_, Enum):  # a String to asyncpg, an enum member to SQLAlchemy
+        raise TypeError(f"quick reads do not convert {type_!r} columns yet")
+    if isinstance(type_, _AS_IS) or (isinstance(type_, Numeric) and type_.asdecimal):
+        return None
+    if isinstance(type_, JSON):
         return _json
-    if isinstance(impl, DateTime) and impl.timezone:
+    if isinstance(type_, DateTime) and type_.timezone:
         return None
     raise TypeError(f"quick reads do not convert {type_!r} columns yet")
 
@@ -97,6 +112,10 @@ class _Compiled:
         for index, converter in self.converters:
             values[index] = converter(values[index])
         return self.row_type._make(values)
+
+
+class DatabaseConnectionLost(ConnectionError):
+    """A quick read's connection ended under it, or the pool is closing (a 503)."""
 
 
 class QuickConnection:
@@ -178,10 +197,15 @@ class QuickPool:
         self._waiters: deque[asyncio.Future[asyncpg.Connection | None]] = deque()
         self._closed = False
         self._dead_connection = _dead_connection_errors()
+        import asyncpg
+
+        self._interface_error = asyncpg.InterfaceError
 
     async def _take(self) -> asyncpg.Connection:
         async with asyncio.timeout(self._wait_seconds):
             while True:
+                if self._closed:
+                    raise DatabaseConnectionLost("the database connections are closing")
                 while self._idle:
                     raw = self._idle.pop()
                     if not raw.is_closed():
@@ -200,8 +224,14 @@ class QuickPool:
                 try:
                     raw = await waiter
                 except BaseException:
-                    if waiter.done() and not waiter.cancelled() and waiter.result() is not None:
-                        self._give_back(waiter.result(), broken=False)  # not taken after all
+                    if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                        # Handed something while being cancelled: pass it on, a
+                        # connection or the news of a free slot alike.
+                        handed = waiter.result()
+                        if handed is not None:
+                            self._give_back(handed, broken=False)
+                        else:
+                            self._hand_over(None)
                     raise
                 finally:
                     if waiter in self._waiters:
@@ -234,13 +264,25 @@ class QuickPool:
             yield QuickConnection(raw, self._dialect)
         except BaseException as exc:
             broken = isinstance(exc, self._dead_connection) or raw.is_closed()
+            if raw.is_closed() and isinstance(exc, self._interface_error):
+                # Closed by the server between two statements ("connection is closed"):
+                # an outage (503) like any other lost connection, not a bug.
+                raise DatabaseConnectionLost("the database closed the connection") from exc
             raise
         finally:
             self._give_back(raw, broken)
 
     async def close(self) -> None:
+        """No more lending; idle connections closed (those lent close on their return)."""
         self._closed = True
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_exception(DatabaseConnectionLost("the database connections closed"))
         idle, self._idle = self._idle, []
         for raw in idle:
             self._open -= 1
-            await raw.close()
+            try:
+                await asyncio.wait_for(raw.close(), 2)
+            except Exception:  # a silent network: drop it without the goodbye
+                raw.terminate()

@@ -39,6 +39,7 @@ class BroadQueries:
                 continue
             if until > now:
                 found.add(kind)
+                self._until.move_to_end((text, kind))  # the least recently asked go first
             else:
                 del self._until[(text, kind)]
         return found

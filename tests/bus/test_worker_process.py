@@ -35,13 +35,17 @@ async def start_worker(settings: Settings) -> asyncio.subprocess.Process:
     )
 
 
-async def consuming(worker: asyncio.subprocess.Process) -> None:
+async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]:
     """Until the worker says it consumes (from then on SIGTERM stops it gracefully;
     before, it would end it mid-import with -15)."""
-    assert worker.stderr is not None
+    stderr = worker.stderr
+    assert stderr is not None
     async with asyncio.timeout(30):
-        while b"consuming from" not in await worker.stderr.readline():
-            assert not worker.stderr.at_eof(), "the worker ended before it started"
+        while b"consuming from" not in await stderr.readline():
+            assert not stderr.at_eof(), "the worker ended before it started"
+    # The rest is read as it comes (await the answer for all of it), so a chatty worker
+    # never blocks on a full pipe.
+    return asyncio.ensure_future(stderr.read())
 
 
 async def notification_count(client: TestClient) -> int:
@@ -88,11 +92,11 @@ async def test_a_killed_worker_loses_and_doubles_nothing(
 
     second = await start_worker(settings)
     try:
-        await consuming(second)
+        rest = await consuming(second)
         await settle(client.app)
         second.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
-            assert await second.wait() == 0
+            assert await second.wait() == 0, (await rest).decode()[-2000:]
     finally:
         if second.returncode is None:
             second.kill()
