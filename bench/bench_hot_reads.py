@@ -29,6 +29,7 @@ from common import (
     machine,
     recreate_postgres,
     seed_demo,
+    wait_until_idle,
     wrk,
 )
 
@@ -108,6 +109,7 @@ def run(label: str, env: dict[str, str]) -> None:
         ]
         bearer = {"BENCH_TOKEN": token}
         ids = pick_targets(base)
+        print(f"server idle after {wait_until_idle(pid):.1f} s")
         event, group = ids["event"], ids["group"]
         checks: list[tuple[str, str, Callable[[Any], bool], dict[str, str] | None]] = [
             ("GET /healthz", "/healthz", lambda a: a == {"status": "ok"}, None),

@@ -84,6 +84,10 @@ class Keyring:
     def _index(self) -> Path:
         return self.key_dir / "keyring.json"
 
+    @functools.cached_property
+    def _index_name(self) -> str:
+        return str(self._index)
+
     def load(self) -> None:
         """Blocking (it may generate a key): run it in a thread from async code."""
         if self.fixed_key_file is not None:
@@ -164,7 +168,9 @@ class Keyring:
         if self.fixed_key_file is not None:
             return
         try:
-            mtime = self._index.stat().st_mtime_ns
+            # os.stat on a kept string: every bearer request asks, and building the Path
+            # each time cost as much as the stat itself.
+            mtime = os.stat(self._index_name).st_mtime_ns
         except FileNotFoundError:
             return
         if mtime != self._seen_mtime:

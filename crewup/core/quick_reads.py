@@ -202,6 +202,13 @@ class QuickPool:
         self._interface_error = asyncpg.InterfaceError
 
     async def _take(self) -> asyncpg.Connection:
+        # The common case first, without a timeout (arming and cancelling one cost a
+        # tenth of a quick read): an idle connection, lent at once.
+        while self._idle and not self._closed:
+            raw = self._idle.pop()
+            if not raw.is_closed():
+                return raw
+            self._open -= 1
         async with asyncio.timeout(self._wait_seconds):
             while True:
                 if self._closed:
