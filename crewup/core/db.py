@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, MetaData, Table, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,7 +19,7 @@ from sqlalchemy.types import TypeDecorator
 
 from crewup.core.dispatch import Dispatcher, UnitOfWork
 from crewup.core.geo import DISTANCE_FUNCTION, RTREES_KEY, distance_km
-from crewup.core.quick_reads import QuickPool, Reads, returned_as_is
+from crewup.core.quick_reads import QuickPool, Reads
 
 metadata = MetaData(
     naming_convention={
@@ -37,6 +37,8 @@ class UtcDateTime(TypeDecorator[datetime]):
 
     impl = DateTime(timezone=True)
     cache_ok = True
+    # asyncpg gives timestamptz values aware and in UTC already (core/quick_reads.py).
+    returned_as_is_by_asyncpg: ClassVar[bool] = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -50,10 +52,6 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-# asyncpg gives timestamptz values aware and in UTC already: quick reads take them as is.
-returned_as_is(UtcDateTime)
 
 
 def _tune_sqlite(engine: AsyncEngine) -> None:

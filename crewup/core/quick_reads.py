@@ -39,14 +39,10 @@ Statement = Select[Any] | CompoundSelect[Any]
 # Returned by asyncpg exactly as SQLAlchemy returns them (Float: double precision, a float
 # either way; Numeric: a Decimal either way when it asks for one).
 _AS_IS: tuple[type[TypeEngine[Any]], ...] = (Integer, String, Boolean, Float, Date)
-# TypeDecorators whose result processing asyncpg's own values already satisfy; the module
-# that defines one says so (crewup/core/db.py: UtcDateTime, aware UTC either way).
-_DECORATORS_AS_IS: set[type[TypeDecorator[Any]]] = set()
-
-
-def returned_as_is(decorator: type[TypeDecorator[Any]]) -> None:
-    """Declare that asyncpg returns what `decorator` makes of a value, for quick reads."""
-    _DECORATORS_AS_IS.add(decorator)
+# A TypeDecorator whose result processing asyncpg's own values already satisfy says so
+# with this class attribute set true (crewup/core/db.py: UtcDateTime, aware UTC either
+# way); any other is refused.
+AS_IS_FROM_ASYNCPG = "returned_as_is_by_asyncpg"
 
 
 def _json(value: Any) -> Any:
@@ -55,7 +51,7 @@ def _json(value: Any) -> Any:
 
 def _converter(type_: TypeEngine[Any]) -> Callable[[Any], Any] | None:
     if isinstance(type_, TypeDecorator):
-        if type(type_) in _DECORATORS_AS_IS:
+        if getattr(type(type_), AS_IS_FROM_ASYNCPG, False):
             return None
         raise TypeError(f"quick reads do not convert {type_!r} columns yet")
     if isinstance(type_, NullType):
