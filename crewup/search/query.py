@@ -49,7 +49,7 @@ def _after(
     )
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=128)  # every subset of the five kinds (search/broad.py), per engine
 def counts_statement(dialect: str, kinds: tuple[Kind, ...]) -> Select[Any]:
     """Each kind's matches, up to MATCHES + 1: one column per kind, named after it."""
     counts: list[Any] = [match_count(KINDS[kind], dialect).label(kind.value) for kind in kinds]
