@@ -197,23 +197,28 @@ class QuickPool:
 
         self._interface_error = asyncpg.InterfaceError
 
-    async def _take(self) -> asyncpg.Connection:
-        # The common case first, without a timeout (arming and cancelling one cost a
-        # tenth of a quick read): an idle connection, lent at once.
+    def _idle_connection(self) -> asyncpg.Connection | None:
+        """The most recently returned live idle connection (dropping closed ones)."""
         while self._idle and not self._closed:
             raw = self._idle.pop()
             if not raw.is_closed():
                 return raw
             self._open -= 1
+        return None
+
+    async def _take(self) -> asyncpg.Connection:
+        # The common case first, without a timeout (arming and cancelling one cost a
+        # tenth of a quick read): an idle connection, lent at once.
+        idle = self._idle_connection()
+        if idle is not None:
+            return idle
         async with asyncio.timeout(self._wait_seconds):
             while True:
                 if self._closed:
                     raise DatabaseConnectionLost("the database connections are closing")
-                while self._idle:
-                    raw = self._idle.pop()
-                    if not raw.is_closed():
-                        return raw
-                    self._open -= 1
+                idle = self._idle_connection()
+                if idle is not None:
+                    return idle
                 if self._open < self._size:
                     self._open += 1
                     try:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, literal, or_, select, update
+from sqlalchemy import and_, delete, insert, literal, or_, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
@@ -24,6 +24,7 @@ from crewup.core.identity import NOBODY, Actor, ensure_may_create, viewer_params
 from crewup.core.images import ImageKind
 from crewup.core.marks import N_, W_
 from crewup.core.paging import Cursor, NearCursor, Page, TimeCursor, cut_page, decode_cursor
+from crewup.core.picture_columns import clear_picture
 from crewup.core.picture_events import discarded
 from crewup.core.quick_reads import Reads
 from crewup.core.text import matches_words
@@ -192,14 +193,7 @@ async def clear_cover(conn: AsyncConnection, event_id: int) -> str | None:
     """A moderator takes the cover down, whoever manages the event; answers the key it
     had (None: it had no cover)."""
     await lock_event(conn, event_id)
-    cover = (await conn.execute(select(events.c.cover).where(events.c.id == event_id))).first()
-    if cover is None:
-        raise NotFound(f"event {event_id} not found")
-    await conn.execute(
-        update(events).where(events.c.id == event_id).values(cover=None, updated_at=clock.now())
-    )
-    key: str | None = cover.cover
-    return key
+    return await clear_picture(conn, events.c.cover, event_id, "event")
 
 
 async def delete_event(conn: AsyncConnection, event_id: int, actor: Actor) -> None:

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
 from crewup.core.dispatch import announce
-from crewup.core.errors import Conflict, FieldError, Forbidden, NotFound
+from crewup.core.errors import Conflict, FieldError, Forbidden
 from crewup.core.identity import Actor, ensure_may_create, viewer_params
 from crewup.core.images import ImageKind
 from crewup.core.marks import N_
 from crewup.core.paging import Cursor, IdCursor, NearCursor, Page, cut_page, decode_cursor
+from crewup.core.picture_columns import clear_picture
 from crewup.core.picture_events import discarded
 from crewup.core.text import matches_words
 from crewup.groups.access import (
@@ -129,14 +130,7 @@ async def clear_cover(conn: AsyncConnection, group_id: int) -> str | None:
     """A moderator takes the cover down, whoever manages the group; answers the key it
     had (None: it had no cover)."""
     await lock_group(conn, group_id)
-    cover = (await conn.execute(select(groups.c.cover).where(groups.c.id == group_id))).first()
-    if cover is None:
-        raise NotFound(f"group {group_id} not found")
-    await conn.execute(
-        update(groups).where(groups.c.id == group_id).values(cover=None, updated_at=clock.now())
-    )
-    key: str | None = cover.cover
-    return key
+    return await clear_picture(conn, groups.c.cover, group_id, "group")
 
 
 async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:

@@ -19,6 +19,7 @@ from crewup.app import create_app
 from crewup.core.settings import Settings
 from crewup.wiring import open_database
 from tests.support.api import Api, make_group
+from tests.support.backends import end_backends
 from tests.support.databases import Stack
 from tests.support.pages import register_via_form
 from tests.support.proxy import OutageProxy
@@ -125,15 +126,10 @@ async def test_a_postgresql_restart_between_requests_fails_none(
     try:
         pids = "SELECT pid FROM pg_stat_activity WHERE datname = $1"
         ended = [r["pid"] for r in await admin.fetch(pids, database)]
-        for pid in ended:  # one by one: only this test's database is touched
-            await admin.execute("SELECT pg_terminate_backend($1)", pid)
-        assert ended, "the pool had connections to end"
-        async with asyncio.timeout(10):
-            alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY($1::int[])"
-            while await admin.fetchval(alive, ended):  # noqa: ASYNC110 (another process)
-                await asyncio.sleep(0.05)
     finally:
         await admin.close()
+    assert ended, "the pool had connections to end"
+    await end_backends(ended)
     assert await burst() == [200] * 12
 
 
@@ -149,16 +145,7 @@ async def test_a_pooled_connection_the_server_ended_is_replaced_not_used(
     try:
         async with db.reading() as conn:
             backend = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-        admin = await asyncpg.connect(PG_ADMIN_URL)
-        try:
-            await admin.execute("SELECT pg_terminate_backend($1)", backend)
-            async with asyncio.timeout(10):
-                gone = "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $1"
-                while not await admin.fetchval(gone, backend):  # noqa: ASYNC110
-                    await asyncio.sleep(0.05)
-        finally:
-            await admin.close()
-        await asyncio.sleep(0.1)  # the closed socket reaches this process's event loop
+        await end_backends([backend])
         async with db.reading() as conn:
             again = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
         assert again != backend

@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 import pytest
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
@@ -28,8 +27,8 @@ from crewup.users.service import get_account, load_actor
 from crewup.web.appkeys import DB
 from crewup.wiring import open_database
 from tests.support.api import Api, make_event, make_group
+from tests.support.backends import end_backends
 from tests.support.databases import Stack
-from tests.support.services import PG_ADMIN_URL
 
 
 async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
@@ -160,27 +159,13 @@ async def test_a_connection_the_server_ends_between_two_reads_is_an_outage(
         with pytest.raises(DatabaseConnectionLost) as lost:
             async with db.quick() as quick:  # what a handler holds
                 assert isinstance(quick, QuickConnection)
-                await end_backend(await quick.raw.fetchval("SELECT pg_backend_pid()"))
+                await end_backends([await quick.raw.fetchval("SELECT pg_backend_pid()")])
                 await load_actor(quick, 1)
         assert outage_of(lost.value) == "the database is not answering"
         async with db.quick() as quick:
             assert await load_actor(quick, 10**9) is None
     finally:
         await db.dispose()
-
-
-async def end_backend(pid: int) -> None:
-    """As a PostgreSQL restart would, and until the closed socket reaches this process."""
-    admin = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await admin.execute("SELECT pg_terminate_backend($1)", pid)
-        async with asyncio.timeout(10):
-            gone = "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = $1"
-            while not await admin.fetchval(gone, pid):  # noqa: ASYNC110 (another process)
-                await asyncio.sleep(0.05)
-    finally:
-        await admin.close()
-    await asyncio.sleep(0.1)
 
 
 async def test_sqlalchemys_own_url_options_work_for_quick_reads_too(
