@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
+import sys
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiohttp
 from common import (
@@ -83,8 +86,11 @@ def storm_event(base: str, admin_token: str) -> int:
     return int(event["id"])
 
 
-async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dict[int, int]]:
+async def storm(
+    base: str, event_id: int, bearer: list[str]
+) -> tuple[float, dict[int, int], list[dict[str, Any]]]:
     statuses: dict[int, int] = {}
+    answers: list[dict[str, Any]] = []
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(
         connector=connector, timeout=aiohttp.ClientTimeout(total=120)
@@ -96,12 +102,33 @@ async def storm(base: str, event_id: int, bearer: list[str]) -> tuple[float, dic
                 json={"status": "going"},
                 headers={"Authorization": f"Bearer {token}"},
             ) as resp:
-                await resp.read()
+                body = await resp.read()
                 statuses[resp.status] = statuses.get(resp.status, 0) + 1
+                if resp.status == 200:
+                    answers.append(json.loads(body))
 
         started = time.perf_counter()
         await asyncio.gather(*(one(t) for t in bearer))
-        return time.perf_counter() - started, statuses
+        return time.perf_counter() - started, statuses, answers
+
+
+def check_storm(answers: list[dict[str, Any]], final: dict[str, Any]) -> None:
+    """Exactly `--seats` people told "going", the rest told waitlist places 1..N once
+    each, and the event's counters saying the same; a wrong storm is no figure."""
+    going = sum(1 for a in answers if a["status"] == "going")
+    places = sorted(a["waitlist_position"] for a in answers if a["status"] == "waitlisted")
+    waiting = args.people - args.seats
+    wrong = []
+    if len(answers) != args.people:
+        wrong.append(f"{args.people - len(answers)} RSVPs not answered 200")
+    if going != args.seats:
+        wrong.append(f"{going} told going")
+    if places != list(range(1, waiting + 1)):
+        wrong.append("waitlist places are not 1..N, each once")
+    if (final["going_count"], final["waitlist_count"]) != (args.seats, waiting):
+        wrong.append(f"counters {final['going_count']}/{final['waitlist_count']}")
+    if wrong:
+        sys.exit("RSVP storm WRONG: " + "; ".join(wrong))
 
 
 def run(label: str, env: dict[str, str]) -> None:
@@ -117,14 +144,16 @@ def run(label: str, env: dict[str, str]) -> None:
         event_id = storm_event(base, tokens(last_data_dir(), issuer, range(1, 2), "admin")[0])
         # Generated people (ids from 6 on): the event's group is public, so anyone may RSVP.
         bearer = tokens(last_data_dir(), issuer, range(6, 6 + args.people))
-        seconds, statuses = asyncio.run(storm(base, event_id, bearer))
+        seconds, statuses, answers = asyncio.run(storm(base, event_id, bearer))
         final = http_json(f"{base}/api/v1/events/{event_id}")
+        check_storm(answers, final)
         errors = sum(n for code, n in statuses.items() if code >= 500)
         print(f"\nRSVP storm, {label}: {args.people} concurrent 'going' on {args.seats} seats")
         print(f"  wall time {seconds:.2f} s, statuses {statuses}, 5xx: {errors}")
         print(
             f"  final: going {final['going_count']}, waitlisted {final['waitlist_count']}"
-            f" (goal {args.seats}/{args.people - args.seats}, < 5 s)"
+            f" (goal {args.seats}/{args.people - args.seats}, < 3 s);"
+            " every answer checked: seats and waitlist places 1..N each once"
         )
         near = f"{base}/api/v1/events?near=52.52,13.405&radius_km=10&limit=20"
         found = http_json(near)["items"]

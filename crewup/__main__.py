@@ -97,6 +97,7 @@ def serve(
                 announce=announce,
                 shutdown_timeout=30,
                 reuse_port=reuse_port,
+                backlog=settings.listen_backlog,
                 access_log_class=JsonAccessLogger,
                 access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
             )

@@ -20,7 +20,8 @@ _TOO_MANY_CONNECTIONS = "53300"  # max_connections reached: busy, try again shor
 _BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
 
 
-def _sqlstate(error: sa.DBAPIError) -> str | None:
+def sqlstate_of(error: sa.DBAPIError) -> str | None:
+    """PostgreSQL's SQLSTATE behind a SQLAlchemy error, whichever driver raised it."""
     orig = error.orig
     for candidate in (orig, getattr(orig, "__cause__", None)):
         code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
@@ -44,9 +45,9 @@ def outage_of(error: BaseException) -> str | None:
     if isinstance(error, DatabaseConnectionLost):
         return N_("the database is not answering")
     if isinstance(error, sa.DBAPIError):
-        if _sqlstate(error) == _TOO_MANY_CONNECTIONS:
+        if sqlstate_of(error) == _TOO_MANY_CONNECTIONS:
             return N_("the database is too busy to take this request")
-        if _sqlstate(error) in _BUSY_SQLSTATES:
+        if sqlstate_of(error) in _BUSY_SQLSTATES:
             return N_("the database is busy with other changes to the same thing")
         if error.connection_invalidated or isinstance(
             error, sa.OperationalError | sa.InterfaceError

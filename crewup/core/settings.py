@@ -116,6 +116,10 @@ class Settings(BaseModel):
     )
     log_level: str = "INFO"
     access_log: bool = True
+    # Connections the kernel queues for each process before it accepts them. Python's
+    # default (100, aiohttp's 128) drops a burst's connections, and their clients retry
+    # only after 1, 3, 7 s; Linux caps the figure at net.core.somaxconn.
+    listen_backlog: int = Field(2048, ge=16, le=65535)
 
     @field_validator("database_url")
     @classmethod

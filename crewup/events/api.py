@@ -13,8 +13,8 @@ from crewup.core.identity import Actor
 from crewup.events import ics, rsvp, service
 from crewup.events import participants as participants_of
 from crewup.events.access import RsvpStatus, load_event
+from crewup.events.appkeys import FIRST_RSVPS
 from crewup.events.calendar_files import calendar_response, event_file
-from crewup.events.first_rsvp import rsvp_with_fast_path
 from crewup.events.schemas import (
     CalendarQuery,
     CancelIn,
@@ -162,8 +162,8 @@ async def cancel_event(request: web.Request) -> web.Response:
 async def post_rsvp(request: web.Request) -> web.Response:
     actor = caller(request)
     body = await parse_body(request, RsvpIn)
-    result = await rsvp_with_fast_path(
-        request.app[DB], path_id(request, "event_id"), actor, RsvpStatus(body.status)
+    result = await request.app[FIRST_RSVPS].rsvp(
+        path_id(request, "event_id"), actor, RsvpStatus(body.status)
     )
     return json_response(RsvpOut.of(result))
 

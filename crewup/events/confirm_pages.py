@@ -9,7 +9,7 @@ from aiohttp import web
 from crewup.core.errors import Refusal
 from crewup.events import rsvp, service
 from crewup.events.access import Event, RsvpStatus, load_event
-from crewup.events.first_rsvp import rsvp_with_fast_path
+from crewup.events.appkeys import FIRST_RSVPS
 from crewup.events.schemas import CancelIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
@@ -94,10 +94,10 @@ async def rsvp_button(request: web.Request) -> web.Response:
                 await rsvp.cancel_rsvp(conn, event_id, actor)
             message = _("Your RSVP is withdrawn.")
         elif wanted == "interested":
-            await rsvp_with_fast_path(db, event_id, actor, RsvpStatus.interested)
+            await request.app[FIRST_RSVPS].rsvp(event_id, actor, RsvpStatus.interested)
             message = _("Noted: interested.")
         else:
-            result = await rsvp_with_fast_path(db, event_id, actor, RsvpStatus.going)
+            result = await request.app[FIRST_RSVPS].rsvp(event_id, actor, RsvpStatus.going)
             if result.status is RsvpStatus.waitlisted:
                 message = _(
                     "The event is full: you are number %(position)s "

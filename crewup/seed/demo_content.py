@@ -10,7 +10,7 @@ from crewup.core.db import Database
 from crewup.core.identity import Actor
 from crewup.events import service as events
 from crewup.events.access import RsvpStatus
-from crewup.events.first_rsvp import rsvp_with_fast_path
+from crewup.events.first_rsvp_queue import FirstRsvps
 from crewup.groups import membership
 from crewup.groups import service as groups
 from crewup.posts import service as posts
@@ -118,8 +118,9 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
             verified_required=False,
         )
     # One at a time and in this order, so the fourth person is first on the waitlist.
+    rsvps = FirstRsvps(db)
     for person in (ann, bea, carl, mo):
-        await rsvp_with_fast_path(db, night.id, person, RsvpStatus.going)
+        await rsvps.rsvp(night.id, person, RsvpStatus.going)
     return [
         "groups: Berlin Boulderers (public), Sunday Riders (private)",
         "events: Bouldering night (3 seats, 1 waiting), a crag day, a private ride",

@@ -86,6 +86,7 @@ async def serve(
     announce: Callable[[], None],
     shutdown_timeout: float = 30.0,
     reuse_port: bool = False,
+    backlog: int = 128,
     **runner_options: Any,
 ) -> None:
     """Start the app, listen, `announce()`, and serve until SIGTERM or SIGINT; then stop
@@ -94,7 +95,9 @@ async def serve(
     await runner.setup()  # start-up errors (StartupError) surface here, before listening
     try:
         # reuse_port: several `crewup serve` processes share the port (crewup/supervisor.py)
-        await web.TCPSite(runner, host, port, reuse_port=reuse_port or None).start()
+        await web.TCPSite(
+            runner, host, port, reuse_port=reuse_port or None, backlog=backlog
+        ).start()
         announce()
         stopped = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -276,3 +276,74 @@ async def test_making_a_group_private_releases_outsiders_seats(client, api: Api)
         f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"}, headers=outsider["headers"]
     )
     assert again.status == 404
+
+
+async def test_a_storm_decides_each_person_as_if_they_had_pressed_alone(
+    client, api: Api, settings
+) -> None:
+    """First RSVPs pressed together are decided together (one statement on PostgreSQL);
+    mixed into the storm are people who may not take a seat, people already holding one
+    and people asking for 'interested'. Each gets the answer they would get alone, the
+    seats go to new members only, and the line has no gaps."""
+    from tests.moderation.helpers import staff
+
+    owner = await api.register("Owner")
+    _, moderator = await staff(settings, api)
+    crew = await make_group(client, owner, visibility="private")
+    url = f"/api/v1/groups/{crew['id']}"
+    members = [await api.register() for _ in range(30)]
+    for person in members:
+        await client.post(f"{url}/join", headers=person["headers"])
+        approve = f"{url}/requests/{person['user']['id']}/approve"
+        assert (await client.post(approve, headers=owner["headers"])).status == 204
+    outsiders = [await api.register() for _ in range(6)]
+    event = await make_event(client, owner, crew["id"], capacity=10)
+    holding = members[:4]
+    for person in holding:
+        assert (await rsvp(client, event, person))[1]["status"] == "going"
+    banned = members[4:8]
+    for person in banned:
+        resp = await client.post(
+            "/api/v1/moderation/bans",
+            json={"user_id": person["user"]["id"], "reason": "abuse"},
+            headers=moderator["headers"],
+        )
+        assert resp.status == 201, await resp.text()
+    curious = members[8:12]
+    fresh = members[12:]
+    answers = await asyncio.gather(
+        *(rsvp(client, event, p) for p in fresh + holding + banned + outsiders),
+        *(rsvp(client, event, p, "interested") for p in curious),
+    )
+    asked = fresh + holding + banned + outsiders + curious
+    answered = {p["user"]["id"]: a for p, a in zip(asked, answers, strict=True)}
+
+    def by_person(p: dict) -> tuple[int, dict]:
+        return answered[p["user"]["id"]]
+
+    assert all(by_person(p)[1]["status"] == "going" for p in holding)  # kept, not re-seated
+    assert all(by_person(p)[0] == 403 for p in banned)
+    assert all(by_person(p)[0] == 404 for p in outsiders)  # a private group's event: hidden
+    assert all(
+        by_person(p)[1] == {"status": "interested", "waitlist_position": None} for p in curious
+    )
+    new = [by_person(p)[1] for p in fresh]
+    assert sum(1 for a in new if a["status"] == "going") == 6  # 10 seats, 4 already held
+    assert sorted(a["waitlist_position"] for a in new if a["status"] == "waitlisted") == list(
+        range(1, 13)
+    )
+    seen_by_owner = {"headers": owner["headers"]}
+    final = await (await client.get(f"/api/v1/events/{event['id']}", **seen_by_owner)).json()
+    assert (final["going_count"], final["waitlist_count"], final["interested_count"]) == (10, 12, 4)
+    roll = f"/api/v1/events/{event['id']}/participants"
+    lists = await (await client.get(roll, **seen_by_owner)).json()
+    seated = {p["user_id"] for p in lists["going"]["items"]}
+    assert {p["user"]["id"] for p in holding} <= seated
+    assert not seated & {p["user"]["id"] for p in banned + outsiders}
+    # The line is the order the answers gave: whoever was told "number 1" moves up first.
+    first_in_line = next(p for p in fresh if by_person(p)[1]["waitlist_position"] == 1)
+    gone = await client.delete(f"/api/v1/events/{event['id']}/rsvp", headers=holding[0]["headers"])
+    assert gone.status == 204
+    lists = await (await client.get(roll, **seen_by_owner)).json()
+    now_going = {p["user_id"] for p in lists["going"]["items"]}
+    assert first_in_line["user"]["id"] in now_going

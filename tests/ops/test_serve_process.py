@@ -103,3 +103,41 @@ async def test_serve_refuses_to_start_without_its_redis(settings) -> None:
     lines = [line for line in err.decode().splitlines() if line.startswith("crewup:")]
     assert len(lines) == 1 and "cannot reach Redis" in lines[0]
     assert "serving on" not in (out + err).decode()
+
+
+async def test_serve_listens_with_the_configured_backlog(settings) -> None:
+    """A burst of connections beyond the listen queue is dropped and its clients retry
+    only after a second or more: the queue is the `listen_backlog` setting, not Python's
+    default of 100. The kernel reports a listening socket's queue size as its Send-Q."""
+    import shutil
+
+    import pytest
+
+    if shutil.which("ss") is None:
+        pytest.skip("needs `ss` (iproute2) to read the listening socket's queue size")
+    port = free_port()
+    env = {
+        **os.environ,
+        **cli_env(settings),
+        "CREWUP_PORT": str(port),
+        "CREWUP_LISTEN_BACKLOG": "1234",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "crewup", "serve", env=env, stderr=asyncio.subprocess.DEVNULL
+    )
+    try:
+        await wait_until_up(f"http://127.0.0.1:{port}/healthz", proc)
+        listing = await asyncio.create_subprocess_exec(
+            "ss", "-Hltn", f"sport = :{port}", stdout=asyncio.subprocess.PIPE
+        )
+        out, _ = await listing.communicate()
+        queues = [int(line.split()[2]) for line in out.decode().splitlines() if line.strip()]
+        assert queues == [min(1234, _somaxconn())]
+    finally:
+        proc.terminate()
+        await proc.wait()
+
+
+def _somaxconn() -> int:
+    with open("/proc/sys/net/core/somaxconn") as f:
+        return int(f.read())
