@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from crewup.chat import service
+from crewup.chat import read_markers, service
 from crewup.chat.access import Room, RoomKind
 from crewup.chat.schemas import (
     HistoryQuery,
@@ -74,7 +74,7 @@ async def _read(request: web.Request, kind: RoomKind) -> web.Response:
     body = await parse_body(request, ReadIn)
     room = _room(request, kind)
     async with request.app[DB].transaction() as conn:
-        left = await service.mark_read(conn, room, caller(request), body.up_to_id)
+        left = await read_markers.mark_read(conn, room, caller(request), body.up_to_id)
     return json_response(UnreadRoom(**room.fields, count=left))
 
 
@@ -103,7 +103,7 @@ async def event_read(request: web.Request) -> web.Response:
 @api.get("/api/v1/chat/unread", "Unread chat messages per room I am in", response=UnreadOut)
 async def unread(request: web.Request) -> web.Response:
     async with request.app[DB].reading() as conn:
-        counts = await service.unread_counts(conn, caller(request).id)
+        counts = await read_markers.unread_counts(conn, caller(request).id)
     items = [UnreadRoom(**room.fields, count=count) for room, count in counts]
     return json_response(UnreadOut(items=items, total=sum(item.count for item in items)))
 

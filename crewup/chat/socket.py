@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
-from crewup.chat import service
+from crewup.chat import read_markers, service
 from crewup.chat.access import Room, RoomKind, check_reader
 from crewup.chat.schemas import (
     MessageFrame,
@@ -50,7 +50,7 @@ async def subscribe(app: web.Application, peer: Peer, frame: dict[str, Any]) -> 
     room = parsed.room
     async with app[DB].reading() as conn:
         await check_reader(conn, room, peer.actor)
-        unread = await service.unread_in(conn, room, peer.actor.id)
+        unread = await read_markers.unread_in(conn, room, peer.actor.id)
     await app[HUB].subscribe(peer, room.key, parsed.since_id)
     peer.send({"type": "unread", **room.fields, "count": unread})
 
@@ -107,7 +107,7 @@ async def read(app: web.Application, peer: Peer, frame: dict[str, Any]) -> None:
     parsed = _parse(ReadFrame, frame)
     room = parsed.room
     async with app[DB].transaction() as conn:
-        left = await service.mark_read(conn, room, peer.actor, parsed.up_to_id)
+        left = await read_markers.mark_read(conn, room, peer.actor, parsed.up_to_id)
     # Every device of the person learns the new count.
     await app[HUB].to_user(peer.actor.id, {"type": "unread", **room.fields, "count": left})
 
