@@ -14,6 +14,7 @@ any other writers, so the decisions stay exact whatever the number of processes.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 from sqlalchemy import exc as sa
@@ -24,6 +25,8 @@ from crewup.core.outages import sqlstate_of
 from crewup.events.access import RsvpStatus
 from crewup.events.first_rsvp import Decision, first_rsvps
 from crewup.events.rsvp import RsvpResult, rsvp
+
+log = logging.getLogger("crewup.events")
 
 # One statement's array; larger storms take several turns (each still one commit).
 MOST_AT_ONCE = 500
@@ -84,32 +87,56 @@ class FirstRsvps:
                 turn, self._waiting[key] = queue[:MOST_AT_ONCE], queue[MOST_AT_ONCE:]
                 await self._decide(key, turn)
         finally:
-            for press in self._waiting.pop(key, ()):  # only if cancelled: the general path
+            # Empty unless the task was cancelled: then the general path decides for them.
+            for press in self._waiting.pop(key, ()):
                 _answer(press, None)
 
     async def _decide(self, key: _Key, turn: list[_Press]) -> None:
+        """Answer every press of the turn: a decision, None (the general path decides) or
+        the error that made the database unreachable."""
         event_id, wanted = key
         first: dict[int, _Press] = {}
         for press in turn:
             first.setdefault(press.user_id, press)
         try:
-            async with self._db.statement_at_a_time() as conn:
-                decided = await first_rsvps(conn, event_id, list(first), wanted)
-        except (sa.IntegrityError, sa.DBAPIError) as error:
-            if isinstance(error, sa.IntegrityError) or sqlstate_of(error) == _DEADLOCK:
-                # Someone raced themselves (or a deletion): the general path decides each.
-                decided = {}
-            else:
-                for press in turn:
-                    _fail(press, error)
-                return
-        except BaseException as error:
+            decided = await self._statement(event_id, list(first), wanted)
+        except sa.TimeoutError as error:
+            # No pooled connection in time: the general path would wait again. A 503 each.
+            for press in turn:
+                _fail(press, error)
+            return
+        except asyncio.CancelledError as error:
             for press in turn:
                 _fail(press, error)
             raise
+        except Exception as error:  # a bug: never a hang for those waiting, nor for the rest
+            log.exception("deciding first RSVPs together failed")
+            for press in turn:
+                _fail(press, error)
+            return
         for press in turn:
             # A second press by the same person in one turn learns it from the general path.
             _answer(press, decided.get(press.user_id) if first[press.user_id] is press else None)
+
+    async def _statement(
+        self, event_id: int, user_ids: list[int], wanted: RsvpStatus
+    ) -> dict[int, Decision]:
+        """The statement, tried again once when someone's own RSVP committed meanwhile (a
+        second press in another process): the new snapshot leaves that person out. Any
+        other database error sends the turn to the general path, which is safe to repeat
+        for a first RSVP (pressing again answers the place already held)."""
+        for attempt in range(2):
+            try:
+                async with self._db.statement_at_a_time() as conn:
+                    return await first_rsvps(conn, event_id, user_ids, wanted)
+            except sa.IntegrityError:
+                if attempt:
+                    return {}
+            except sa.DBAPIError as error:
+                if sqlstate_of(error) != _DEADLOCK:
+                    log.warning("first RSVPs go the general way: %s", type(error).__name__)
+                return {}
+        return {}
 
 
 def _answer(press: _Press, decision: Decision | None) -> None:

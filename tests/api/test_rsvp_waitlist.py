@@ -347,3 +347,87 @@ async def test_a_storm_decides_each_person_as_if_they_had_pressed_alone(
     lists = await (await client.get(roll, **seen_by_owner)).json()
     now_going = {p["user_id"] for p in lists["going"]["items"]}
     assert first_in_line["user"]["id"] in now_going
+
+
+async def test_people_pressing_on_two_servers_at_once_hold_one_place_each(
+    client, api: Api, aiohttp_client, settings
+) -> None:
+    """Two app instances on one database (two processes behind a balancer): each gathers
+    its own presses, so the same person's two presses meet in the database, one statement
+    finding the other's RSVP committed. Each person holds one place and is told the same
+    on both."""
+    from crewup.app import create_app
+
+    other = await aiohttp_client(create_app(settings))
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=15)
+    people = [await api.register() for _ in range(40)]
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    answers = await asyncio.gather(
+        *(
+            server.post(url, json={"status": "going"}, headers=p["headers"])
+            for p in people
+            for server in (client, other)
+        )
+    )
+    assert [a.status for a in answers].count(200) == 80, [a.status for a in answers]
+    bodies = [await a.json() for a in answers]
+    for i in range(40):
+        assert bodies[2 * i] == bodies[2 * i + 1]  # both presses told the same place
+    told = bodies[::2]
+    assert sum(1 for b in told if b["status"] == "going") == 15
+    waiting = sorted(b["waitlist_position"] for b in told if b["status"] == "waitlisted")
+    assert waiting == list(range(1, 26))
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (15, 25)
+    lists = await participants(client, event)
+    assert len(lists["going"]["items"]) == 15
+    assert [p["waitlist_position"] for p in lists["waitlisted"]["items"]] == waiting
+
+
+async def test_a_press_committed_elsewhere_meanwhile_leaves_the_others_decided(
+    client, api: Api, settings, stack
+) -> None:
+    """Another process holds the event's lock while it seats Ann; meanwhile Ann presses
+    again here, with Bo and Cy. When it commits, the statement that began before (and so
+    did not see Ann's row) collides with it: nobody gets a 5xx or a second place, Ann is
+    told the seat she holds, and Bo and Cy get the last seat and the first waitlist place.
+    (PostgreSQL: SQLite has one writer and no such race.)"""
+    import asyncpg
+    import pytest
+
+    if not stack.is_services:
+        pytest.skip("a race between processes' row locks: PostgreSQL only")
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"], capacity=2)
+    ann, bo, cy = [await api.register(n) for n in ("Ann", "Bo", "Cy")]
+    other_process = await asyncpg.connect(settings.database_url)
+    try:
+        blocker = other_process.transaction()
+        await blocker.start()
+        await other_process.execute(
+            "SELECT 1 FROM events WHERE id = $1 FOR NO KEY UPDATE", event["id"]
+        )
+        presses = asyncio.gather(*(rsvp(client, event, p) for p in (ann, bo, cy)))
+        await asyncio.sleep(0.5)  # the statement has begun and waits for the event's lock
+        await other_process.execute(
+            "INSERT INTO event_participants (event_id, user_id, status, created_at, updated_at)"
+            " VALUES ($1, $2, 'going', now(), now())",
+            event["id"],
+            ann["user"]["id"],
+        )
+        await other_process.execute(
+            "UPDATE events SET going_count = going_count + 1 WHERE id = $1", event["id"]
+        )
+        await blocker.commit()
+        answers = await presses
+    finally:
+        await other_process.close()
+    assert [a[0] for a in answers] == [200, 200, 200]
+    assert answers[0][1] == {"status": "going", "waitlist_position": None}
+    others = sorted((a[1]["status"], a[1]["waitlist_position"]) for a in answers[1:])
+    assert others == [("going", None), ("waitlisted", 1)]
+    final = await event_state(client, event)
+    assert (final["going_count"], final["waitlist_count"]) == (2, 1)
