@@ -39,7 +39,8 @@ RECOMMENDATIONS = 20
 )
 async def search(request: web.Request) -> web.Response:
     query = parse_query(request, SearchQuery)
-    async with request.app[DB].reading() as conn:
+    # Autocommit reads of prepared statements only: the quick path on PostgreSQL.
+    async with request.app[DB].quick() as conn:
         page = await service.search(
             conn,
             maybe_caller(request),
@@ -64,7 +65,7 @@ async def search(request: web.Request) -> web.Response:
 )
 async def suggest(request: web.Request) -> web.Response:
     query = parse_query(request, SuggestQuery)
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         hits = await service.suggest(
             conn, maybe_caller(request), query.q, request.app[BROAD_QUERIES]
         )
