@@ -7,16 +7,15 @@ from aiohttp import web
 from crewup.search import recommend, service
 from crewup.search.appkeys import BROAD_QUERIES
 from crewup.search.schemas import (
-    HitOut,
     RecommendedEventOut,
     RecommendedEvents,
     RecommendedGroupOut,
     RecommendedGroups,
     SearchPage,
     SearchQuery,
-    Suggestion,
     SuggestionList,
     SuggestQuery,
+    hit_json,
     url_of,
 )
 from crewup.web.api_locale import use_accept_language, varies
@@ -51,7 +50,7 @@ async def search(request: web.Request) -> web.Response:
             broad=request.app[BROAD_QUERIES],
         )
     return json_response(
-        SearchPage(items=[HitOut.of(hit) for hit in page.items], next_cursor=page.next_cursor)
+        {"items": [hit_json(hit) for hit in page.items], "next_cursor": page.next_cursor}
     )
 
 
@@ -69,8 +68,8 @@ async def suggest(request: web.Request) -> web.Response:
         hits = await service.suggest(
             conn, maybe_caller(request), query.q, request.app[BROAD_QUERIES]
         )
-    items = [Suggestion(type=h.kind, id=h.id, title=h.title, url=url_of(h)) for h in hits]
-    return json_response(SuggestionList(items=items))
+    items = [{"type": h.kind.value, "id": h.id, "title": h.title, "url": url_of(h)} for h in hits]
+    return json_response({"items": items})  # the shape of SuggestionList
 
 
 @api.get(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crewup.search.schemas import SearchPage
+from crewup.search.schemas import SearchPage, SuggestionList
 from tests.search.helpers import post, search, titles
 from tests.support.api import Api, make_event, make_group
 
@@ -120,3 +120,9 @@ async def test_pages_of_every_kind_show_each_hits_own_fields(client, api: Api) -
     assert shown["comments"]["group_id"] == group["id"]
     assert (shown["users"]["title"], shown["users"]["group_id"]) == ("Vexillo Fan", None)
     assert all(item["created_at"].endswith("Z") for item in items)
+    resp = await client.get("/api/v1/search/suggest", params={"q": "vexil"})
+    suggested = await resp.json()
+    assert SuggestionList.model_validate(suggested).model_dump(mode="json") == suggested
+    assert {(s["type"], s["id"], s["url"]) for s in suggested["items"]} == {
+        (item["type"], item["id"], item["url"]) for item in items
+    }
