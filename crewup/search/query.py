@@ -58,15 +58,22 @@ def counts_statement(dialect: str, kinds: tuple[Kind, ...]) -> Prepared:
     return Prepared(select(*counts))
 
 
-@lru_cache(maxsize=256)
-def found_statement(dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bool) -> Prepared:
+@lru_cache(maxsize=512)
+def found_statement(
+    dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bool, anyone: bool
+) -> Prepared:
     """(kind, id, tier, created_at) of the best LIMIT rows of the kinds in `plan`, each
-    with whether it has many matches (see crewup.search.candidates)."""
+    with whether it has many matches (see crewup.search.candidates); `anyone`: for a
+    signed-out visitor (see crewup.search.kinds.KindSearch)."""
     after = _after if paged else None
     parts = [
         select(
             ranked(
-                KINDS[kind], dialect, candidate_ids(KINDS[kind], dialect, many=many), after
+                KINDS[kind],
+                dialect,
+                candidate_ids(KINDS[kind], dialect, many=many),
+                after,
+                anyone=anyone,
             ).subquery(f"{kind.value}_ranked")
         )
         for kind, many in plan

@@ -97,7 +97,8 @@ async def search(
         broad.remember(text, (kind for kind, many in plan if many and kind not in known))
     rows: Sequence[Any] = []
     if plan:
-        rows = await found_statement(dialect, plan, position is not None).all(conn, params)
+        statement = found_statement(dialect, plan, position is not None, actor is None)
+        rows = await statement.all(conn, params)
     tiers = {(KIND_ORDER[row.kind], row.id): row.tier for row in rows}
     hits = await describe(
         conn, words, [(KIND_ORDER[row.kind], row.id, row.created_at) for row in rows]
