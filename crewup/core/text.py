@@ -143,11 +143,14 @@ def matches_row(
     """`matches_query` for a row already in hand (`row_id`, and its `vector` on
     PostgreSQL, read with the row instead of through the index). SQLite reads the
     matching rowids once per statement: an FTS5 lookup per row would expand a prefix
-    again for every row."""
+    again for every row. PostgreSQL makes the tsquery once per statement too (a
+    subquery): under a generic plan, which a prepared statement gets once planning it
+    each time looks dearer, `to_tsquery` of a parameter is not folded into a constant and
+    was parsed again for every row tested."""
     if title_only and not index.has_title:
         return false()
     if dialect == "postgresql":
-        return vector.op("@@")(func.to_tsquery(PG_CONFIG, text))
+        return vector.op("@@")(select(func.to_tsquery(PG_CONFIG, text)).scalar_subquery())
     return row_id.in_(fts_ids(index, text))
 
 

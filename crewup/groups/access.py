@@ -109,6 +109,8 @@ GROUPS_WITH_MEMBER = groups.outerjoin(
     _member, and_(_member.c.group_id == groups.c.id, _member.c.user_id == VIEWER_ID)
 )
 LISTED = or_(groups.c.visibility == Visibility.public.value, _member.c.user_id.is_not(None))
+# LISTED for a signed-out visitor, who belongs to no group: no membership to join.
+LISTED_TO_ANYONE = groups.c.visibility == Visibility.public.value
 
 
 def group_from_row(row: Any) -> Group:

@@ -7,16 +7,15 @@ from aiohttp import web
 from crewup.search import recommend, service
 from crewup.search.appkeys import BROAD_QUERIES
 from crewup.search.schemas import (
-    HitOut,
     RecommendedEventOut,
     RecommendedEvents,
     RecommendedGroupOut,
     RecommendedGroups,
     SearchPage,
     SearchQuery,
-    Suggestion,
     SuggestionList,
     SuggestQuery,
+    hit_json,
     url_of,
 )
 from crewup.web.api_locale import use_accept_language, varies
@@ -39,7 +38,8 @@ RECOMMENDATIONS = 20
 )
 async def search(request: web.Request) -> web.Response:
     query = parse_query(request, SearchQuery)
-    async with request.app[DB].reading() as conn:
+    # Autocommit reads of prepared statements only: the quick path on PostgreSQL.
+    async with request.app[DB].quick() as conn:
         page = await service.search(
             conn,
             maybe_caller(request),
@@ -50,7 +50,7 @@ async def search(request: web.Request) -> web.Response:
             broad=request.app[BROAD_QUERIES],
         )
     return json_response(
-        SearchPage(items=[HitOut.of(hit) for hit in page.items], next_cursor=page.next_cursor)
+        {"items": [hit_json(hit) for hit in page.items], "next_cursor": page.next_cursor}
     )
 
 
@@ -64,12 +64,12 @@ async def search(request: web.Request) -> web.Response:
 )
 async def suggest(request: web.Request) -> web.Response:
     query = parse_query(request, SuggestQuery)
-    async with request.app[DB].reading() as conn:
+    async with request.app[DB].quick() as conn:
         hits = await service.suggest(
             conn, maybe_caller(request), query.q, request.app[BROAD_QUERIES]
         )
-    items = [Suggestion(type=h.kind, id=h.id, title=h.title, url=url_of(h)) for h in hits]
-    return json_response(SuggestionList(items=items))
+    items = [{"type": h.kind.value, "id": h.id, "title": h.title, "url": url_of(h)} for h in hits]
+    return json_response({"items": items})  # the shape of SuggestionList
 
 
 @api.get(

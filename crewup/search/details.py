@@ -1,7 +1,10 @@
 """What a result shows: its title, a highlighted snippet and where it lives.
 
-One statement per kind for a whole page of results (at most five per page), and only for
-the rows on the page: snippets re-read the text, so they are made for nothing else.
+One statement for a whole page of results, one part per kind on the page, and only for
+the rows on the page: snippets re-read the text, so they are made for nothing else. Each
+kind's ids are one parameter, so the text does not change with the number of ids: an
+array (`= ANY`) on PostgreSQL, where it runs as a prepared statement on the quick path
+(crewup/core/quick_reads.py), and a JSON array (crewup/core/bound_rows.py) on SQLite.
 """
 
 from __future__ import annotations
@@ -11,14 +14,30 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, func, literal, literal_column, null, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 
+from crewup.core import bound_rows
+from crewup.core.db import UtcDateTime
+from crewup.core.quick_reads import Prepared, Reads
 from crewup.core.text import PG_CONFIG, TextIndex, fts5_query, fts_table, pg_query
 from crewup.events.tables import events
 from crewup.posts.tables import comments, posts
 from crewup.search import snippets
-from crewup.search.kinds import KINDS, Kind
+from crewup.search.kinds import KIND_ORDER, KINDS, Kind
 from crewup.users.tables import users
 
 
@@ -35,19 +54,25 @@ class Hit:
 
 
 def _base(kind: Kind) -> Any:
-    """(id, title, group_id, post_id, starts_at) of one kind's rows."""
+    """(kind, id, title, group_id, post_id, starts_at) of one kind's rows. Every part of
+    the page's statement gives each column the same type (the first part's types are
+    the statement's: a NULL start time is still a UTC time on SQLite)."""
     table = KINDS[kind].index.table
     none = null().cast(Integer)
+    no_start = type_coerce(null(), UtcDateTime())
+    position = literal_column(str(KIND_ORDER.index(kind)), Integer).label("kind")
     if kind is Kind.groups:
         return select(
+            position,
             table.c.id,
             table.c.name.label("title"),
             table.c.id.label("group_id"),
             none.label("post_id"),
-            null().label("starts_at"),
+            no_start.label("starts_at"),
         )
     if kind is Kind.events:
         return select(
+            position,
             events.c.id,
             events.c.title,
             events.c.group_id,
@@ -56,43 +81,55 @@ def _base(kind: Kind) -> Any:
         )
     if kind is Kind.posts:
         return select(
+            position,
             posts.c.id,
             posts.c.title,
             posts.c.group_id,
             posts.c.id.label("post_id"),
-            null().label("starts_at"),
+            no_start.label("starts_at"),
         )
     if kind is Kind.comments:
         return select(
+            position,
             comments.c.id,
             posts.c.title,
             posts.c.group_id,
             comments.c.post_id,
-            null().label("starts_at"),
+            no_start.label("starts_at"),
         ).select_from(comments.join(posts, posts.c.id == comments.c.post_id))
     return select(
+        position,
         users.c.id,
         users.c.display_name.label("title"),
         none.label("group_id"),
         none.label("post_id"),
-        null().label("starts_at"),
+        no_start.label("starts_at"),
     )
 
 
-_IDS = bindparam("ids", type_=Integer, expanding=True)
 _WORDS = bindparam("words", type_=String)
 
 
-@lru_cache(maxsize=16)
-def _with_snippet(kind: Kind, dialect: str) -> Any:
-    """Built once per kind and engine (building it per request cost more than running
-    it): the rows `ids`, with a snippet for the query text `words`."""
-    index: TextIndex = KINDS[kind].index
-    query = _base(kind).where(index.table.c.id.in_(_IDS))
+def _ids_key(kind: Kind) -> str:
+    return f"ids_{kind.value}"
+
+
+def _among_ids(kind: Kind, dialect: str) -> ColumnElement[bool]:
+    """The kind's rows whose ids are in its parameter (see the module docstring)."""
+    row_id = KINDS[kind].index.table.c.id
     if dialect == "postgresql":
-        headline = func.ts_headline(
-            PG_CONFIG, index.body, func.to_tsquery(PG_CONFIG, _WORDS), literal(snippets.PG_OPTIONS)
-        )
+        return row_id == any_(bindparam(_ids_key(kind), type_=ARRAY(Integer)))
+    return row_id.in_(select(bound_rows.json_values(dialect, _ids_key(kind), Integer())))
+
+
+def _with_snippet(kind: Kind, dialect: str) -> Any:
+    """The kind's rows among its ids, with a snippet for the query text `words`."""
+    index: TextIndex = KINDS[kind].index
+    query = _base(kind).where(_among_ids(kind, dialect))
+    if dialect == "postgresql":
+        # The tsquery made once, not per row (see core.text.matches_row).
+        words = select(func.to_tsquery(PG_CONFIG, _WORDS)).scalar_subquery()
+        headline = func.ts_headline(PG_CONFIG, index.body, words, literal(snippets.PG_OPTIONS))
         return query.add_columns(headline.label("snippet"))
     fts = fts_table(index)
     snippet = func.snippet(
@@ -112,20 +149,34 @@ def _with_snippet(kind: Kind, dialect: str) -> Any:
     return query.add_columns(of_row.label("snippet"))
 
 
+@lru_cache(maxsize=64)  # every set of kinds a page holds, per engine
+def _page_statement(kinds: tuple[Kind, ...], dialect: str) -> Prepared:
+    """Built once per set of kinds and engine (building it per request cost more than
+    running it)."""
+    parts = [_with_snippet(kind, dialect) for kind in kinds]
+    return Prepared(union_all(*parts) if len(parts) > 1 else parts[0])
+
+
 async def describe(
-    conn: AsyncConnection, words: list[str], found: list[tuple[Kind, int, datetime]]
+    conn: Reads, words: list[str], found: list[tuple[Kind, int, datetime]]
 ) -> list[Hit]:
     """The page's results in the order found, each with its title and snippet."""
-    wanted: dict[Kind, list[int]] = {}
-    for kind, row_id, _ in found:
-        wanted.setdefault(kind, []).append(row_id)
-    rows: dict[tuple[Kind, int], Any] = {}
+    if not found:
+        return []
     dialect = conn.dialect.name
-    text = pg_query(words) if dialect == "postgresql" else fts5_query(words)
-    for kind, ids in wanted.items():
-        statement = _with_snippet(kind, dialect)
-        for row in await conn.execute(statement, {"ids": ids, "words": text}):
-            rows[(kind, row.id)] = row
+    params: dict[str, Any] = {
+        "words": pg_query(words) if dialect == "postgresql" else fts5_query(words)
+    }
+    ids: dict[Kind, list[int]] = {}
+    for kind, row_id, _ in found:
+        ids.setdefault(kind, []).append(row_id)
+    for kind, of_kind in ids.items():
+        params[_ids_key(kind)] = of_kind if dialect == "postgresql" else bound_rows.encode(of_kind)
+    kinds = tuple(kind for kind in KIND_ORDER if kind in ids)
+    rows = {
+        (KIND_ORDER[row.kind], row.id): row
+        for row in await _page_statement(kinds, dialect).all(conn, params)
+    }
     hits = []
     for kind, row_id, created_at in found:
         shown = rows.get((kind, row_id))

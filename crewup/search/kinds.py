@@ -27,7 +27,7 @@ from sqlalchemy import (
 from crewup.core.db import UtcDateTime
 from crewup.core.text import TextIndex, matches_row
 from crewup.events.tables import EVENT_TEXT, events
-from crewup.groups.access import GROUPS_WITH_MEMBER, LISTED
+from crewup.groups.access import GROUPS_WITH_MEMBER, LISTED, LISTED_TO_ANYONE
 from crewup.groups.tables import GROUP_TEXT, groups
 from crewup.posts.tables import COMMENT_TEXT, POST_TEXT, comments, posts
 from crewup.users.service import shown_account
@@ -60,46 +60,51 @@ class KindSearch:
     kind: Kind
     index: TextIndex
     created_at: ColumnElement[Any]
-    # The rows this viewer may see, before any text condition.
-    visible_rows: Callable[[], Select[Any]]
+    # The rows this viewer may see, before any text condition; `anyone`: for a signed-out
+    # visitor, who belongs to no group (no membership is joined for every candidate row).
+    visible_rows: Callable[[bool], Select[Any]]
 
 
 # Lean visibility joins: search needs only "may this viewer see it", never the viewer's
 # RSVP (EVENTS_WITH_VIEWER joins it for the event pages).
-def _groups() -> Select[Any]:
-    return select().select_from(GROUPS_WITH_MEMBER).where(LISTED)
+def _groups_of(anyone: bool) -> tuple[Any, ColumnElement[bool]]:
+    return (groups, LISTED_TO_ANYONE) if anyone else (GROUPS_WITH_MEMBER, LISTED)
 
 
-def _events() -> Select[Any]:
+def _groups(anyone: bool) -> Select[Any]:
+    listed, rule = _groups_of(anyone)
+    return select().select_from(listed).where(rule)
+
+
+def _events(anyone: bool) -> Select[Any]:
+    listed, rule = _groups_of(anyone)
+    return select().select_from(events.join(listed, groups.c.id == events.c.group_id)).where(rule)
+
+
+def _posts(anyone: bool) -> Select[Any]:
+    listed, rule = _groups_of(anyone)
     return (
         select()
-        .select_from(events.join(GROUPS_WITH_MEMBER, groups.c.id == events.c.group_id))
-        .where(LISTED)
+        .select_from(posts.join(listed, groups.c.id == posts.c.group_id))
+        .where(rule, posts.c.removed_at.is_(None))
     )
 
 
-def _posts() -> Select[Any]:
-    return (
-        select()
-        .select_from(posts.join(GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id))
-        .where(LISTED, posts.c.removed_at.is_(None))
-    )
-
-
-def _comments() -> Select[Any]:
+def _comments(anyone: bool) -> Select[Any]:
+    listed, rule = _groups_of(anyone)
     return (
         select()
         .select_from(
             comments.join(posts, posts.c.id == comments.c.post_id).join(
-                GROUPS_WITH_MEMBER, groups.c.id == posts.c.group_id
+                listed, groups.c.id == posts.c.group_id
             )
         )
         # A removed post takes its comments out of search with it.
-        .where(LISTED, comments.c.removed_at.is_(None), posts.c.removed_at.is_(None))
+        .where(rule, comments.c.removed_at.is_(None), posts.c.removed_at.is_(None))
     )
 
 
-def _users() -> Select[Any]:
+def _users(anyone: bool) -> Select[Any]:
     return select().select_from(users).where(shown_account(NOW))
 
 
@@ -130,6 +135,8 @@ def ranked(
     dialect: str,
     ids: ColumnElement[Any],
     after: Callable[[ColumnElement[Any], ColumnElement[Any], int, ColumnElement[Any]], Any] | None,
+    *,
+    anyone: bool,
 ) -> Select[Any]:
     """(kind, id, tier, created_at) of the best LIMIT visible rows among `ids`, after the
     cursor: each kind's own LIMIT, so no kind ever sorts more than its candidates."""
@@ -146,7 +153,7 @@ def ranked(
             else_=int(Tier.text),
         )
     kind = KIND_ORDER.index(spec.kind)
-    query = spec.visible_rows().add_columns(
+    query = spec.visible_rows(anyone).add_columns(
         literal(kind, Integer).label("kind"),
         table.c.id.label("id"),
         tier.label("tier"),

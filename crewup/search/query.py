@@ -1,6 +1,8 @@
 """The search statement, built once per engine, set of kinds and paging (first page or
 after a cursor), and run with bind parameters: building and hashing a statement of five
-ranked parts costs more Python time than PostgreSQL spends running it.
+ranked parts costs more Python time than PostgreSQL spends running it. Both statements
+are `Prepared` (crewup/core/quick_reads.py): asyncpg prepared statements on the quick
+path on PostgreSQL, SQLAlchemy on SQLite.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     and_,
     bindparam,
     literal,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 
 from crewup.core.clock import now
 from crewup.core.db import UtcDateTime
+from crewup.core.quick_reads import Prepared
 from crewup.core.text import query_text
 from crewup.search.candidates import MATCHES, candidate_ids, match_count
 from crewup.search.kinds import ANY_TEXT, KINDS, LIMIT, NOW, PHRASE, Kind, ranked
@@ -50,27 +52,34 @@ def _after(
 
 
 @lru_cache(maxsize=128)  # every subset of the five kinds (search/broad.py), per engine
-def counts_statement(dialect: str, kinds: tuple[Kind, ...]) -> Select[Any]:
+def counts_statement(dialect: str, kinds: tuple[Kind, ...]) -> Prepared:
     """Each kind's matches, up to MATCHES + 1: one column per kind, named after it."""
     counts: list[Any] = [match_count(KINDS[kind], dialect).label(kind.value) for kind in kinds]
-    return select(*counts)
+    return Prepared(select(*counts))
 
 
-@lru_cache(maxsize=256)
-def found_statement(dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bool) -> Select[Any]:
+@lru_cache(maxsize=512)
+def found_statement(
+    dialect: str, plan: tuple[tuple[Kind, bool], ...], paged: bool, anyone: bool
+) -> Prepared:
     """(kind, id, tier, created_at) of the best LIMIT rows of the kinds in `plan`, each
-    with whether it has many matches (see crewup.search.candidates)."""
+    with whether it has many matches (see crewup.search.candidates); `anyone`: for a
+    signed-out visitor (see crewup.search.kinds.KindSearch)."""
     after = _after if paged else None
     parts = [
         select(
             ranked(
-                KINDS[kind], dialect, candidate_ids(KINDS[kind], dialect, many=many), after
+                KINDS[kind],
+                dialect,
+                candidate_ids(KINDS[kind], dialect, many=many),
+                after,
+                anyone=anyone,
             ).subquery(f"{kind.value}_ranked")
         )
         for kind, many in plan
     ]
     found = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("found")
-    return (
+    return Prepared(
         select(found.c.kind, found.c.id, found.c.tier, found.c.created_at)
         .order_by(found.c.tier.desc(), found.c.created_at.desc(), found.c.kind, found.c.id.desc())
         .limit(LIMIT)

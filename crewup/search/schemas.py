@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -70,17 +70,23 @@ class HitOut(BaseModel):
 
     @classmethod
     def of(cls, hit: Hit) -> HitOut:
-        return cls(
-            type=hit.kind,
-            id=hit.id,
-            title=hit.title,
-            snippet=hit.snippet,
-            url=url_of(hit),
-            created_at=hit.created_at,
-            group_id=hit.group_id,
-            post_id=hit.post_id,
-            starts_at=hit.starts_at,
-        )
+        return cls.model_validate(hit_json(hit))
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """A result as the API shows it (the shape of `HitOut`), as plain data: the search
+    answer is written straight to JSON without building a model per result."""
+    return {
+        "type": hit.kind.value,
+        "id": hit.id,
+        "title": hit.title,
+        "snippet": hit.snippet,
+        "url": url_of(hit),
+        "created_at": hit.created_at,
+        "group_id": hit.group_id,
+        "post_id": hit.post_id,
+        "starts_at": hit.starts_at,
+    }
 
 
 def url_of(hit: Hit) -> str:

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.clock import UtcMoment
 from crewup.core.errors import FieldError, Invalid
 from crewup.core.identity import Actor, viewer_params
 from crewup.core.marks import N_
 from crewup.core.paging import Cursor, Page, RowId, cut_page, decode_cursor
+from crewup.core.quick_reads import Reads
 from crewup.core.text import words_of
 from crewup.search.broad import BroadQueries
 from crewup.search.details import Hit, describe
@@ -62,7 +62,7 @@ def _phrase(q: str) -> str:
 
 
 async def search(
-    conn: AsyncConnection,
+    conn: Reads,
     actor: Actor | None,
     q: str,
     kinds: Sequence[Kind] = KIND_ORDER,
@@ -72,7 +72,8 @@ async def search(
     broad: BroadQueries | None = None,
 ) -> Page[Hit]:
     """Visible rows of `kinds` matching every word of `q` as a prefix, best first.
-    `broad` remembers which kinds a query matches many of (crewup/search/broad.py)."""
+    `broad` remembers which kinds a query matches many of (crewup/search/broad.py).
+    Every statement is `Prepared`: `conn` may be a quick connection (`Database.quick()`)."""
     check_query(q)
     words = words_of(q)
     phrase = _phrase(q)
@@ -88,16 +89,16 @@ async def search(
     text = str(params[ANY_TEXT.key])
     known = broad.known(text, chosen) if broad is not None else set()
     counted = tuple(kind for kind in chosen if kind not in known)
-    counts = (
-        (await conn.execute(counts_statement(dialect, counted), params)).one() if counted else ()
+    counts: Sequence[int] = (
+        (await counts_statement(dialect, counted).all(conn, params))[0] if counted else ()
     )
     plan = plan_of(chosen, known, dict(zip(counted, counts, strict=True)))
     if broad is not None:
         broad.remember(text, (kind for kind, many in plan if many and kind not in known))
     rows: Sequence[Any] = []
     if plan:
-        query = found_statement(dialect, plan, position is not None)
-        rows = (await conn.execute(query, params)).all()
+        statement = found_statement(dialect, plan, position is not None, actor is None)
+        rows = await statement.all(conn, params)
     tiers = {(KIND_ORDER[row.kind], row.id): row.tier for row in rows}
     hits = await describe(
         conn, words, [(KIND_ORDER[row.kind], row.id, row.created_at) for row in rows]
@@ -112,7 +113,7 @@ async def search(
 
 
 async def suggest(
-    conn: AsyncConnection, actor: Actor | None, q: str, broad: BroadQueries | None = None
+    conn: Reads, actor: Actor | None, q: str, broad: BroadQueries | None = None
 ) -> list[Hit]:
     """The best few results for search as you type."""
     return (await search(conn, actor, q, limit=SUGGESTIONS, broad=broad)).items
