@@ -134,8 +134,10 @@ async def _bus(app: web.Application) -> AsyncIterator[None]:
     await bus.start(work=settings.runs_worker_in_process)
     app[BUS] = bus
     yield
-    await bus.stop()
-    await mailer.close()  # after the bus: a batch still sending finishes first
+    try:
+        await bus.stop()
+    finally:
+        await mailer.close()  # after the bus: a batch still sending finishes first
 
 
 async def _keys(app: web.Application) -> AsyncIterator[None]:
