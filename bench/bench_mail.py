@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import importlib.util
 import ipaddress
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -73,7 +75,9 @@ async def relay(listen: int, target: int, delay: float) -> asyncio.AbstractServe
 
     async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", target)
-        await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
+        # Cancelled when the server ends; a cancelled handler would be logged as an error.
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(pump(reader, up_writer), pump(up_reader, writer))
 
     return await asyncio.start_server(connected, "127.0.0.1", listen)
 
@@ -104,7 +108,7 @@ def serve(options: dict[str, Any]) -> None:
             "require_starttls": True,
             "authenticator": lambda *_: AuthResult(success=True),
         }
-    smtp_port = options["port"] + 1 if options["delay"] else options["port"]
+    smtp_port = options["smtp_port"] if options["delay"] else options["port"]
     controller = Controller(tally, hostname="127.0.0.1", port=smtp_port, **kwargs)
     controller.start()
     loop = asyncio.new_event_loop()
@@ -200,7 +204,14 @@ def mail_module() -> Any:
     return module
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def run(name: str, options: dict[str, Any], concurrency: int) -> dict[str, Any]:
+    options = {**options, "port": free_port(), "smtp_port": free_port()}  # fresh each run
     server = subprocess.Popen(
         [sys.executable, __file__, "--serve", json.dumps(options)],
         stdin=subprocess.PIPE,
@@ -236,12 +247,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cert, key = certificate(Path(tmp))
         os.environ["SSL_CERT_FILE"] = str(cert)  # the sender trusts the bench certificate
-        from socket import socket
-
-        with socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        base = {"port": port, "tls": False, "delay": 0, "cert": str(cert), "key": str(key)}
+        base = {"tls": False, "delay": 0, "cert": str(cert), "key": str(key)}
         servers = [
             ("plain, loopback", base),
             ("STARTTLS + AUTH, loopback", {**base, "tls": True}),
