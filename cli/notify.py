@@ -24,10 +24,13 @@ def test(to: str = typer.Argument(..., help="Address to send a test message to")
     message = compose(cfg, to=address, subject="CrewUp test message", template="test", context={})
 
     async def work() -> str | None:
+        mailer = mailer_for(cfg)
         try:
-            await mailer_for(cfg).send(message)
+            await mailer.send(message)
         except Exception as exc:  # the point of the command: say why mail does not leave
             return f"{type(exc).__name__}: {exc}"
+        finally:
+            await mailer.close()
         return None
 
     refused = run(work)

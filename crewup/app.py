@@ -39,6 +39,7 @@ from crewup.auth.tokens import TokenIssuer
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
 from crewup.core import migrate
+from crewup.core.mail import mailer_for
 from crewup.core.media import MediaStoreUnavailable
 from crewup.core.media_stores import open_media_store
 from crewup.core.ratelimit import RateLimiter
@@ -122,17 +123,21 @@ async def _media_store(app: web.Application) -> AsyncIterator[None]:
 async def _bus(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     metrics = BusMetrics(app[METRICS_REGISTRY])
+    mailer = mailer_for(settings)
     bus = Bus(
         app[DB],
         settings,
-        build_handlers(settings, app[DB], metrics),
+        build_handlers(settings, app[DB], metrics, mailer),
         build_jobs(settings),
         metrics,
     )
     await bus.start(work=settings.runs_worker_in_process)
     app[BUS] = bus
     yield
-    await bus.stop()
+    try:
+        await bus.stop()
+    finally:
+        await mailer.close()  # after the bus: a batch still sending finishes first
 
 
 async def _keys(app: web.Application) -> AsyncIterator[None]:

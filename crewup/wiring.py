@@ -30,7 +30,7 @@ from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePost
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
 from crewup.core.images import ImageKind, file_names
-from crewup.core.mail import mailer_for, sender_of
+from crewup.core.mail import Mailer, mailer_for, sender_of
 from crewup.core.media_prune import (
     PruneOutcome,
     discard_files,
@@ -131,12 +131,17 @@ def pusher_for(settings: Settings) -> Pusher:
 
 
 def build_handlers(
-    settings: Settings, db: Database, metrics: BusMetrics | None = None
+    settings: Settings,
+    db: Database,
+    metrics: BusMetrics | None = None,
+    mailer: Mailer | None = None,
 ) -> list[Handler]:
-    """Every bus handler, in the order they see a message."""
+    """Every bus handler, in the order they see a message. Whoever runs them passes the
+    `mailer` and closes it once the bus has stopped (it keeps SMTP connections open);
+    callers that only read the handlers' names and topology may leave it out."""
     secret = secret_key_of(settings)
     signer = Signer(secret)
-    mailer = mailer_for(settings)
+    mailer = mailer or mailer_for(settings)
     deliveries = Deliveries(db, settings, mailer, pusher_for(settings), signer, metrics)
     return [
         notifications_handler(),

@@ -20,6 +20,7 @@ from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
 from crewup.core import migrate
 from crewup.core.db import Database
+from crewup.core.mail import mailer_for
 from crewup.core.settings import Settings
 from crewup.realtime import pubsub_for
 from crewup.realtime.hub import Hub
@@ -74,6 +75,7 @@ async def run_worker(
     finish (unacknowledged ones go back to RabbitMQ, unsent outbox rows stay put) and
     close."""
     db = open_database(settings)
+    mailer = mailer_for(settings)
     probe: web.AppRunner | None = None
     hub: Hub | None = None
     try:
@@ -81,7 +83,11 @@ async def run_worker(
         registry = CollectorRegistry()
         metrics = BusMetrics(registry)
         bus = Bus(
-            db, settings, build_handlers(settings, db, metrics), build_jobs(settings), metrics
+            db,
+            settings,
+            build_handlers(settings, db, metrics, mailer),
+            build_jobs(settings),
+            metrics,
         )
         if probe_port is not None:
             probe = web.AppRunner(_probe_app(db, registry), access_log=None)
@@ -117,4 +123,5 @@ async def run_worker(
     finally:
         if probe is not None:
             await probe.cleanup()
+        await mailer.close()  # QUIT to the SMTP server, once the bus's batches are done
         await db.dispose()

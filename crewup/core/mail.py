@@ -6,10 +6,11 @@ an HTML part, in the running language (crewup.core.i18n.speaking)."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 import jinja2
@@ -17,11 +18,19 @@ import jinja2
 from crewup.core import clock, i18n, ids
 from crewup.core.settings import Settings
 
+if TYPE_CHECKING:
+    from crewup.core.smtp_pool import SmtpPool
+
 MAIL_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "mail"
+# Connections kept open to the SMTP server, each carrying one message at a time.
+POOL_SIZE = 4
 
 
 class Mailer(Protocol):
     async def send(self, message: EmailMessage) -> None: ...
+
+    async def close(self) -> None:
+        """Let go of open connections (the mailer may still send afterwards)."""
 
 
 class FolderMailer:
@@ -39,38 +48,60 @@ class FolderMailer:
         partial.write_bytes(data)
         partial.rename(self.folder / name)
 
+    async def close(self) -> None:
+        return None
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where mail goes. The credentials stay out of repr, so out of any log line."""
+
+    hostname: str
+    port: int
+    implicit_tls: bool
+    timeout: float
+    username: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+
 
 class SmtpMailer:
     """smtp:// upgrades with STARTTLS when the server offers it; smtps:// is TLS from the
-    first byte. Credentials come from the URL and are never logged."""
+    first byte. Credentials come from the URL and are never logged. Up to POOL_SIZE
+    connections stay open between messages for `keep_alive` seconds (0: one connection
+    per message); crewup.core.smtp_pool says why that never sends a message twice."""
 
-    def __init__(self, url: str, timeout: float) -> None:
+    def __init__(self, url: str, timeout: float, keep_alive: float = 30.0) -> None:
         parts = urlsplit(url)
-        self.implicit_tls = parts.scheme == "smtps"
-        self.hostname = parts.hostname or "localhost"
-        self.port = parts.port or (465 if self.implicit_tls else 25)
-        self.username = unquote(parts.username) if parts.username else None
-        self.password = unquote(parts.password) if parts.password else None
-        self.timeout = timeout
+        implicit_tls = parts.scheme == "smtps"
+        self.server = SmtpServer(
+            hostname=parts.hostname or "localhost",
+            port=parts.port or (465 if implicit_tls else 25),
+            implicit_tls=implicit_tls,
+            timeout=timeout,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+        self.keep_alive = keep_alive
+        self._pool: SmtpPool | None = None
 
     async def send(self, message: EmailMessage) -> None:
-        import aiosmtplib  # only where smtp_url is set
+        if self._pool is None:
+            from crewup.core.smtp_pool import SmtpPool  # aiosmtplib: only once mail goes out
 
-        await aiosmtplib.send(
-            message,
-            hostname=self.hostname,
-            port=self.port,
-            username=self.username,
-            password=self.password,
-            use_tls=self.implicit_tls,
-            start_tls=None if not self.implicit_tls else False,
-            timeout=self.timeout,
-        )
+            self._pool = SmtpPool(self.server, size=POOL_SIZE, keep_alive=self.keep_alive)
+        await self._pool.send(message)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
 
 
 def mailer_for(settings: Settings) -> Mailer:
+    """The caller closes it when done sending (the bus's owner, on shutdown)."""
     if settings.smtp_url:
-        return SmtpMailer(settings.smtp_url, settings.smtp_timeout_seconds)
+        return SmtpMailer(
+            settings.smtp_url, settings.smtp_timeout_seconds, settings.smtp_keep_alive_seconds
+        )
     return FolderMailer(settings.data_dir / "outbox" / "mail")
 
 

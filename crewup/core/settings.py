@@ -53,6 +53,9 @@ class Settings(BaseModel):
     chat_digest_after_seconds: int = Field(300, ge=1, le=86400)
     smtp_url: str | None = None
     smtp_timeout_seconds: float = Field(30.0, gt=0, le=300)
+    # Connections to the SMTP server stay open this long between messages (0: one
+    # connection per message).
+    smtp_keep_alive_seconds: float = Field(30.0, ge=0, le=3600)
     mail_from: str | None = None
     # Creating groups and events needs a verified e-mail address.
     require_verified_email: bool = False
