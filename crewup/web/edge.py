@@ -22,12 +22,13 @@ from __future__ import annotations
 import time
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
+from aiohttp.web_urldispatcher import AbstractRoute
 from multidict import CIMultiDict, istr
 
 from crewup.core.settings import Settings
 from crewup.web.caller import resolve_caller
-from crewup.web.metrics import HTTP_METRICS, route_label
+from crewup.web.metrics import HTTP_METRICS, HttpMetrics, route_label
 from crewup.web.observability import (
     REQUEST_ID_HEADER,
     assign_request_id,
@@ -38,7 +39,12 @@ from crewup.web.page_locale import use_page_locale
 from crewup.web.problems import problem_answer
 from crewup.web.routes import Access, Face, RouteSpec, route_spec
 from crewup.web.security_headers import security_headers
-from crewup.web.sessions import keep_session, offer_session, write_pending_cookies
+from crewup.web.sessions import (
+    keep_session,
+    offer_session,
+    queue_cookies,
+    write_pending_cookies,
+)
 
 _REQUEST_ID_HEADER = istr(REQUEST_ID_HEADER)  # its case-folded form computed once
 
@@ -64,36 +70,59 @@ async def _handle_declared(
     return response
 
 
-@web.middleware
-async def edge_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    token = current_request_id.set(assign_request_id(request))
-    started = time.perf_counter()
-    status = 500
-    try:
-        spec = route_spec(request.match_info.handler)
+class _Routes:
+    """What the edge needs of each route, worked out on its first request: what it
+    declared and its metrics label (five property reads through aiohttp's match info on
+    every request otherwise). The 404/405 answers' routes are made anew for each request,
+    so they are not kept."""
+
+    def __init__(self) -> None:
+        self._known: dict[AbstractRoute, tuple[RouteSpec | None, str]] = {}
+
+    def of(self, route: AbstractRoute) -> tuple[RouteSpec | None, str]:
+        known = self._known.get(route)
+        if known is None:
+            known = (route_spec(route.handler), route_label(route))
+            if route.resource is not None:
+                self._known[route] = known
+        return known
+
+
+def edge_middleware(metrics: HttpMetrics) -> Middleware:
+    routes = _Routes()
+
+    @web.middleware
+    async def edge(request: web.Request, handler: Handler) -> web.StreamResponse:
+        token = current_request_id.set(assign_request_id(request))
+        started = time.perf_counter()
+        queue_cookies(request)
+        spec, label = routes.of(request.match_info.route)
+        status = 500
         try:
-            if spec is None:
-                response = await handler(request)
-            else:
-                response = await _handle_declared(request, handler, spec)
-        except Exception as exc:  # answered here; a redirect is raised again, for aiohttp
-            response = await problem_answer(request, exc)
-        status = response.status
-        return response
-    except web.HTTPException as exc:
-        status = exc.status
-        raise
-    finally:
-        elapsed = time.perf_counter() - started
-        request.app[HTTP_METRICS].record(request.method, route_label(request), status, elapsed)
-        current_request_id.reset(token)
+            try:
+                if spec is None:
+                    response = await handler(request)
+                else:
+                    response = await _handle_declared(request, handler, spec)
+            except Exception as exc:  # answered here; a redirect is raised again, for aiohttp
+                response = await problem_answer(request, exc)
+            status = response.status
+            return response
+        except web.HTTPException as exc:
+            status = exc.status
+            raise
+        finally:
+            metrics.record(request.method, label, status, time.perf_counter() - started)
+            current_request_id.reset(token)
+
+    return edge
 
 
 def setup_edge(app: web.Application, settings: Settings) -> None:
     """The middleware (the only one); the hook marks every response, errors and redirects
     included, and writes the cookies the request queued (web/sessions.py). A handler's own
     security header (a page's CSP) is kept."""
-    app.middlewares.append(edge_middleware)
+    app.middlewares.append(edge_middleware(app[HTTP_METRICS]))
     # One C call adds the headers a handler did not set (`merge` keeps existing names);
     # seven `setdefault` calls from Python cost more than the rest of the hook.
     headers = CIMultiDict((istr(name), value) for name, value in security_headers(settings).items())

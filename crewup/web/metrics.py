@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from aiohttp import web
+from aiohttp.web_urldispatcher import AbstractRoute
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
@@ -91,7 +92,7 @@ class HttpMetrics(Collector):
 HTTP_METRICS = web.AppKey("http_metrics", HttpMetrics)
 
 
-def route_label(request: web.Request) -> str:
+def route_label(route: AbstractRoute) -> str:
     # The route template, not the path: /api/v1/users/{user_id}, so label sets stay small.
-    resource = request.match_info.route.resource
+    resource = route.resource
     return resource.canonical if resource is not None else "unmatched"
