@@ -27,14 +27,22 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 )
 
 
-def request_id_for(request: web.BaseRequest) -> str:
-    if REQUEST_ID in request:
-        return request[REQUEST_ID]
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    # Echo a client's id only if it is safe to put in logs and headers.
+def assign_request_id(request: web.BaseRequest) -> str:
+    """Give the request its id (the edge middleware does, first thing): the client's
+    X-Request-ID if it is safe to put in logs and headers, else a new one."""
+    given = request.headers.get(REQUEST_ID_HEADER)
     rid = given if given and _SAFE_ID.match(given) else f"{_ID_PREFIX}{next(_ID_SEQUENCE):x}"
     request[REQUEST_ID] = rid
     return rid
+
+
+def request_id_for(request: web.BaseRequest) -> str:
+    """The id the request was given, or one now (an answer aiohttp made before the edge
+    middleware ran, such as a refused `Expect`)."""
+    try:
+        return request[REQUEST_ID]
+    except KeyError:  # the rare case: a hit costs less than an `in` test, a miss more
+        return assign_request_id(request)
 
 
 _RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message"}

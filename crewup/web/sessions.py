@@ -159,8 +159,15 @@ async def keep_session(request: web.Request, response: web.StreamResponse) -> No
     await request.app[SESSION_STORAGE].save_session(request, response, session)
 
 
+def queue_cookies(request: web.Request) -> None:
+    """Give the request its (empty) queue of cookies to write; the edge middleware does,
+    first thing. A key the request always has is read without the KeyError a missing one
+    raises inside aiohttp's request mapping, on every answer."""
+    request[_PENDING] = {}
+
+
 def _pending(request: web.Request) -> dict[str, str | None]:
-    if _PENDING not in request:
+    if _PENDING not in request:  # a request the edge did not see (a test's own handler)
         request[_PENDING] = {}
     pending: dict[str, str | None] = request[_PENDING]
     return pending
@@ -169,10 +176,14 @@ def _pending(request: web.Request) -> dict[str, str | None]:
 def write_pending_cookies(request: web.Request, response: web.StreamResponse) -> None:
     """From on_response_prepare, so redirects and error pages carry them too. aiohttp has
     turned its cookies into headers by now, so these are written as headers."""
-    if _PENDING not in request:
+    try:
+        pending = request[_PENDING]
+    except KeyError:  # an answer aiohttp made before the edge middleware ran
+        return
+    if not pending:
         return
     state = request.app[BROWSER_STATE]
-    for name, value in request[_PENDING].items():
+    for name, value in pending.items():
         jar: SimpleCookie = SimpleCookie()
         jar[name] = value or ""
         morsel = jar[name]

@@ -108,3 +108,32 @@ async def test_api_docs_page_renders_the_operations(client) -> None:
     html = await resp.text()
     assert "/api/v1/auth/register" in html
     assert "Create an account and sign in" in html
+
+
+def _samples(metrics: str, name: str, route: str) -> list[tuple[str, float]]:
+    """(the line's labels, its value) of each `name` sample of `route`, in order."""
+    found = []
+    for line in metrics.splitlines():
+        if line.startswith(name + "{") and f'route="{route}"' in line:
+            labels, _, value = line.rpartition(" ")
+            found.append((labels, float(value)))
+    return found
+
+
+async def test_metrics_histogram_is_cumulative_and_unknown_paths_share_a_label(client) -> None:
+    for _ in range(3):
+        await client.get("/healthz")
+    for path in ("/no/such/thing", "/nor/this"):
+        assert (await client.get(path)).status == 404
+    text = await (await client.get("/metrics")).text()
+    buckets = _samples(text, "crewup_http_request_duration_seconds_bucket", "/healthz")
+    assert [labels.split('"')[1] for labels, _ in buckets][-3:] == ["5.0", "10.0", "+Inf"]
+    counts = [value for _, value in buckets]
+    assert counts == sorted(counts) and counts[-1] == 3  # each bound counts those below it
+    count = _samples(text, "crewup_http_request_duration_seconds_count", "/healthz")
+    total = _samples(text, "crewup_http_request_duration_seconds_sum", "/healthz")
+    assert count[0][1] == 3 and 0 < total[0][1] < 30
+    assert _samples(text, "crewup_http_request_duration_seconds_created", "/healthz")
+    assert sample(text, "unmatched", "404") == 2
+    assert _samples(text, "crewup_http_requests_created", "unmatched")
+    assert text.count("# TYPE crewup_http_requests_total counter") == 1

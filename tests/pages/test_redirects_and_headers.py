@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from crewup.app import create_app
@@ -73,3 +74,20 @@ async def test_map_tiles_are_allowed_and_hsts_comes_with_https(
     headers = await _headers_of(client, "/")
     assert "img-src 'self' data: https://*.tiles.example.net" in headers["Content-Security-Policy"]
     assert headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+async def test_a_handlers_own_security_header_is_kept(aiohttp_client, make_settings) -> None:
+    app = create_app(make_settings())
+
+    async def framed(request: web.Request) -> web.Response:
+        policy = {"Content-Security-Policy": "default-src 'none'", "X-Frame-Options": "SAMEORIGIN"}
+        return web.json_response({"ok": True}, headers=policy)
+
+    app.router.add_get("/framed-on-purpose", framed)
+    client = await aiohttp_client(app)
+    resp = await client.get("/framed-on-purpose")
+    assert resp.headers.getall("Content-Security-Policy") == ["default-src 'none'"]
+    assert resp.headers.getall("X-Frame-Options") == ["SAMEORIGIN"]
+    assert resp.headers.getall("X-Content-Type-Options") == ["nosniff"]  # the others added
+    assert resp.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert resp.headers["X-Request-ID"]
