@@ -123,5 +123,7 @@ async def run_worker(
     finally:
         if probe is not None:
             await probe.cleanup()
-        await mailer.close()  # QUIT to the SMTP server, once the bus's batches are done
-        await db.dispose()
+        try:
+            await mailer.close()  # QUIT to the SMTP server, once the bus's batches are done
+        finally:
+            await db.dispose()

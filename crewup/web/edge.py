@@ -12,8 +12,9 @@ crewup/web/problems.py), and the metrics record the final status.
 
 One layer instead of five: on the cheapest routes (/healthz, a bearer API read) each
 layer was a visible share of the request's CPU. Routes that declare nothing (/healthz and
-the other ops endpoints, static files, unknown paths) skip steps 2 and 3: none of them
-reads the session or a caller. Costs per /healthz answer are measured in
+the other ops endpoints, static files, unknown paths) skip step 3 and never save a
+session; only an error page reads it (to show who is signed in). Costs per /healthz
+answer are measured in
 bench/README.md ("/healthz beside bare aiohttp").
 """
 
@@ -52,7 +53,6 @@ _REQUEST_ID_HEADER = istr(REQUEST_ID_HEADER)  # its case-folded form computed on
 async def _handle_declared(
     request: web.Request, handler: Handler, spec: RouteSpec
 ) -> web.StreamResponse:
-    offer_session(request)
     is_page = False
     try:
         if spec.access is not Access.public:
@@ -96,6 +96,9 @@ def edge_middleware(metrics: HttpMetrics) -> Middleware:
         token = current_request_id.set(assign_request_id(request))
         started = time.perf_counter()
         queue_cookies(request)
+        # Every request, undeclared ones too: an error page (404, 405) shows who is
+        # signed in and speaks their language. One dict store; nothing is read here.
+        offer_session(request)
         spec, label = routes.of(request.match_info.route)
         status = 500
         try:

@@ -24,6 +24,9 @@ REQUESTS = "crewup_http_requests"
 DURATION = "crewup_http_request_duration_seconds"
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 _BOUNDS = (*(floatToGoString(b) for b in BUCKETS), "+Inf")
+# Methods labelled as themselves; anything else a client sends is "other" (a label per
+# invented method would grow /metrics without bound).
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 class _Route:
@@ -50,6 +53,8 @@ class HttpMetrics(Collector):
         registry.register(self)
 
     def record(self, method: str, route: str, status: int, seconds: float) -> None:
+        if method not in _METHODS:  # any token is a method to HTTP: one series for the rest
+            method = "other"
         series = self._routes.get((method, route))
         if series is None:
             series = self._routes[(method, route)] = _Route()

@@ -137,3 +137,13 @@ async def test_metrics_histogram_is_cumulative_and_unknown_paths_share_a_label(c
     assert sample(text, "unmatched", "404") == 2
     assert _samples(text, "crewup_http_requests_created", "unmatched")
     assert text.count("# TYPE crewup_http_requests_total counter") == 1
+
+
+async def test_unusual_methods_share_one_metrics_label(client) -> None:
+    """WebDAV's and others' methods reach the app; each must not add series of its own."""
+    for method in ("PROPFIND", "MKCOL", "LOCK"):
+        answer = await client.request(method, "/no/such/thing")
+        assert answer.status in (404, 405)
+    text = await (await client.get("/metrics")).text()
+    assert "PROPFIND" not in text and "MKCOL" not in text and 'method="LOCK"' not in text
+    assert re.search(r'crewup_http_requests_total\{method="other",route="unmatched"', text)

@@ -105,6 +105,16 @@ async def test_a_missing_page_is_friendly_and_in_the_layout(client: TestClient) 
     assert 'href="/search"' in page
 
 
+async def test_a_missing_page_still_knows_who_is_signed_in(client: TestClient) -> None:
+    """Unknown paths declare nothing, yet their error page shows the person's own header
+    (and speaks their language), not a signed-out one."""
+    await as_new_person(client, "Wanderer", "wanderer@example.com")
+    answer = await client.get("/no/such/page", headers={"Accept": "text/html"})
+    assert answer.status == 404
+    page = htmllib.unescape(await answer.text())
+    assert "Sign out" in page and "Wanderer" in page
+
+
 async def test_a_forbidden_page_is_friendly(client: TestClient, api: Api) -> None:
     owner = await api.register()
     group = await make_group(client, owner)
