@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tests.browser import people
+from tests.browser.conftest import PHONE
 
 
 def test_the_waitlisted_person_goes_when_the_seat_comes_free(
@@ -24,7 +25,7 @@ def test_the_waitlisted_person_goes_when_the_seat_comes_free(
         ann.get_by_role("button", name="I'm going").click()
     ann.get_by_text("You're going.", exact=True).wait_for()
 
-    ben = new_context().new_page()
+    ben = new_context(PHONE).new_page()  # the waitlisted one on a phone
     people.sign_in(ben, people.person(live, "Ben"))
     ben.goto(path)
     with ben.expect_navigation():
