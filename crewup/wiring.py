@@ -42,6 +42,7 @@ from crewup.core.picture_events import PicturesDiscarded
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
+from crewup.events.ended import MARK_EVERY, mark_ended_events
 from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
@@ -202,6 +203,7 @@ def build_jobs(settings: Settings) -> list[Job]:
             chat_digests(timedelta(seconds=settings.chat_digest_after_seconds)),
         ),
         Job("lift-expired-bans", timedelta(minutes=5), lift_expired_bans),
+        Job("mark-ended-events", MARK_EVERY, mark_ended_events),
         Job("prune-auth", timedelta(hours=6), prune_expired),
         Job("prune-bus", timedelta(hours=6), prune_bus_records),
         Job("prune-invite-links", timedelta(hours=6), prune_links),
