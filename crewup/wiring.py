@@ -68,8 +68,17 @@ from crewup.users.tables import users as users_table
 log = logging.getLogger("crewup.domain")
 
 
+# Names a LogRecord already has: `extra` may not overwrite them (logging raises KeyError,
+# and the line was lost, e.g. for an alert's `message`).
+_RECORD_NAMES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
 async def _log_committed(event: DomainEvent) -> None:
-    log.info(event.name, extra={"domain_event": event.name, **event.payload()})
+    fields = {
+        (f"event_{key}" if key in _RECORD_NAMES else key): value
+        for key, value in event.payload().items()
+    }
+    log.info(event.name, extra={"domain_event": event.name, **fields})
 
 
 def build_dispatcher() -> Dispatcher:

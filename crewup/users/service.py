@@ -106,6 +106,7 @@ _LOAD_ACTOR = Prepared(
         users.c.display_name,
         users.c.email_verified_at,
         users.c.locale,
+        users.c.tokens_valid_from,
     ).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
 )
 
@@ -122,6 +123,7 @@ async def load_actor(conn: Reads, user_id: int) -> Actor | None:
         display_name=row.display_name,
         verified=row.email_verified_at is not None,
         locale=row.locale,
+        tokens_valid_from=row.tokens_valid_from,
     )
 
 
@@ -210,10 +212,14 @@ async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str,
 
 
 async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
+    """A new password also voids every access token issued before it (a leaked token must
+    not outlive the change meant to stop it). A ban does not: it is checked on every
+    request anyway, and a lifted ban gives the person back their sign-in."""
+    now = clock.now()
     await conn.execute(
         update(users)
         .where(users.c.id == user_id)
-        .values(password_hash=password_hash, updated_at=clock.now())
+        .values(password_hash=password_hash, tokens_valid_from=now, updated_at=now)
     )
 
 

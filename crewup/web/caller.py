@@ -10,11 +10,20 @@ primary-key read), so a ban or promotion applies to the very next request. Handl
 from __future__ import annotations
 
 from aiohttp import web
+from yarl import URL
 
 from crewup.core.errors import Forbidden, Unauthorized
-from crewup.core.identity import Actor
+from crewup.core.identity import ENDED_SIGN_IN, Actor
 from crewup.core.marks import N_
-from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT, VIEWER
+from crewup.web.appkeys import (
+    ACTOR_LOADER,
+    CALLER,
+    DB,
+    SESSION_LOADER,
+    SETTINGS,
+    TOKEN_SUBJECT,
+    VIEWER,
+)
 from crewup.web.routes import Access, Face, RouteSpec
 from crewup.web.sessions import forget_sign_in, session_token
 
@@ -36,11 +45,14 @@ def bearer_token(request: web.Request) -> str | None:
 
 async def caller_from_token(request: web.Request, token: str) -> Actor:
     """A bad token is a 401 even where signing in is optional: never silently anonymous."""
-    actor = await _load(request, request.app[TOKEN_SUBJECT](token))
+    claims = request.app[TOKEN_SUBJECT](token)
+    actor = await _load(request, claims.user_id)
     if actor is None:
         raise Unauthorized("this account no longer exists")
-    if actor.banned:
+    if actor.banned:  # a ban also ends the sign-ins; it is the reason worth telling
         raise Forbidden(N_("this account is banned"))
+    if not actor.accepts_token_issued_at(claims.issued_at):
+        raise Unauthorized(ENDED_SIGN_IN)
     return actor
 
 
@@ -64,7 +76,26 @@ async def caller_from_session(request: web.Request) -> Actor | None:
 
 
 def sign_in_url(request: web.Request) -> str:
-    return str(request.app.router["login"].url_for().with_query(next=request.rel_url.path))
+    """The sign-in page, coming back here afterwards. A form sent after the sign-in ended
+    (a POST) cannot be gone back to: the page it was sent from can, when the browser
+    says which page that was and it is one of ours; otherwise the home page."""
+    back = request.rel_url.path
+    if request.method not in ("GET", "HEAD"):
+        back = _same_site_page(request) or "/"
+    return str(request.app.router["login"].url_for().with_query(next=back))
+
+
+def _same_site_page(request: web.Request) -> str | None:
+    referer = request.headers.get("Referer")
+    if not referer:
+        return None
+    came_from = URL(referer)
+    ours = (request.url.origin(), URL(request.app[SETTINGS].effective_public_url).origin())
+    if came_from.is_absolute() and came_from.origin() not in ours:
+        return None
+    path = came_from.path
+    # Only a plain path of ours (`//host` would leave the site).
+    return path if path.startswith("/") and not path.startswith("//") else None
 
 
 async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
