@@ -50,6 +50,13 @@ def upgrade() -> None:
         postgresql_where=sa.text(not_ended),
         sqlite_where=sa.text(not_ended),
     )
+    if not sqlite:
+        # The UPDATE left every marked row's old version (not marked) in the new index
+        # until a vacuum: a list would step over all of them (7 ms at 1M events instead of
+        # 0.4) until autovacuum came by. VACUUM cannot run inside the migration's
+        # transaction, so it runs after it, committed.
+        with op.get_context().autocommit_block():
+            op.execute("VACUUM ANALYZE events")
 
 
 def downgrade() -> None:
