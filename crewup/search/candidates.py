@@ -39,7 +39,7 @@ def match_count(spec: KindSearch, dialect: str) -> ColumnElement[int]:
 
 def exact_name(title: ColumnElement[Any], dialect: str) -> ColumnElement[bool]:
     """The whole name or title is PHRASE (lower case), written as its engine's index can
-    answer it (migrations 0024, 0027). On SQLite both lower() and NOCASE fold ASCII
+    answer it (migrations 0024, 0028). On SQLite both lower() and NOCASE fold ASCII
     letters only, so for a lower-case PHRASE they hold for the same rows; without the
     index SQLite read the whole table (25 ms at 100k posts)."""
     if dialect == "sqlite":

@@ -1,7 +1,7 @@
 """search: exact-name indexes on SQLite
 
-Revision ID: 0027
-Revises: 0025
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-07 18:15:00
 
 A search whose words match many rows of a kind also ranks the rows whose whole name is
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0027"
-down_revision: str | None = "0025"
+revision: str = "0028"
+down_revision: str | None = "0027"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
