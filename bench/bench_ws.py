@@ -351,6 +351,7 @@ async def two_processes(
             await asyncio.to_thread(pool.wait_open)
             await asyncio.sleep(1)
             sent_at: dict[str, float] = {}
+            fan_before = [await asyncio.to_thread(fan_out_metric, b) for b in bases]
             begun = time.perf_counter()
             cpu.start()
             for n in range(rate * seconds):
@@ -362,6 +363,7 @@ async def two_processes(
             await asyncio.sleep(3)
             seen, frames, closed = await asyncio.to_thread(pool.collect)
             client_cpu = pool.cpu_seconds
+            fan_after = [await asyncio.to_thread(fan_out_metric, b) for b in bases]
         for ws in mine:
             await ws.close()
     latencies = latencies_of(seen, sent_at)
@@ -373,6 +375,10 @@ async def two_processes(
         "closed": closed,
         "cpu_ms_per_message": cpu.used * 1000 / max(1, len(sent_at)),
         "client_us_per_frame": client_cpu * 1e6 / max(1, frames),
+        # Each process's own time to hand a room frame to its ~250 sockets.
+        "fan_out_ms": sum(a[0] - b[0] for a, b in zip(fan_after, fan_before, strict=True))
+        * 1000
+        / max(1, sum(a[1] - b[1] for a, b in zip(fan_after, fan_before, strict=True))),
     }
 
 
@@ -430,7 +436,8 @@ def main() -> None:
                 f"(c) 2 processes, 500 members, 100 msg/s for {args.c_seconds} s: "
                 f"p50 {c['p50_ms']:.1f} ms, p99 {c['p99_ms']:.1f} ms, "
                 f"lost {c['lost']:.0f} of {c['sent'] * 500:.0f}, closed {c['closed']:.0f}; "
-                f"servers' CPU {c['cpu_ms_per_message']:.1f} ms a message; readers' CPU "
+                f"servers' CPU {c['cpu_ms_per_message']:.1f} ms a message, fan-out "
+                f"{c['fan_out_ms']:.2f} ms; readers' CPU "
                 f"{c['client_us_per_frame']:.1f} µs a frame ({args.client})  "
                 f"(goal p99 < 100 ms, 0 lost); {load()}",
                 flush=True,

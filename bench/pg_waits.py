@@ -22,7 +22,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("url", help="libpq URL of the database to watch")
 parser.add_argument("--seconds", type=float, default=40)
 parser.add_argument("--every", type=float, default=0.005)
-parser.add_argument("--wait-for-activity", action="store_true", help="start when it is busy")
+parser.add_argument(
+    "--start-on", default="", help="start once a backend's statement contains this text"
+)
 args = parser.parse_args()
 
 QUERY = """
@@ -40,9 +42,9 @@ async def main() -> None:
     conn = await asyncpg.connect(f"{admin}/postgres")
     counts: Counter[tuple[str, str, str, str]] = Counter()
     samples = 0
-    if args.wait_for_activity:
-        while not any(r["state"] == "active" for r in await conn.fetch(QUERY, name)):
-            await asyncio.sleep(0.05)
+    if args.start_on:
+        while not any(args.start_on in r["query"] for r in await conn.fetch(QUERY, name)):  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
     stop = time.monotonic() + args.seconds
     while time.monotonic() < stop:
         for row in await conn.fetch(QUERY, name):
