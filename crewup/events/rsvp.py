@@ -20,7 +20,7 @@ from crewup.core.dispatch import announce
 from crewup.core.errors import NotFound
 from crewup.core.identity import Actor
 from crewup.events.access import RsvpStatus, visible_state
-from crewup.events.domain_events import RsvpPromoted
+from crewup.events.domain_events import RsvpPromoted, RsvpWithdrawn
 from crewup.events.seats import (
     Seats,
     claim_participant,
@@ -145,6 +145,8 @@ async def rsvp(
         return RsvpResult(target, position)
     if previous is not RsvpStatus.interested:
         await _set(conn, event_id, actor.id, RsvpStatus.interested, previous)
+        if previous is not None:
+            await announce(conn, RsvpWithdrawn(event_id, actor.id))
         if previous is RsvpStatus.going:
             await promote_waitlisted(conn, event_id)
     return RsvpResult(RsvpStatus.interested, None)
@@ -166,6 +168,8 @@ async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[
         .where(events.c.id == event_id)
         .values({COUNTER[previous].name: COUNTER[previous] - 1})
     )
+    if previous is not RsvpStatus.interested:
+        await announce(conn, RsvpWithdrawn(event_id, user_id))
     if previous is RsvpStatus.going and seats.still_on:
         return await promote_waitlisted(conn, event_id)
     return []
