@@ -47,7 +47,7 @@ from crewup.events.domain_events import RsvpWithdrawn
 from crewup.events.ended import MARK_EVERY, mark_ended_events
 from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
-from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
+from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberDemoted, MemberLeft
 from crewup.groups.invite_links import prune_links
 from crewup.groups.tables import groups as groups_table
 from crewup.moderation import subscribers as moderation
@@ -101,7 +101,7 @@ def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
     chat messages to their room; safety alerts and their resolution to every recipient; a
     ban, a deletion or the end of every sign-in closes the person's sockets; leaving a
     group ends its chat subscription, and access to event rooms is checked again after a
-    withdrawn RSVP or a left group (crewup.chat.revocation)."""
+    withdrawn RSVP, a left group or a demotion (crewup.chat.revocation)."""
     dispatcher.after_commit(MessagePosted, chat_live.on_posted(hub))
     dispatcher.after_commit(MessageEdited, chat_live.on_edited(hub))
     dispatcher.after_commit(MessageDeleted, chat_live.on_deleted(hub))
@@ -124,11 +124,15 @@ def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
     async def withdrawn(event: RsvpWithdrawn) -> None:
         await chat_revocation.recheck(hub, event.user_id, event.event_id)
 
+    async def demoted(event: MemberDemoted) -> None:
+        await chat_revocation.recheck(hub, event.user_id)
+
     dispatcher.after_commit(UserBanned, banned)
     dispatcher.after_commit(UserDeleted, deleted)
     dispatcher.after_commit(SessionsEnded, signed_out)
     dispatcher.after_commit(MemberLeft, left)
     dispatcher.after_commit(RsvpWithdrawn, withdrawn)
+    dispatcher.after_commit(MemberDemoted, demoted)
 
 
 def pusher_for(settings: Settings) -> Pusher:

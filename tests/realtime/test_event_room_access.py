@@ -162,3 +162,17 @@ async def test_a_ban_still_closes_a_socket_on_an_event_room(client: TestClient, 
     async with client.app[DB].transaction() as conn:
         await ban_account(conn, ann["user"]["id"], "spam", None)
     assert await closed_with(ws) == 4403
+
+
+async def test_a_demoted_admin_loses_the_event_room(client: TestClient, api: Api) -> None:
+    owner, ann = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    await _join(client, ann, group)
+    url = f"/api/v1/groups/{group['id']}/members/{ann['user']['id']}"
+    resp = await client.patch(url, json={"role": "admin"}, headers=owner["headers"])
+    assert resp.status == 200, await resp.text()
+    event = await make_event(client, owner, group["id"])
+    ws, owner_ws, other = await _listening(client, owner, ann, event)  # an organiser, no RSVP
+    resp = await client.patch(url, json={"role": "member"}, headers=owner["headers"])
+    assert resp.status == 200, await resp.text()
+    await _cut_off(ws, owner_ws, event["id"], other)
