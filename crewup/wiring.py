@@ -26,6 +26,7 @@ from crewup.bus.metrics import BusMetrics
 from crewup.bus.scheduler import Job
 from crewup.bus.upkeep import prune_bus_records
 from crewup.chat import live as chat_live
+from crewup.chat import revocation as chat_revocation
 from crewup.chat.domain_events import MessageDeleted, MessageEdited, MessagePosted, MessageRemoved
 from crewup.core.db import Database
 from crewup.core.dispatch import Dispatcher, DomainEvent
@@ -42,10 +43,11 @@ from crewup.core.picture_events import PicturesDiscarded
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
+from crewup.events.domain_events import RsvpWithdrawn
 from crewup.events.ended import MARK_EVERY, mark_ended_events
 from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
-from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
+from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberDemoted, MemberLeft
 from crewup.groups.invite_links import prune_links
 from crewup.groups.tables import groups as groups_table
 from crewup.moderation import subscribers as moderation
@@ -107,7 +109,8 @@ def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
     """After commit, what changed goes live on every process through the hub's pub/sub:
     chat messages to their room; safety alerts and their resolution to every recipient; a
     ban, a deletion or the end of every sign-in closes the person's sockets; leaving a
-    group ends its chat subscription."""
+    group ends its chat subscription, and access to event rooms is checked again after a
+    withdrawn RSVP, a left group or a demotion (crewup.chat.revocation)."""
     dispatcher.after_commit(MessagePosted, chat_live.on_posted(hub))
     dispatcher.after_commit(MessageEdited, chat_live.on_edited(hub))
     dispatcher.after_commit(MessageDeleted, chat_live.on_deleted(hub))
@@ -124,11 +127,21 @@ def wire_live_updates(dispatcher: Dispatcher, hub: Hub) -> None:
 
     async def left(event: MemberLeft) -> None:
         await hub.remove_from_room(event.user_id, room_key("group", event.group_id))
+        # An organiser of its events may be one no longer (their RSVPs announce their own).
+        await chat_revocation.recheck(hub, event.user_id)
+
+    async def withdrawn(event: RsvpWithdrawn) -> None:
+        await chat_revocation.recheck(hub, event.user_id, event.event_id)
+
+    async def demoted(event: MemberDemoted) -> None:
+        await chat_revocation.recheck(hub, event.user_id)
 
     dispatcher.after_commit(UserBanned, banned)
     dispatcher.after_commit(UserDeleted, deleted)
     dispatcher.after_commit(SessionsEnded, signed_out)
     dispatcher.after_commit(MemberLeft, left)
+    dispatcher.after_commit(RsvpWithdrawn, withdrawn)
+    dispatcher.after_commit(MemberDemoted, demoted)
 
 
 def pusher_for(settings: Settings) -> Pusher:

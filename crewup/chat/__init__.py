@@ -6,7 +6,7 @@ from aiohttp import web
 
 
 def setup(app: web.Application) -> None:
-    from crewup.chat import api, pages, socket
+    from crewup.chat import api, pages, revocation, socket
     from crewup.chat.appkeys import ROOM_POSTS
     from crewup.chat.room_posts import RoomPosts
     from crewup.realtime.appkeys import HUB
@@ -24,3 +24,4 @@ def setup(app: web.Application) -> None:
     app.router.add_routes(api.api.table)
     app.router.add_routes(pages.routes.table)
     socket.register(app, app[HUB])
+    revocation.watch(app[DB], app[HUB])

@@ -31,3 +31,17 @@ class EventChanged(DomainEvent):
     name: ClassVar[str] = "event.changed"
     event_id: int
     fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RsvpWithdrawn(DomainEvent):
+    """Someone going or waitlisted is no longer either: they withdrew, turned to
+    `interested`, or their place was released (they left a private group, it turned
+    private, the account went). What only participants may read, the event's chat room,
+    may be closed to them now."""
+
+    name: ClassVar[str] = "rsvp.withdrawn"
+    # Only this process's after-commit callbacks need it (live access to the chat room).
+    leaves_transaction: ClassVar[bool] = False
+    event_id: int
+    user_id: int

@@ -21,7 +21,7 @@ from crewup.core.errors import Conflict, NotFound
 from crewup.core.identity import Actor
 from crewup.core.marks import N_
 from crewup.events.access import EventStatus, RsvpStatus, visible_state
-from crewup.events.domain_events import RsvpPromoted
+from crewup.events.domain_events import RsvpPromoted, RsvpWithdrawn
 from crewup.events.seats import (
     Seats,
     claim_participant,
@@ -146,6 +146,8 @@ async def rsvp(
         return RsvpResult(target, position)
     if previous is not RsvpStatus.interested:
         await _set(conn, event_id, actor.id, RsvpStatus.interested, previous)
+        if previous is not None:
+            await announce(conn, RsvpWithdrawn(event_id, actor.id))
         if previous is RsvpStatus.going:
             await promote_waitlisted(conn, event_id)
     return RsvpResult(RsvpStatus.interested, None)
@@ -167,6 +169,8 @@ async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[
         .where(events.c.id == event_id)
         .values({COUNTER[previous].name: COUNTER[previous] - 1})
     )
+    if previous is not RsvpStatus.interested:
+        await announce(conn, RsvpWithdrawn(event_id, user_id))
     if previous is RsvpStatus.going and seats.still_on:
         return await promote_waitlisted(conn, event_id)
     return []

@@ -27,6 +27,17 @@ class MemberLeft(DomainEvent):
 
 
 @dataclass(frozen=True)
+class MemberDemoted(DomainEvent):
+    """An admin became a plain member: no longer an organiser of the group's events."""
+
+    name: ClassVar[str] = "member.demoted"
+    # Only this process's after-commit callbacks need it (live access to event rooms).
+    leaves_transaction: ClassVar[bool] = False
+    group_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
 class JoinRequested(DomainEvent):
     name: ClassVar[str] = "join.requested"
     group_id: int

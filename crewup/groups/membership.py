@@ -30,6 +30,7 @@ from crewup.groups.domain_events import (
     InviteCreated,
     JoinDecided,
     JoinRequested,
+    MemberDemoted,
     MemberJoined,
     MemberLeft,
 )
@@ -183,6 +184,8 @@ async def change_role(
         .where(group_members.c.group_id == group_id, group_members.c.user_id == user_id)
         .values(role=role.value)
     )
+    if target is MemberRole.admin and role is MemberRole.member:
+        await announce(conn, MemberDemoted(group_id, user_id))
     return await get_member(conn, group_id, user_id)
 
 

@@ -84,7 +84,7 @@ async def handle_frame(app: web.Application, peer: Peer, data: str) -> None:
     metrics = app[REALTIME_METRICS]
     try:
         frame = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the stack
         frame = None
     if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
         metrics.frames_in.labels("bad").inc()

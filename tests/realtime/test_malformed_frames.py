@@ -1,0 +1,26 @@
+"""Frames the server cannot parse are answered with an `error` frame and the socket stays
+open: JSON nested deeper than the parser's stack included (issue 11)."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from tests.support.api import Api, make_group
+from tests.support.ws import connect, next_frame, subscribe
+
+
+async def test_deeply_nested_frames_are_invalid_and_the_socket_stays_open(
+    client: TestClient, api: Api
+) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    ws = await connect(client, owner)
+    for depth in (1000, 5000):
+        deep = "[" * depth + "]" * depth
+        for frame in (f'{{"type":"ping","x":{deep}}}', deep, f'{{"type":"subscribe","g":{deep}}}'):
+            await ws.send_str(frame)
+            answer = await next_frame(ws)
+            assert (answer["type"], answer["code"]) == ("error", "invalid"), frame[:40]
+    await ws.send_json({"type": "ping"})
+    assert await next_frame(ws) == {"type": "pong"}
+    assert (await subscribe(ws, group_id=group["id"]))["type"] == "unread"
