@@ -57,7 +57,8 @@ from crewup.notifications.domain_events import NotificationsCreated
 from crewup.notifications.handlers import Deliveries, notifications_handler
 from crewup.notifications.push import Pusher
 from crewup.notifications.reminders import send_reminders
-from crewup.posts.domain_events import ContentRemoved
+from crewup.notifications.removed_posts import forget_notifications_of_removed_post
+from crewup.posts.domain_events import ContentRemoved, PostRemoved
 from crewup.realtime.handshake import FORBIDDEN, UNAUTHORIZED
 from crewup.realtime.hub import Hub
 from crewup.realtime.rooms import room_key
@@ -93,6 +94,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
     dispatcher.subscribe(GroupDeleted, events.discard_covers_of_group)
     dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
+    dispatcher.subscribe(PostRemoved, forget_notifications_of_removed_post)
     dispatcher.subscribe(MessageRemoved, moderation.audit_message_removed)
     dispatcher.subscribe_every(outbox.record)  # the change and its message commit together
     dispatcher.after_commit_every(_log_committed)

@@ -27,6 +27,17 @@ class CommentCreated(DomainEvent):
 
 
 @dataclass(frozen=True)
+class PostRemoved(DomainEvent):
+    """A post was taken down (soft removal), by a group's admin or through a report:
+    what still points at it (notifications) goes with it."""
+
+    name: ClassVar[str] = "post.removed"
+    leaves_transaction: ClassVar[bool] = False
+    post_id: int
+    group_id: int
+
+
+@dataclass(frozen=True)
 class ContentRemoved(DomainEvent):
     """A group's owner or admin, or a moderator, took down someone else's post or comment
     (soft removal): the audit log records it (crewup.moderation via crewup.wiring).

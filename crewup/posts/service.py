@@ -18,7 +18,7 @@ from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.quick_reads import Prepared, Reads
 from crewup.core.ratelimit import RateLimiter
 from crewup.groups.access import Group, load_group_content, load_group_for_members
-from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated
+from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated, PostRemoved
 from crewup.posts.tables import comments, posts
 from crewup.users.tables import users
 
@@ -354,11 +354,16 @@ async def load_comment_to_delete(
 async def remove_post(conn: AsyncConnection, post_id: int) -> None:
     """Soft removal (moderation): gone from every list, page and search, kept in the
     database for the audit. Who may do it is the caller's rule (crewup.moderation)."""
-    await conn.execute(
-        update(posts)
-        .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
-        .values(removed_at=clock.now())
-    )
+    group_id = (
+        await conn.execute(
+            update(posts)
+            .where(posts.c.id == post_id, posts.c.removed_at.is_(None))
+            .values(removed_at=clock.now())
+            .returning(posts.c.group_id)
+        )
+    ).scalar_one_or_none()
+    if group_id is not None:
+        await announce(conn, PostRemoved(post_id, group_id))
 
 
 async def remove_comment(conn: AsyncConnection, comment_id: int) -> None:

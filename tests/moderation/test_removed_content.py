@@ -20,8 +20,15 @@ from tests.moderation.helpers import (
 )
 from tests.search.helpers import search
 from tests.support.api import PASSWORD, Api, make_group
+from tests.support.bus import settle
 from tests.support.pages import signed_in
 from tests.support.ws import connect, of_type, subscribe, wait_for
+
+
+async def _inbox_text(client: TestClient, person: dict[str, Any]) -> str:
+    resp = await client.get("/api/v1/notifications", headers=person["headers"])
+    assert resp.status == 200, await resp.text()
+    return " ".join(n["text"] for n in (await resp.json())["items"])
 
 
 async def _removed_by_report(
@@ -40,8 +47,13 @@ async def test_a_removed_post_is_gone_from_every_face(
     _, moderator = await staff(settings, api)
     kept = await make_post(client, w["member"], w["group"], "Quartzite kept")
     assert (await search(client, "quartzite"))["items"]
+    await settle(client.app)
+    assert "Zebra rocks" in await _inbox_text(client, w["owner"])
     await _removed_by_report(client, moderator, w["owner"], "post", w["post"]["id"])
     post_id, group_id = w["post"]["id"], w["group"]["id"]
+    # Its notification went with it (the title lingered there: a black-box trial).
+    notices = await _inbox_text(client, w["owner"])
+    assert "Zebra rocks" not in notices and "Quartzite kept" in notices
 
     listed = await (await client.get(f"/api/v1/groups/{group_id}/posts")).json()
     assert [p["id"] for p in listed["items"]] == [kept["id"]]
