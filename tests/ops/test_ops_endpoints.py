@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import re
 
 import pytest
@@ -82,6 +83,8 @@ async def test_metrics_need_the_token_when_one_is_set(aiohttp_client, make_setti
 async def test_openapi_lists_every_api_route_with_schemas(client) -> None:
     spec = await (await client.get("/api/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
+    # One version: the package's (setup.cfg reads it from crewup.__version__).
+    assert spec["info"]["version"] == importlib.metadata.version("crewup")
     mounted = set()
     for resource in client.server.app.router.resources():
         info = resource.get_info()
