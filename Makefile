@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 
 .PHONY: run test lint bench screens install clean messages
 
-$(VENV)/.base: setup.cfg pyproject.toml
+$(VENV)/.base: setup.cfg pyproject.toml crewup/__init__.py
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e .
