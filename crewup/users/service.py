@@ -110,11 +110,8 @@ _LOAD_ACTOR = Prepared(
 )
 
 
-async def load_actor(conn: Reads, user_id: int) -> Actor | None:
-    """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
-    row = await _LOAD_ACTOR.first(conn, {"user_id": user_id})
-    if row is None:
-        return None
+def _actor(user_id: int, row: Any) -> Actor:
+    """The Actor of a row with the columns of `_LOAD_ACTOR` (an `Account` has them too)."""
     return Actor(
         id=user_id,
         role=Role(row.role),
@@ -125,11 +122,27 @@ async def load_actor(conn: Reads, user_id: int) -> Actor | None:
     )
 
 
+async def load_actor(conn: Reads, user_id: int) -> Actor | None:
+    """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
+    row = await _LOAD_ACTOR.first(conn, {"user_id": user_id})
+    return None if row is None else _actor(user_id, row)
+
+
 _LIVE_ACCOUNT = Prepared(
     select(*_ACCOUNT_COLUMNS).where(
         users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
     )
 )
+
+
+async def find_caller_account(conn: Reads, user_id: int) -> tuple[Account, Actor] | None:
+    """The caller's own live account and the Actor it makes (None: deleted), in one read:
+    `load_actor` and `get_account` together, for the caller's own profile."""
+    row = await _LIVE_ACCOUNT.first(conn, {"user_id": user_id})
+    if row is None:
+        return None
+    account = _account(row)
+    return account, _actor(user_id, account)
 
 
 async def get_account(conn: Reads, user_id: int) -> Account:

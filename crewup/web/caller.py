@@ -14,7 +14,15 @@ from aiohttp import web
 from crewup.core.errors import Forbidden, Unauthorized
 from crewup.core.identity import Actor
 from crewup.core.marks import N_
-from crewup.web.appkeys import ACTOR_LOADER, CALLER, DB, SESSION_LOADER, TOKEN_SUBJECT, VIEWER
+from crewup.web.appkeys import (
+    ACTOR_LOADER,
+    CALLER,
+    CALLER_ID,
+    DB,
+    SESSION_LOADER,
+    TOKEN_SUBJECT,
+    VIEWER,
+)
 from crewup.web.routes import Access, Face, RouteSpec
 from crewup.web.sessions import forget_sign_in, session_token
 
@@ -34,14 +42,17 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip()
 
 
-async def caller_from_token(request: web.Request, token: str) -> Actor:
-    """A bad token is a 401 even where signing in is optional: never silently anonymous."""
-    actor = await _load(request, request.app[TOKEN_SUBJECT](token))
+def _checked(actor: Actor | None) -> Actor:
     if actor is None:
         raise Unauthorized("this account no longer exists")
     if actor.banned:
         raise Forbidden(N_("this account is banned"))
     return actor
+
+
+async def caller_from_token(request: web.Request, token: str) -> Actor:
+    """A bad token is a 401 even where signing in is optional: never silently anonymous."""
+    return _checked(await _load(request, request.app[TOKEN_SUBJECT](token)))
 
 
 async def caller_from_bearer(request: web.Request) -> Actor | None:
@@ -71,6 +82,12 @@ async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
     """Who calls a route that is not public, by the route's face: 401 (API) or the sign-in
     page (pages) when it needs someone signed in and nobody is. Run by the edge middleware
     before the handler."""
+    if spec.caller_read_by_handler:
+        token = bearer_token(request)
+        if token is None:
+            raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
+        request[CALLER_ID] = request.app[TOKEN_SUBJECT](token)
+        return
     if spec.face is Face.api:
         actor = await caller_from_bearer(request)
     else:
@@ -88,6 +105,19 @@ def caller(request: web.Request) -> Actor:
     if actor is None:
         raise RuntimeError(f"{request.path}: caller() on a route not declared signed_in")
     return actor
+
+
+def caller_id(request: web.Request) -> int:
+    """Whom the checked token of a `caller_read_by_handler` route speaks for; the handler
+    reads that account and hands it to `accept_caller` before doing anything else."""
+    return request[CALLER_ID]
+
+
+def accept_caller(request: web.Request, actor: Actor | None) -> Actor:
+    """The caller a `caller_read_by_handler` handler read (None: no live account), checked
+    as the edge checks every other caller: 401 once the account is gone, 403 if banned."""
+    request[CALLER] = _checked(actor)
+    return request[CALLER]
 
 
 def maybe_caller(request: web.Request) -> Actor | None:
