@@ -193,6 +193,13 @@ async def load_event(conn: Reads, event_id: int, actor: Actor | None) -> Event:
     return event_from_row(row)
 
 
+def visible_state_query(signed_in: bool) -> Any:
+    """`visible_state`'s statement (one row: the event's status and end, if this viewer
+    may see it), for statements that check visibility themselves in the same round trip;
+    bound parameters `event_id` and, signed in, `viewer_id`."""
+    return (_STATE_FOR_VIEWER if signed_in else _STATE_FOR_ANYONE).statement
+
+
 async def visible_state(conn: Reads, event_id: int, actor: Actor | None) -> Any:
     """Just enough to know the viewer may see the event and whether it is still on
     (status, ends_at); cheaper than `load_event` on hot paths."""
