@@ -116,8 +116,8 @@ def caller_id(request: web.Request) -> int:
 def accept_caller(request: web.Request, actor: Actor | None) -> Actor:
     """The caller a `caller_read_by_handler` handler read (None: no live account), checked
     as the edge checks every other caller: 401 once the account is gone, 403 if banned."""
-    request[CALLER] = _checked(actor)
-    return request[CALLER]
+    checked = request[CALLER] = _checked(actor)
+    return checked
 
 
 def maybe_caller(request: web.Request) -> Actor | None:
