@@ -84,9 +84,12 @@ async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
     before the handler."""
     if spec.caller_read_by_handler:
         token = bearer_token(request)
-        if token is None:
+        if token is not None:
+            request[CALLER_ID] = request.app[TOKEN_SUBJECT](token)
+        elif spec.access is Access.signed_in:
             raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
-        request[CALLER_ID] = request.app[TOKEN_SUBJECT](token)
+        else:
+            request[CALLER] = None
         return
     if spec.face is Face.api:
         actor = await caller_from_bearer(request)
@@ -113,11 +116,24 @@ def caller_id(request: web.Request) -> int:
     return request[CALLER_ID]
 
 
+def maybe_caller_id(request: web.Request) -> int | None:
+    """`caller_id` on a route where signing in is optional: None when signed out."""
+    return request.get(CALLER_ID)
+
+
 def accept_caller(request: web.Request, actor: Actor | None) -> Actor:
     """The caller a `caller_read_by_handler` handler read (None: no live account), checked
     as the edge checks every other caller: 401 once the account is gone, 403 if banned."""
     checked = request[CALLER] = _checked(actor)
     return checked
+
+
+async def check_caller(request: web.Request) -> None:
+    """For a `caller_read_by_handler` handler that answers before its own read: the
+    caller checked as the edge checks it (nothing to check when signed out)."""
+    user_id = request.get(CALLER_ID)
+    if user_id is not None and CALLER not in request:
+        accept_caller(request, await _load(request, user_id))
 
 
 def maybe_caller(request: web.Request) -> Actor | None:

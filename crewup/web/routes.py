@@ -37,9 +37,9 @@ class Face(enum.Enum):
 class RouteSpec:
     face: Face
     access: Access
-    # Signed-in API routes only: the edge checks the token but leaves reading the
-    # caller's account to the handler, whose own read of that row also checks it
-    # (`caller.accept_caller`): one read instead of two (GET /users/me).
+    # API routes only: the edge checks the token but leaves reading the caller's
+    # account to the handler, whose own read of that row also checks it
+    # (`caller.accept_caller`): one read instead of two (GET /users/me, one event).
     caller_read_by_handler: bool = False
 
 
@@ -93,8 +93,8 @@ class ApiRoutes:
         caller_read_by_handler: bool = False,
         **described: Any,
     ) -> Callable[[Handler], Handler]:
-        if caller_read_by_handler and access is not Access.signed_in:
-            raise ValueError("only a signed-in route's handler can read its caller")
+        if caller_read_by_handler and access is Access.public:
+            raise ValueError("a public route has no caller to read")
 
         def register(handler: Handler) -> Handler:
             _declare(handler, RouteSpec(Face.api, access, caller_read_by_handler))
