@@ -14,6 +14,10 @@ one `crewup serve`, then:
   soonest-first list with a bearer token (signed-in: no shared-answer cache).
 - The nearby answers against a SQL truth at 30 random points (exits non-zero on any
   difference; no figure is printed for a wrong answer).
+
+`--existing URL1,URL2,...` runs the PostgreSQL part on databases filled by
+`fill_events.py` (seeding 1M events through `seed demo` takes hours on a small
+machine): EXPLAIN, the truth check and the HTTP figures, databases kept as they are.
 """
 
 from __future__ import annotations
@@ -45,7 +49,10 @@ parser.add_argument("--sizes", default="10000,100000,1000000", help="events, com
 parser.add_argument("--postgres", help="run on this PostgreSQL database URL (emptied)")
 parser.add_argument("--seconds", type=int, default=10)
 parser.add_argument("--runs", type=int, default=30)
-parser.add_argument("--existing", help="PostgreSQL URLs, comma separated: EXPLAIN figures only")
+parser.add_argument(
+    "--existing", help="filled PostgreSQL databases (fill_events.py), comma separated; kept"
+)
+parser.add_argument("--explain-only", action="store_true", help="with --existing: no HTTP")
 args, _ = parser.parse_known_args()
 
 PLACES = {"dense (Berlin centre)": (52.52, 13.405), "empty (mid-Atlantic)": (40.0, -40.0)}
@@ -218,10 +225,7 @@ def measure(events: int, label: str, env: dict[str, str]) -> list[str]:
         url = Settings(
             data_dir=last_data_dir(), database_url=env.get("CREWUP_DATABASE_URL")
         ).effective_database_url
-        rows_checked = check_nearby_answers(base, url)
-        print(
-            f"  {label} {events:,}: nearby equals the SQL truth at 30 points ({rows_checked} rows)"
-        )
+        checked_nearby(base, url, label, events)
         for place, (lat, lon) in PLACES.items():
             if label == "PostgreSQL":
                 ms, rows = asyncio.run(explain_postgres(url, lat, lon))
@@ -237,44 +241,74 @@ def measure(events: int, label: str, env: dict[str, str]) -> list[str]:
         if label != "PostgreSQL":
             asyncio.run(same_with_and_without_rtree(url))
             print("  R*Tree and lat/lon box give the same pages at 30 points")
-        token = tokens(last_data_dir(), ISSUER, range(6, 7))[0]
-        if shutil.which("wrk"):
-            near = wrk(base, "bench/near_points.lua", seconds=args.seconds)
-            plain = wrk(
-                f"{base}/api/v1/events?limit=20",
-                "bench/bearer.lua",
-                seconds=args.seconds,
-                env={"BENCH_TOKEN": token},
-            )
-        else:
-            print("  no wrk here: HTTP figures from bench_scale's own aiohttp loop")
-            near = asyncio.run(http_load(base, near_path, {}))
-            plain = asyncio.run(
-                http_load(
-                    base,
-                    lambda _rng: "/api/v1/events?limit=20",
-                    {"Authorization": f"Bearer {token}"},
-                )
-            )
-        for name, figures in (("near=, new place", near), ("list, signed in", plain)):
-            lines.append(
-                f"| {events:,} | {name} over HTTP | {figures['rps']:.0f} req/s,"
-                f" p99 {figures['p99_ms']:.1f} ms, {figures['errors']:.0f} errors |"
-            )
+        lines += http_figures(base, events)
     for line in lines:
         print(line, flush=True)
     return lines
 
 
-def explain_existing(urls: list[str]) -> None:
-    """EXPLAIN figures on databases filled some other way (seeding 1M events through
-    `seed demo` takes long on a small machine); no HTTP, no truth check."""
-    print("| events in table | what | figure |\n|---|---|---|")
-    for url in urls:
+def checked_nearby(base: str, url: str, label: str, events: int) -> None:
+    rows_checked = check_nearby_answers(base, url)
+    print(f"  {label} {events:,}: nearby equals the SQL truth at 30 points ({rows_checked} rows)")
+
+
+def http_figures(base: str, events: int) -> list[str]:
+    """near= at a new place every request, and the soonest-first list with a bearer
+    token (signed in: no shared-answer cache), one server process."""
+    token = tokens(last_data_dir(), ISSUER, range(6, 7))[0]
+    if shutil.which("wrk"):
+        near = wrk(base, "bench/near_points.lua", seconds=args.seconds)
+        plain = wrk(
+            f"{base}/api/v1/events?limit=20",
+            "bench/bearer.lua",
+            seconds=args.seconds,
+            env={"BENCH_TOKEN": token},
+        )
+    else:
+        print("  no wrk here: HTTP figures from bench_scale's own aiohttp loop")
+        near = asyncio.run(http_load(base, near_path, {}))
+        plain = asyncio.run(
+            http_load(
+                base,
+                lambda _rng: "/api/v1/events?limit=20",
+                {"Authorization": f"Bearer {token}"},
+            )
+        )
+    return [
+        f"| {events:,} | {name} over HTTP | {figures['rps']:.0f} req/s,"
+        f" p99 {figures['p99_ms']:.1f} ms, {figures['errors']:.0f} errors |"
+        for name, figures in (("near=, new place", near), ("list, signed in", plain))
+    ]
+
+
+def measure_existing(urls: list[str]) -> None:
+    """The curve on PostgreSQL databases filled some other way (`fill_events.py`:
+    seeding 1M events through `seed demo` takes hours on a small machine): EXPLAIN
+    figures, then one `crewup serve` on each database for the truth check and the HTTP
+    figures. The databases are kept as they are."""
+    table = []
+    for given in urls:
+        url = _async_url(given)
         counted = asyncio.run(_count_events(url))
         for place, (lat, lon) in PLACES.items():
             ms, rows = asyncio.run(explain_postgres(url, lat, lon))
-            print(f"| {counted:,} | EXPLAIN ANALYZE, {place} | {ms:.3f} ms, {rows} rows |")
+            table.append(f"| {counted:,} | EXPLAIN ANALYZE, {place} | {ms:.3f} ms, {rows} rows |")
+        if args.explain_only:
+            continue
+        env = {"CREWUP_DATABASE_URL": url, "CREWUP_PUBLIC_URL": ISSUER}
+        with crewup_server(env) as base:
+            checked_nearby(base, url, "PostgreSQL", counted)
+            table += http_figures(base, counted)
+        print("\n".join(table[-4:]), flush=True)
+    print(f"\nnearby and list reads by world size, PostgreSQL, one process\n{machine()}")
+    print("| events in table | what | figure |\n|---|---|---|")
+    print("\n".join(table))
+
+
+def _async_url(url: str) -> str:
+    from crewup.core.settings import Settings
+
+    return Settings(database_url=url).effective_database_url
 
 
 async def _count_events(url: str) -> int:
@@ -290,7 +324,7 @@ async def _count_events(url: str) -> int:
 
 def main() -> None:
     if args.existing:
-        explain_existing(args.existing.split(","))
+        measure_existing(args.existing.split(","))
         return
     sizes = [int(size) for size in args.sizes.split(",")]
     runs = [("SQLite", {})]

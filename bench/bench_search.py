@@ -3,8 +3,9 @@ beside bare /healthz in the same run: the maximum rate flat out, then p99 at 70%
 with constant-rate pacing (paced.lua), for a one-word and a two-word query, and the
 server's CPU per request over sequential requests (from /proc, after the server is idle).
 
-Seeding the 100k world takes minutes: `--existing URL` runs on a PostgreSQL database
-seeded before (by an earlier run or `crewup-admin seed demo`), left as it is.
+Seeding the 100k world takes minutes: `--existing URL` runs on a database seeded before
+(by an earlier run or `crewup-admin seed demo`), left as it is: a PostgreSQL URL, or
+`sqlite:////path/to/crewup.sqlite3` for the embedded default.
 
 The words come from the seeded world itself (the newest group's name), so the queries
 find something; the answer is checked before any load is sent.
@@ -36,7 +37,7 @@ parser.add_argument("--events", type=int, default=100_000)
 parser.add_argument("--posts", type=int, default=100_000)
 parser.add_argument("--postgres", help="also run on this PostgreSQL database URL (emptied)")
 parser.add_argument("--only-postgres", action="store_true", help="skip the SQLite run")
-parser.add_argument("--existing", help="run on this seeded PostgreSQL database URL, kept as is")
+parser.add_argument("--existing", help="run on this seeded database URL (PostgreSQL or SQLite)")
 parser.add_argument("--sequential", type=int, default=200, help="requests for CPU per request")
 args, _ = parser.parse_known_args()
 
@@ -96,7 +97,8 @@ def run(label: str, env: dict[str, str], *, existing: bool = False) -> None:
 
 
 if args.existing:
-    run("PostgreSQL (existing)", {"CREWUP_DATABASE_URL": args.existing}, existing=True)
+    engine = "SQLite" if args.existing.startswith("sqlite") else "PostgreSQL"
+    run(f"{engine} (existing)", {"CREWUP_DATABASE_URL": args.existing}, existing=True)
 elif not args.only_postgres:
     run("SQLite (embedded default)", {})
 if args.postgres and not args.existing:

@@ -51,9 +51,17 @@ parser.add_argument("--d-seconds", type=int, default=10)
 parser.add_argument(
     "--client-processes", type=int, default=2, help="processes the reading clients spread over"
 )
+parser.add_argument(
+    "--client",
+    choices=("raw", "aiohttp"),
+    default="raw",
+    help="readers: ws_raw's Protocols (cheap) or aiohttp's client (before 2026-12-07)",
+)
+parser.add_argument("--redis-prefix", default=None, help="(c)'s Redis prefix (default random)")
 parser.add_argument("--a-messages", type=int, default=20)
 parser.add_argument("--b-sockets", type=int, default=5000)
 args, _ = parser.parse_known_args()
+RAW = args.client == "raw"
 
 FAST_SERVER = {
     "CREWUP_ARGON2_TIME_COST": "1",
@@ -146,7 +154,7 @@ async def fan_out_latency(base: str, members: int, messages: int) -> dict[str, f
         urls = [f"{ws_base}/ws?access_token={t}" for t in tokens]
         # The sender's own extra socket is not subscribed: `members` sockets read.
         (sender,) = await sender_sockets(http, urls[:1], None)
-        with client_pool(urls, group, args.client_processes) as pool:
+        with client_pool(urls, group, args.client_processes, RAW) as pool:
             await asyncio.to_thread(pool.wait_open)
             await asyncio.sleep(1)  # presence settles
             fan_before = await asyncio.to_thread(fan_out_metric, base)
@@ -160,7 +168,8 @@ async def fan_out_latency(base: str, members: int, messages: int) -> dict[str, f
             await asyncio.sleep(3)  # the last ones arrive
             cpu.stop()
             fan_after = await asyncio.to_thread(fan_out_metric, base)
-            seen, _, closed = await asyncio.to_thread(pool.collect)
+            seen, frames, closed = await asyncio.to_thread(pool.collect)
+            client_cpu = pool.cpu_seconds
         await sender.close()
     latencies = latencies_of(seen, sent_at)
     fan_outs = max(1, fan_after[1] - fan_before[1])
@@ -171,6 +180,7 @@ async def fan_out_latency(base: str, members: int, messages: int) -> dict[str, f
         "closed": closed,
         "cpu_ms_per_message": cpu.used * 1000 / messages,
         "fan_out_ms": (fan_after[0] - fan_before[0]) * 1000 / fan_outs,
+        "client_us_per_frame": client_cpu * 1e6 / max(1, frames),
     }
 
 
@@ -181,7 +191,7 @@ async def idle_rss(base: str, port: int, count: int) -> dict[str, float]:
         token = (await People(http, base).register(1))[0]
     before = rss_mb(pid)
     ws_url = base.replace("http", "ws") + f"/ws?access_token={token}"
-    with client_pool([ws_url] * count, None, args.client_processes) as pool:
+    with client_pool([ws_url] * count, None, args.client_processes, RAW) as pool:
         opened = await asyncio.to_thread(pool.wait_open)
         await asyncio.sleep(2)
         with_sockets = rss_mb(pid)
@@ -228,7 +238,7 @@ async def sustained(base: str, members: int, seconds: int, senders: int = 8) -> 
         ws_base = base.replace("http", "ws")
         urls = [f"{ws_base}/ws?access_token={t}" for t in tokens]
         mine = await sender_sockets(http, urls[:senders], group)
-        with client_pool(urls[senders:], group, args.client_processes) as pool:
+        with client_pool(urls[senders:], group, args.client_processes, RAW) as pool:
             await asyncio.to_thread(pool.wait_open)
             cpu.start()
             sent, elapsed = await paced_senders(mine, group, seconds)
@@ -306,7 +316,7 @@ async def bare_figures(
         mine = [await http.ws_connect(f"{base}/room") for _ in range(senders)]
         cpu = ServerCpu([pid])
         readers = [f"{base}/room"] * (members - senders)
-        with client_pool(readers, None, args.client_processes) as pool:
+        with client_pool(readers, None, args.client_processes, RAW) as pool:
             await asyncio.to_thread(pool.wait_open)
             cpu.start()
             sent, elapsed = await paced_senders(mine, 0, seconds)
@@ -337,10 +347,11 @@ async def two_processes(
         # Ten people send, five on each process: one socket's frames are handled in
         # order, each a transaction, so one sender alone caps the rate at its commit time.
         mine = await sender_sockets(http, urls[:C_SENDERS], None)
-        with client_pool(urls, group, args.client_processes) as pool:
+        with client_pool(urls, group, args.client_processes, RAW) as pool:
             await asyncio.to_thread(pool.wait_open)
             await asyncio.sleep(1)
             sent_at: dict[str, float] = {}
+            fan_before = [await asyncio.to_thread(fan_out_metric, b) for b in bases]
             begun = time.perf_counter()
             cpu.start()
             for n in range(rate * seconds):
@@ -350,7 +361,9 @@ async def two_processes(
                 await send(mine[n % C_SENDERS], group, tag)
             cpu.stop()
             await asyncio.sleep(3)
-            seen, _, closed = await asyncio.to_thread(pool.collect)
+            seen, frames, closed = await asyncio.to_thread(pool.collect)
+            client_cpu = pool.cpu_seconds
+            fan_after = [await asyncio.to_thread(fan_out_metric, b) for b in bases]
         for ws in mine:
             await ws.close()
     latencies = latencies_of(seen, sent_at)
@@ -361,6 +374,11 @@ async def two_processes(
         "lost": len(sent_at) * members - len(latencies),
         "closed": closed,
         "cpu_ms_per_message": cpu.used * 1000 / max(1, len(sent_at)),
+        "client_us_per_frame": client_cpu * 1e6 / max(1, frames),
+        # Each process's own time to hand a room frame to its ~250 sockets.
+        "fan_out_ms": sum(a[0] - b[0] for a, b in zip(fan_after, fan_before, strict=True))
+        * 1000
+        / max(1, sum(a[1] - b[1] for a, b in zip(fan_after, fan_before, strict=True))),
     }
 
 
@@ -391,7 +409,8 @@ def main() -> None:
             f"(a) 1,000 in one room, {args.a_messages} messages: p50 {a['p50_ms']:.1f} ms, "
             f"p99 {a['p99_ms']:.1f} ms, lost {a['lost']:.0f}, closed {a['closed']:.0f}; "
             f"server CPU {a['cpu_ms_per_message']:.1f} ms a message, fan-out "
-            f"{a['fan_out_ms']:.2f} ms  (goal p99 < 50 ms); {load()}",
+            f"{a['fan_out_ms']:.2f} ms; readers' CPU {a['client_us_per_frame']:.1f} µs a frame "
+            f"({args.client})  (goal p99 < 50 ms); {load()}",
             flush=True,
         )
     if "b" in args.only:
@@ -408,13 +427,18 @@ def main() -> None:
         if not args.postgres:
             print("(c) skipped: needs --postgres (and Redis at --redis)")
         else:
-            with two_servers(args.postgres, args.redis, TWO_PROCESS_SERVER) as (bases, _):
+            env = dict(TWO_PROCESS_SERVER)
+            if args.redis_prefix:
+                env["CREWUP_REDIS_PREFIX"] = args.redis_prefix
+            with two_servers(args.postgres, args.redis, env) as (bases, _):
                 c = asyncio.run(two_processes(bases, 500, 100, args.c_seconds))
             print(
                 f"(c) 2 processes, 500 members, 100 msg/s for {args.c_seconds} s: "
                 f"p50 {c['p50_ms']:.1f} ms, p99 {c['p99_ms']:.1f} ms, "
                 f"lost {c['lost']:.0f} of {c['sent'] * 500:.0f}, closed {c['closed']:.0f}; "
-                f"servers' CPU {c['cpu_ms_per_message']:.1f} ms a message  "
+                f"servers' CPU {c['cpu_ms_per_message']:.1f} ms a message, fan-out "
+                f"{c['fan_out_ms']:.2f} ms; readers' CPU "
+                f"{c['client_us_per_frame']:.1f} µs a frame ({args.client})  "
                 f"(goal p99 < 100 ms, 0 lost); {load()}",
                 flush=True,
             )

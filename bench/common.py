@@ -259,7 +259,9 @@ def two_servers(
             "CREWUP_DATA_DIR": data_dir,
             "CREWUP_DATABASE_URL": database_url,
             "CREWUP_REDIS_URL": redis_url,
-            "CREWUP_REDIS_PREFIX": f"crewup-bench:{uuid.uuid4().hex[:6]}:",
+            "CREWUP_REDIS_PREFIX": server_env.get(
+                "CREWUP_REDIS_PREFIX", f"crewup-bench:{uuid.uuid4().hex[:6]}:"
+            ),
             "CREWUP_PUBLIC_URL": f"http://127.0.0.1:{ports[0]}",
         }
         subprocess.run(

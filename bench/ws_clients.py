@@ -1,7 +1,9 @@
 """WebSocket clients spread over several processes for bench_ws.py, and the people
 (accounts in one group, made over the API) they connect as.
 
-One Python process reads about 20,000 frames/s; figure (c) needs 50,000. Each client
+One Python process with aiohttp's client reads about 20,000 frames/s; figure (c) needs
+50,000, so the readers are ws_raw's Protocols by default (`raw=False`: aiohttp's client,
+to compare). Each client
 process has its own event loop and a share of the sockets, reads every frame, and notes
 when each tagged frame arrived on the monotonic clock, which all processes of the
 machine share, so the parent compares those times with when it sent. No JSON parsing in
@@ -23,6 +25,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import aiohttp
+from ws_raw import RawSocket, open_raw
 
 TAG = '"client_id":"t'
 
@@ -74,7 +77,11 @@ class Arrivals:
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
-def _client_process(urls: list[str], group: int | None, pipe: Connection) -> None:
+def _client_process(urls: list[str], group: int | None, pipe: Connection, raw: bool) -> None:
+    if raw:
+        asyncio.run(_raw_readers(urls, group, pipe))
+        return
+
     async def run() -> None:
         loop = asyncio.get_running_loop()
         arrivals = Arrivals()
@@ -89,9 +96,11 @@ def _client_process(urls: list[str], group: int | None, pipe: Connection) -> Non
 
             sockets = await asyncio.gather(*(one(u) for u in urls))
             pipe.send(("open", len(sockets)))
+            cpu = -time.process_time()
             await loop.run_in_executor(None, pipe.recv)  # "collect"
             await asyncio.sleep(0)
-            pipe.send(("seen", arrivals.seen, arrivals.frames, arrivals.closed))
+            cpu += time.process_time()
+            pipe.send(("seen", arrivals.seen, arrivals.frames, arrivals.closed, cpu))
             await arrivals.close()
             for ws in sockets:
                 await ws.close()
@@ -99,16 +108,49 @@ def _client_process(urls: list[str], group: int | None, pipe: Connection) -> Non
     asyncio.run(run())
 
 
-class ClientPool:
-    """`urls` spread round-robin over `processes` client processes."""
+async def _raw_readers(urls: list[str], group: int | None, pipe: Connection) -> None:
+    """The same protocol as `run` above with ws_raw's Protocol readers (no task, no
+    aiohttp message per frame)."""
+    loop = asyncio.get_running_loop()
+    seen: dict[bytes, list[float]] = {}
+    gate = asyncio.Semaphore(32)
+    subscribe = subscribe_frame(group) if group is not None else None
 
-    def __init__(self, urls: list[str], group: int | None, processes: int) -> None:
+    async def one(url: str) -> RawSocket:
+        async with gate:
+            return await open_raw(url, seen, subscribe)
+
+    sockets = await asyncio.gather(*(one(u) for u in urls))
+    pipe.send(("open", len(sockets)))
+    cpu = -time.process_time()
+    await loop.run_in_executor(None, pipe.recv)  # "collect"
+    await asyncio.sleep(0)
+    cpu += time.process_time()
+    frames = sum(sock.frames for sock in sockets)
+    closed = sum(sock.closed for sock in sockets)
+    decoded = {tag.decode(): times for tag, times in seen.items()}
+    pipe.send(("seen", decoded, frames, closed, cpu))
+    for sock in sockets:
+        sock.close()
+    await asyncio.sleep(0.1)
+
+
+class ClientPool:
+    """`urls` spread round-robin over `processes` client processes; `raw` readers
+    (ws_raw.py) or aiohttp's client."""
+
+    def __init__(
+        self, urls: list[str], group: int | None, processes: int, raw: bool = True
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self.pipes: list[Connection] = []
         self.procs: list[Any] = []
+        self.cpu_seconds = 0.0  # the client processes' CPU between open and collect
         for k in range(processes):
             here, there = context.Pipe()
-            proc = context.Process(target=_client_process, args=(urls[k::processes], group, there))
+            proc = context.Process(
+                target=_client_process, args=(urls[k::processes], group, there, raw)
+            )
             proc.start()
             self.pipes.append(here)
             self.procs.append(proc)
@@ -124,7 +166,8 @@ class ClientPool:
         seen: dict[str, list[float]] = {}
         frames = closed = 0
         for pipe in self.pipes:
-            _, part, count, shut = pipe.recv()
+            _, part, count, shut, cpu = pipe.recv()
+            self.cpu_seconds += cpu
             frames += count
             closed += shut
             for tag, times in part.items():
@@ -139,8 +182,10 @@ class ClientPool:
 
 
 @contextmanager
-def client_pool(urls: list[str], group: int | None, processes: int) -> Iterator[ClientPool]:
-    pool = ClientPool(urls, group, processes)
+def client_pool(
+    urls: list[str], group: int | None, processes: int, raw: bool = True
+) -> Iterator[ClientPool]:
+    pool = ClientPool(urls, group, processes, raw)
     try:
         yield pool
     finally:

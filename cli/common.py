@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.db import Database
 from crewup.core.errors import DomainError, Invalid
+from crewup.core.outages import failure_reason
 from crewup.core.settings import Settings, SettingsError, load_settings
 from crewup.wiring import open_database
 
@@ -46,7 +47,7 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
     except DomainError as exc:
         fail(exc.detail)
     except (OperationalError, OSError) as exc:
-        fail(f"cannot reach the database: {getattr(exc, 'orig', exc)}")
+        fail(f"cannot reach the database: {failure_reason(exc)}")
     except Exception as exc:  # one line for operators, never a traceback
         fail(f"failed: {type(exc).__name__}: {getattr(exc, 'orig', None) or exc}")
 

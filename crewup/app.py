@@ -38,7 +38,7 @@ from crewup.auth.passwords import PasswordHasher
 from crewup.auth.tokens import TokenIssuer
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
-from crewup.core import migrate
+from crewup.core import migrate, outages
 from crewup.core.mail import mailer_for
 from crewup.core.media import MediaStoreUnavailable
 from crewup.core.media_stores import open_media_store
@@ -89,10 +89,10 @@ class StartupError(Exception):
 async def _database(app: web.Application) -> AsyncIterator[None]:
     db = app[DB]
     try:
-        async with db.engine.connect() as conn:
+        async with asyncio.timeout(outages.STARTUP_CHECK_SECONDS), db.engine.connect() as conn:
             mismatch = await migrate.schema_mismatch(conn)
     except Exception as exc:
-        raise StartupError(f"cannot reach the database: {exc}") from exc
+        raise StartupError(f"cannot reach the database: {outages.failure_reason(exc)}") from exc
     if mismatch:
         raise StartupError(mismatch)
     yield

@@ -42,6 +42,7 @@ from crewup.core.picture_events import PicturesDiscarded
 from crewup.core.settings import Settings, secret_key_of
 from crewup.core.signing import Sealer, Signer
 from crewup.events import subscribers as events
+from crewup.events.ended import MARK_EVERY, mark_ended_events
 from crewup.events.tables import events as events_table
 from crewup.groups import subscribers as groups
 from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
@@ -67,8 +68,17 @@ from crewup.users.tables import users as users_table
 log = logging.getLogger("crewup.domain")
 
 
+# Names a LogRecord already has: `extra` may not overwrite them (logging raises KeyError,
+# and the line was lost, e.g. for an alert's `message`).
+_RECORD_NAMES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
 async def _log_committed(event: DomainEvent) -> None:
-    log.info(event.name, extra={"domain_event": event.name, **event.payload()})
+    fields = {
+        (f"event_{key}" if key in _RECORD_NAMES else key): value
+        for key, value in event.payload().items()
+    }
+    log.info(event.name, extra={"domain_event": event.name, **fields})
 
 
 def build_dispatcher() -> Dispatcher:
@@ -202,6 +212,7 @@ def build_jobs(settings: Settings) -> list[Job]:
             chat_digests(timedelta(seconds=settings.chat_digest_after_seconds)),
         ),
         Job("lift-expired-bans", timedelta(minutes=5), lift_expired_bans),
+        Job("mark-ended-events", MARK_EVERY, mark_ended_events),
         Job("prune-auth", timedelta(hours=6), prune_expired),
         Job("prune-bus", timedelta(hours=6), prune_bus_records),
         Job("prune-invite-links", timedelta(hours=6), prune_links),

@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from crewup.bus.metrics import BusMetrics
 from crewup.bus.runtime import Bus
-from crewup.core import migrate
+from crewup.core import migrate, outages
 from crewup.core.db import Database
 from crewup.core.mail import mailer_for
 from crewup.core.settings import Settings
@@ -38,10 +38,10 @@ class WorkerStartError(Exception):
 
 async def _check_database(db: Database) -> None:
     try:
-        async with db.engine.connect() as conn:
+        async with asyncio.timeout(outages.STARTUP_CHECK_SECONDS), db.engine.connect() as conn:
             mismatch = await migrate.schema_mismatch(conn)
     except Exception as exc:
-        raise WorkerStartError(f"cannot reach the database: {exc}") from exc
+        raise WorkerStartError(f"cannot reach the database: {outages.failure_reason(exc)}") from exc
     if mismatch:
         raise WorkerStartError(mismatch)
 

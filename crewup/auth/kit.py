@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from crewup.auth.passwords import PasswordHasher
-from crewup.auth.tokens import TokenIssuer
+from crewup.auth.tokens import AccessClaims, TokenIssuer
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
 from crewup.core.signing import Sealer, Signer
@@ -25,6 +25,7 @@ class AuthKit:
     def refresh_ttl(self) -> timedelta:
         return timedelta(days=self.settings.refresh_token_ttl_days)
 
-    def access_token_subject(self, token: str) -> int:
-        """The user id an access token speaks for (Unauthorized if it is not valid)."""
-        return self.issuer.verify(token).user_id
+    def access_token_subject(self, token: str) -> AccessClaims:
+        """Whom an access token speaks for, and since when (Unauthorized if it is not
+        valid)."""
+        return self.issuer.verify(token)

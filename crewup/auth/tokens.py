@@ -33,6 +33,7 @@ class AccessClaims:
     user_id: int
     role: str
     jti: str
+    issued_at: int  # `iat`, Unix seconds
 
 
 class TokenIssuer:
@@ -110,7 +111,14 @@ class TokenIssuer:
             raise Unauthorized("access token is invalid") from None
         if not 0 < user_id < 2**31:  # no account has such an id; the database would refuse it
             raise Unauthorized("access token is invalid")
+        try:
+            issued_at = int(claims["iat"])
+        except (TypeError, ValueError):
+            raise Unauthorized("access token is invalid") from None
         verified = AccessClaims(
-            user_id=user_id, role=str(claims.get("role", "user")), jti=str(claims["jti"])
+            user_id=user_id,
+            role=str(claims.get("role", "user")),
+            jti=str(claims["jti"]),
+            issued_at=issued_at,
         )
         return verified, float(claims["exp"]), kid

@@ -113,7 +113,8 @@ class SubscribeFrame(RoomFrame):
 
 class MessageFrame(RoomFrame):
     body: str = Field(max_length=100_000)
-    client_id: str | None = Field(None, max_length=64)
+    # Echoed back to the client as it came; no control characters (NUL cannot be stored).
+    client_id: str | None = Field(None, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*$")
 
 
 class ReadFrame(RoomFrame):

@@ -9,6 +9,8 @@ one writer, which gives the same order.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -47,13 +49,29 @@ def room_column(room: Room) -> Any:
     return chat_messages.c.group_id if room.kind is RoomKind.group else chat_messages.c.event_id
 
 
+# Line breaks and tabs are text; other control characters are not (PostgreSQL cannot
+# even store NUL), the same on every engine and every face.
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_body(body: str, max_chars: int) -> str:
     cleaned = body.strip()
     if not cleaned:
         raise Invalid(N_("a message needs some text"))
+    if _CONTROL_BUT_LINES.search(cleaned):
+        raise Invalid(N_("may hold line breaks and tabs, but no other control characters"))
     if len(cleaned) > max_chars:
         raise Invalid(N_("a message is at most %(max)s characters", max=max_chars))
     return cleaned
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """A message on its way in: its text already cleaned (clean_body)."""
+
+    author: Actor
+    body: str
+    client_id: str | None
 
 
 async def post_message(
@@ -65,13 +83,53 @@ async def post_message(
     *,
     max_chars: int,
 ) -> Message:
-    text_ = clean_body(body, max_chars)
-    await check_reader(conn, room, actor)
+    (outcome,) = await post_messages(
+        conn, room, [NewMessage(actor, clean_body(body, max_chars), client_id)]
+    )
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+async def post_messages(
+    conn: AsyncConnection, room: Room, new: Sequence[NewMessage]
+) -> list[Message | Forbidden | NotFound]:
+    """Several messages to one room in one transaction, ids in the order given. Each
+    author's access is checked as for one message; a refused message is left out (its
+    refusal in its place) and the others go."""
+    readers: dict[int, Forbidden | NotFound | None] = {}
+    for message in new:
+        author = message.author
+        if author.id not in readers:
+            try:
+                await check_reader(conn, room, author)
+                readers[author.id] = None
+            except (Forbidden, NotFound) as refusal:
+                readers[author.id] = refusal
+    if all(refusal is not None for refusal in readers.values()):
+        return [_refusal(readers[m.author.id]) for m in new]
     if conn.dialect.name == "postgresql":
         await conn.execute(
             text("SELECT pg_advisory_xact_lock(:space, :room)"),
             {"space": _LOCK_SPACE[room.kind], "room": room.id},
         )
+    outcomes: list[Message | Forbidden | NotFound] = []
+    for message in new:
+        refused = readers[message.author.id]
+        if refused is not None:
+            outcomes.append(refused)
+        else:
+            outcomes.append(await _insert(conn, room, message))
+    return outcomes
+
+
+def _refusal(refusal: Forbidden | NotFound | None) -> Forbidden | NotFound:
+    assert refusal is not None
+    return refusal
+
+
+async def _insert(conn: AsyncConnection, room: Room, new: NewMessage) -> Message:
+    actor = new.author
     now = clock.now()
     message_id = (
         await conn.execute(
@@ -80,15 +138,17 @@ async def post_message(
                 {
                     room_column(room).name: room.id,
                     "author_id": actor.id,
-                    "body": text_,
-                    "client_id": client_id,
+                    "body": new.body,
+                    "client_id": new.client_id,
                     "created_at": now,
                 }
             )
             .returning(chat_messages.c.id)
         )
     ).scalar_one()
-    message = Message(message_id, room, actor.id, actor.display_name, text_, now, None, client_id)
+    message = Message(
+        message_id, room, actor.id, actor.display_name, new.body, now, None, new.client_id
+    )
     await announce(
         conn,
         MessagePosted(
@@ -97,9 +157,9 @@ async def post_message(
             room.id,
             actor.id,
             actor.display_name,
-            text_,
+            new.body,
             now,
-            client_id,
+            new.client_id,
         ),
     )
     return message

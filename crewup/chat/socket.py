@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from crewup.chat import read_markers, service
 from crewup.chat.access import Room, RoomKind, check_reader
+from crewup.chat.appkeys import ROOM_POSTS
 from crewup.chat.schemas import (
     MessageFrame,
     ReadFrame,
@@ -72,15 +73,14 @@ async def post(app: web.Application, peer: Peer, frame: dict[str, Any]) -> None:
         # Redis is away: chat keeps working (messages are persisted and delivered locally)
         # rather than refusing everyone; the limit applies again when Redis returns.
         log.warning("chat rate limit not checked, its store is unreachable: %s", exc)
-    async with app[DB].transaction() as conn:
-        await service.post_message(
-            conn,
-            parsed.room,
-            peer.actor,
-            parsed.body,
-            parsed.client_id,
-            max_chars=settings.chat_max_chars,
-        )
+    # With others' messages to the room that queue meanwhile: one commit (room_posts.py).
+    await app[ROOM_POSTS].post(
+        parsed.room,
+        peer.actor,
+        parsed.body,
+        parsed.client_id,
+        max_chars=settings.chat_max_chars,
+    )
 
 
 async def typing(app: web.Application, peer: Peer, frame: dict[str, Any]) -> None:

@@ -54,6 +54,10 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Address space, not memory: only the pages read are brought in, shared with the OS cache.
+SQLITE_MMAP_BYTES = 1 << 30
+
+
 def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, record: Any) -> None:
@@ -64,6 +68,10 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Reads through a memory map of the file (the OS page cache, shared by every
+        # connection) instead of a pread() per page missing from the connection's own 2 MB
+        # cache: a one-word search at 100k posts made ~300 of them.
+        cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
         # Migration 0020 makes R*Trees only where SQLite has the module; queries use them
         # only where they exist (`geo.rtree_of`).
         cursor.execute("SELECT name FROM sqlite_master WHERE name GLOB '*_rtree'")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import Integer, bindparam
 
@@ -23,6 +25,19 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
+# What an access token that verified says (auth's AccessClaims): the web layer and the
+# WebSocket handshake compare its issue time with `Actor.tokens_valid_from`.
+class TokenSubject(Protocol):
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def issued_at(self) -> int: ...
+
+
+ENDED_SIGN_IN = "this sign-in ended when the password changed; sign in again"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Read fresh for each request, so a ban or a role change applies at once."""
@@ -33,6 +48,14 @@ class Actor:
     display_name: str = ""
     verified: bool = True  # the e-mail address was confirmed
     locale: str | None = None  # the language the person chose for pages; None: the browser's
+    # Access tokens issued before this are void (the password changed then).
+    tokens_valid_from: datetime | None = None
+
+    def accepts_token_issued_at(self, issued_at: int) -> bool:
+        """A token's `iat` is whole seconds: one issued in the very second the sign-ins
+        ended (the new sign-in right after a password change) still counts."""
+        ended = self.tokens_valid_from
+        return ended is None or issued_at >= int(ended.timestamp())
 
     @property
     def is_moderator(self) -> bool:

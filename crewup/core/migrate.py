@@ -32,6 +32,8 @@ HAND_MANAGED_INDEXES = frozenset(
     # Search's bounded candidate sets (0024); lower() is an expression autogenerate skips.
     | {f"ix_{table}_created_at" for table in ("groups", "events", "posts", "comments", "users")}
     | {f"ix_{table}_lower_title" for table in ("groups", "events", "posts", "users")}
+    # Their SQLite counterpart (0028): declared nowhere, a COLLATE NOCASE column index.
+    | {f"ix_{table}_title_nocase" for table in ("groups", "events", "posts", "users")}
 )
 HAND_MANAGED_COLUMNS = frozenset({"search_vector"})
 HAND_MANAGED_TABLE_PREFIX = "fts_"

@@ -20,6 +20,19 @@ _TOO_MANY_CONNECTIONS = "53300"  # max_connections reached: busy, try again shor
 _BUSY_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock timeout
 
 
+# How long start-up waits for the database's first answer (asyncpg's own is 60 s).
+STARTUP_CHECK_SECONDS = 20.0
+
+
+def failure_reason(error: BaseException) -> str:
+    """One line for an operator about why a dependency could not be used; never empty
+    (a timeout's own text is)."""
+    if isinstance(error, TimeoutError):
+        return "no answer in time (is something else listening on that port?)"
+    text = str(getattr(error, "orig", None) or error).strip()
+    return text or type(error).__name__
+
+
 def sqlstate_of(error: sa.DBAPIError) -> str | None:
     """PostgreSQL's SQLSTATE behind a SQLAlchemy error, whichever driver raised it."""
     orig = error.orig

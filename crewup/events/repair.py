@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.events.access import EventStatus, RsvpStatus
+from crewup.events.ended import NOT_ENDED
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
 from crewup.events.tables import event_participants, events
@@ -120,6 +121,7 @@ async def refill_waitlists(conn: AsyncConnection) -> list[SeatRepair]:
         conn,
         and_(
             events.c.status == EventStatus.scheduled.value,
+            NOT_ENDED,
             events.c.ends_at > clock.now(),
             or_(events.c.capacity.is_(None), _count(RsvpStatus.going) < events.c.capacity),
             _count(RsvpStatus.waitlisted) > 0,

@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
 from crewup.core.dispatch import announce
-from crewup.core.errors import NotFound
+from crewup.core.errors import Conflict, NotFound
 from crewup.core.identity import Actor
-from crewup.events.access import RsvpStatus, visible_state
+from crewup.core.marks import N_
+from crewup.events.access import EventStatus, RsvpStatus, visible_state
 from crewup.events.domain_events import RsvpPromoted
 from crewup.events.seats import (
     Seats,
@@ -172,8 +173,14 @@ async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[
 
 
 async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> list[int]:
-    """Withdraw my RSVP (nothing to withdraw is fine). Returns who moved up."""
-    await visible_state(conn, event_id, actor)  # 404 for hidden events
+    """Withdraw my RSVP (nothing to withdraw is fine). Returns who moved up. Once an
+    event is over or cancelled its answers are its record (who may rate whom afterwards
+    rests on it), so they no longer change, as they no longer can be given."""
+    state = await visible_state(conn, event_id, actor)  # 404 for hidden events
+    if state.status == EventStatus.cancelled.value:
+        raise Conflict(N_("this event was cancelled; its answers stay as they were"))
+    if state.ends_at <= clock.now():
+        raise Conflict(N_("this event is over; its answers stay as they were"))
     return await _withdraw(conn, event_id, actor.id)
 
 

@@ -39,6 +39,7 @@ from crewup.events.access import (
     visible_events_query,
 )
 from crewup.events.domain_events import EventCancelled, EventChanged
+from crewup.events.ended import NOT_ENDED, mark_for_new_end
 from crewup.events.nearby import nearest_events
 from crewup.events.rsvp import promote_waitlisted
 from crewup.events.seats import lock_event
@@ -148,8 +149,11 @@ async def update_event(
         )
     changed = tuple(k for k, v in values.items() if v != getattr(event, k))
     if values:
+        marks = {"ended": mark_for_new_end(values["ends_at"])} if "ends_at" in values else {}
         await conn.execute(
-            update(events).where(events.c.id == event_id).values(**values, updated_at=clock.now())
+            update(events)
+            .where(events.c.id == event_id)
+            .values(**values, **marks, updated_at=clock.now())
         )
     if changed:
         await announce(conn, EventChanged(event_id, changed))
@@ -227,7 +231,7 @@ async def list_events(
     # the nearest-first index, which holds scheduled events only (migration 0020).
     scheduled = literal(EventStatus.scheduled.value, literal_execute=True)
     query = visible_events_query(actor is not None).where(
-        events.c.status == scheduled, events.c.ends_at > clock.now()
+        events.c.status == scheduled, NOT_ENDED, events.c.ends_at > clock.now()
     )
     if filters.starts_from is not None:
         query = query.where(events.c.starts_at >= filters.starts_from)

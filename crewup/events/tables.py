@@ -1,4 +1,5 @@
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Float,
@@ -9,6 +10,8 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
+    text,
 )
 
 from crewup.core.counters import Counter
@@ -41,6 +44,10 @@ events = Table(
     # Bumped when who may see the event narrows (its group turns private); see seats.py.
     Column("audience_version", Integer, nullable=False, server_default="0"),
     Column("cover", String(32), nullable=True),  # an image key (crewup.core.images)
+    # Set by the `mark-ended-events` job minutes after the end (and by edits that move
+    # the end): it only keeps long-over events out of the upcoming index below, so a
+    # soonest-first list does not walk the whole history; reads still check ends_at.
+    Column("ended", Boolean, nullable=False, server_default=false()),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -50,6 +57,21 @@ events = Table(
     Index("ix_events_starts_at_id", "starts_at", "id"),
     Index("ix_events_lat_lon", "lat", "lon"),
     Index("ix_events_group_id_starts_at", "group_id", "starts_at"),
+    # The predicates are written as the queries render them (`events.service.UPCOMING`),
+    # so both planners see that the query implies them (SQLite compares the terms).
+    Index(
+        "ix_events_upcoming",
+        "starts_at",
+        "id",
+        postgresql_where=text("status = 'scheduled' AND NOT ended"),
+        sqlite_where=text("status = 'scheduled' AND ended = 0"),
+    ),
+    Index(
+        "ix_events_ends_at_not_ended",
+        "ends_at",
+        postgresql_where=text("NOT ended"),
+        sqlite_where=text("ended = 0"),
+    ),
 )
 
 # Word search: title (A), place (B), description (C); see migration 0008.

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from crewup.core.errors import Unauthorized
-from crewup.core.identity import Actor
+from crewup.core.identity import ENDED_SIGN_IN, Actor
 from crewup.web.appkeys import ACTOR_LOADER, DB, SESSION_LOADER, SETTINGS, TOKEN_SUBJECT
 from crewup.web.sessions import session_token
 
@@ -37,11 +37,18 @@ async def authenticate(request: web.Request) -> Actor:
     token = request.query.get("access_token")
     if token:
         try:
-            user_id = app[TOKEN_SUBJECT](token)
+            claims = app[TOKEN_SUBJECT](token)
         except Unauthorized as exc:
             raise Refused(UNAUTHORIZED, str(exc) or "invalid access token") from None
         async with app[DB].quick() as conn:
-            actor = await app[ACTOR_LOADER](conn, user_id)
+            actor = await app[ACTOR_LOADER](conn, claims.user_id)
+        # A ban also ends the sign-ins; it is the reason worth telling (4403, below).
+        if (
+            actor is not None
+            and not actor.banned
+            and not actor.accepts_token_issued_at(claims.issued_at)
+        ):
+            raise Refused(UNAUTHORIZED, ENDED_SIGN_IN)
     else:
         origin = request.headers.get("Origin")
         if origin is not None and _origin_of(origin) != _origin_of(

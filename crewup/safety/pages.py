@@ -26,7 +26,7 @@ from crewup.web.geo_params import Latitude, Longitude
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import ngettext, spoken
 from crewup.web.pages import redirect, render_page
-from crewup.web.requests import path_id
+from crewup.web.requests import path_id, row_id
 from crewup.web.routes import Access, PageRoutes
 from crewup.web.schemas import InputModel
 from crewup.web.sessions import flash
@@ -70,11 +70,12 @@ async def event_part(conn: AsyncConnection, event: Event, actor: Actor) -> dict[
 
 async def _group_of(request: web.Request, raw: str | None) -> Group | None:
     """The group the form came from, if it is one of mine; otherwise the form offers all."""
-    if not raw or not raw.isdigit() or not 0 < int(raw) < 2**31:
+    group_id = row_id(raw)
+    if group_id is None:
         return None
     try:
         async with request.app[DB].reading() as conn:
-            group = await load_group_content(conn, int(raw), caller(request))
+            group = await load_group_content(conn, group_id, caller(request))
     except NotFound:
         return None
     return group if group.is_member else None

@@ -140,13 +140,25 @@ def _with_snippet(kind: Kind, dialect: str) -> Any:
         snippets.ELLIPSIS,
         16,
     )
-    # snippet() works only in a statement that MATCHes its FTS5 table: one row's worth.
-    of_row = (
-        select(snippet)
-        .where(literal_column(index.fts_name).op("MATCH")(_WORDS), fts.c.rowid == index.table.c.id)
-        .scalar_subquery()
+    # snippet() works only in a statement that MATCHes its FTS5 table. One MATCH for the
+    # page's rows of the kind, read once (MATERIALIZED), the ids tested on each match
+    # (`+rowid`: not handed to FTS5): FTS5 given `rowid = ?` with a prefix query expands
+    # the prefix again for every row, 0.1 ms a row for two words, 170 ms for a page of
+    # events matching "b" (12 ms in one pass).
+    of_page = (
+        select(fts.c.rowid.label("id"), snippet.label("snippet"))
+        .where(
+            literal_column(index.fts_name).op("MATCH")(_WORDS),
+            literal_column(f"+{index.fts_name}.rowid", Integer).in_(
+                select(bound_rows.json_values(dialect, _ids_key(kind), Integer()))
+            ),
+        )
+        .cte(f"{index.fts_name}_page")
+        .prefix_with("MATERIALIZED")
     )
-    return query.add_columns(of_row.label("snippet"))
+    # Outer: a row the words do not match (an exact name, see search.candidates) is
+    # still shown, without a snippet, as before.
+    return query.add_columns(of_page.c.snippet).outerjoin(of_page, of_page.c.id == index.table.c.id)
 
 
 @lru_cache(maxsize=64)  # every set of kinds a page holds, per engine

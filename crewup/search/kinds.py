@@ -153,13 +153,19 @@ def ranked(
             else_=int(Tier.text),
         )
     kind = KIND_ORDER.index(spec.kind)
+    tier_column = tier.label("tier")
     query = spec.visible_rows(anyone).add_columns(
         literal(kind, Integer).label("kind"),
         table.c.id.label("id"),
-        tier.label("tier"),
+        tier_column,
         spec.created_at.label("created_at"),
     )
     query = query.where(table.c.id.in_(ids))
     if after is not None:
         query = query.where(after(tier, spec.created_at, kind, table.c.id))
-    return query.order_by(tier.desc(), spec.created_at.desc(), table.c.id.desc()).limit(LIMIT)
+    # SQLite evaluates a repeated expression again, and the title tier's FTS5 lookup with
+    # it: ordered by the selected column's name, it reads the title matches once.
+    # PostgreSQL already matches the ORDER BY to the selected expression (its statement
+    # is left as it was).
+    order_tier = tier_column if dialect == "sqlite" else tier
+    return query.order_by(order_tier.desc(), spec.created_at.desc(), table.c.id.desc()).limit(LIMIT)

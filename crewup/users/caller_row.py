@@ -19,7 +19,15 @@ from crewup.users.service import is_banned
 from crewup.users.tables import users
 
 CALLER_SOURCE = users.alias("caller")
-_FIELDS = ("role", "banned_at", "ban_expires_at", "display_name", "email_verified_at", "locale")
+_FIELDS = (
+    "role",
+    "banned_at",
+    "ban_expires_at",
+    "display_name",
+    "email_verified_at",
+    "locale",
+    "tokens_valid_from",
+)
 PREFIX = "caller_"
 CALLER_COLUMNS = tuple(CALLER_SOURCE.c[name].label(PREFIX + name) for name in _FIELDS)
 LIVE_CALLER = and_(CALLER_SOURCE.c.id == VIEWER_ID, CALLER_SOURCE.c.deleted_at.is_(None))
@@ -35,4 +43,5 @@ def actor_of(user_id: int, row: Any) -> Actor:
         display_name=row.caller_display_name,
         verified=row.caller_email_verified_at is not None,
         locale=row.caller_locale,
+        tokens_valid_from=row.caller_tokens_valid_from,
     )

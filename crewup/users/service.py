@@ -88,7 +88,10 @@ _ACCOUNT_COLUMNS = [users.c[name] for name in Account.__dataclass_fields__]
 
 
 def _account(row: Any) -> Account:
-    data = row._asdict()
+    return _account_of(row._asdict())
+
+
+def _account_of(data: dict[str, Any]) -> Account:
     data["role"] = Role(data["role"])
     data["interests"] = list(data["interests"] or [])
     return Account(**data)
@@ -106,12 +109,13 @@ _LOAD_ACTOR = Prepared(
         users.c.display_name,
         users.c.email_verified_at,
         users.c.locale,
+        users.c.tokens_valid_from,
     ).where(users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None))
 )
 
 
 def _actor(user_id: int, row: Any) -> Actor:
-    """The Actor of a row with the columns of `_LOAD_ACTOR` (an `Account` has them too)."""
+    """The Actor of a row with the columns of `_LOAD_ACTOR`."""
     return Actor(
         id=user_id,
         role=Role(row.role),
@@ -119,6 +123,7 @@ def _actor(user_id: int, row: Any) -> Actor:
         display_name=row.display_name,
         verified=row.email_verified_at is not None,
         locale=row.locale,
+        tokens_valid_from=row.tokens_valid_from,
     )
 
 
@@ -135,14 +140,22 @@ _LIVE_ACCOUNT = Prepared(
 )
 
 
+_CALLER_ACCOUNT = Prepared(
+    select(*_ACCOUNT_COLUMNS, users.c.tokens_valid_from).where(
+        users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
+    )
+)
+
+
 async def find_caller_account(conn: Reads, user_id: int) -> tuple[Account, Actor] | None:
     """The caller's own live account and the Actor it makes (None: deleted), in one read:
     `load_actor` and `get_account` together, for the caller's own profile."""
-    row = await _LIVE_ACCOUNT.first(conn, {"user_id": user_id})
+    row = await _CALLER_ACCOUNT.first(conn, {"user_id": user_id})
     if row is None:
         return None
-    account = _account(row)
-    return account, _actor(user_id, account)
+    data = row._asdict()
+    del data["tokens_valid_from"]
+    return _account_of(data), _actor(user_id, row)
 
 
 async def get_account(conn: Reads, user_id: int) -> Account:
@@ -223,10 +236,14 @@ async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str,
 
 
 async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
+    """A new password also voids every access token issued before it (a leaked token must
+    not outlive the change meant to stop it). A ban does not: it is checked on every
+    request anyway, and a lifted ban gives the person back their sign-in."""
+    now = clock.now()
     await conn.execute(
         update(users)
         .where(users.c.id == user_id)
-        .values(password_hash=password_hash, updated_at=clock.now())
+        .values(password_hash=password_hash, tokens_valid_from=now, updated_at=now)
     )
 
 

@@ -31,6 +31,10 @@ users = Table(
     Column("created_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("updated_at", UtcDateTime, nullable=False, server_default=func.now()),
     Column("deleted_at", UtcDateTime, nullable=True),
+    # Access tokens issued before this second are refused: set with each new password
+    # (change or reset), so a leaked token dies with the old password instead of living
+    # out its lifetime.
+    Column("tokens_valid_from", UtcDateTime, nullable=True),
 )
 
 

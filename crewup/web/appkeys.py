@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.db import Database
-from crewup.core.identity import Actor, ActorLoader
+from crewup.core.identity import Actor, ActorLoader, TokenSubject
 from crewup.core.quick_reads import Reads
 from crewup.core.ratelimit import RateLimiter
 from crewup.core.settings import Settings
@@ -29,7 +29,7 @@ REDIS: web.AppKey[Redis | None] = web.AppKey("redis")
 LIMITER = web.AppKey("limiter", RateLimiter)
 METRICS_REGISTRY = web.AppKey("metrics_registry", CollectorRegistry)
 # Verifies an access token and answers its user id; raises Unauthorized (auth provides it).
-TOKEN_SUBJECT = web.AppKey[Callable[[str], int]]("token_subject")
+TOKEN_SUBJECT = web.AppKey[Callable[[str], TokenSubject]]("token_subject")
 # Loads the Actor for a user id, None when no live account has it (users provides it).
 ACTOR_LOADER = web.AppKey[ActorLoader]("actor_loader")
 # Loads the Actor a browser sign-in token speaks for, None once it has ended (auth).
@@ -46,9 +46,9 @@ LAYOUT_PARTS = web.AppKey[list[LayoutPart]]("layout_parts")
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey[Actor | None]("caller")
-# The user id a checked access token speaks for, on routes whose handler reads and checks
-# that account itself (`RouteSpec.caller_read_by_handler`).
-CALLER_ID = web.RequestKey("caller_id", int)
+# What a verified access token says (whom, issued when), on routes whose handler reads
+# and checks that account itself (`RouteSpec.caller_read_by_handler`).
+CALLER_CLAIMS = web.RequestKey[TokenSubject]("caller_claims")
 # The page language chosen for this request (see crewup.web.page_locale).
 PAGE_LOCALE = web.RequestKey("page_locale", str)
 # The person a page shows as signed in, once looked up (see crewup.web.caller.page_viewer).

@@ -10,16 +10,18 @@ primary-key read), so a ban or promotion applies to the very next request. Handl
 from __future__ import annotations
 
 from aiohttp import web
+from yarl import URL
 
 from crewup.core.errors import Forbidden, Unauthorized
-from crewup.core.identity import Actor
+from crewup.core.identity import ENDED_SIGN_IN, Actor, TokenSubject
 from crewup.core.marks import N_
 from crewup.web.appkeys import (
     ACTOR_LOADER,
     CALLER,
-    CALLER_ID,
+    CALLER_CLAIMS,
     DB,
     SESSION_LOADER,
+    SETTINGS,
     TOKEN_SUBJECT,
     VIEWER,
 )
@@ -42,17 +44,20 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip()
 
 
-def _checked(actor: Actor | None) -> Actor:
+def _checked(actor: Actor | None, claims: TokenSubject) -> Actor:
     if actor is None:
         raise Unauthorized("this account no longer exists")
-    if actor.banned:
+    if actor.banned:  # a ban also ends the sign-ins; it is the reason worth telling
         raise Forbidden(N_("this account is banned"))
+    if not actor.accepts_token_issued_at(claims.issued_at):
+        raise Unauthorized(ENDED_SIGN_IN)
     return actor
 
 
 async def caller_from_token(request: web.Request, token: str) -> Actor:
     """A bad token is a 401 even where signing in is optional: never silently anonymous."""
-    return _checked(await _load(request, request.app[TOKEN_SUBJECT](token)))
+    claims = request.app[TOKEN_SUBJECT](token)
+    return _checked(await _load(request, claims.user_id), claims)
 
 
 async def caller_from_bearer(request: web.Request) -> Actor | None:
@@ -75,7 +80,26 @@ async def caller_from_session(request: web.Request) -> Actor | None:
 
 
 def sign_in_url(request: web.Request) -> str:
-    return str(request.app.router["login"].url_for().with_query(next=request.rel_url.path))
+    """The sign-in page, coming back here afterwards. A form sent after the sign-in ended
+    (a POST) cannot be gone back to: the page it was sent from can, when the browser
+    says which page that was and it is one of ours; otherwise the home page."""
+    back = request.rel_url.path
+    if request.method not in ("GET", "HEAD"):
+        back = _same_site_page(request) or "/"
+    return str(request.app.router["login"].url_for().with_query(next=back))
+
+
+def _same_site_page(request: web.Request) -> str | None:
+    referer = request.headers.get("Referer")
+    if not referer:
+        return None
+    came_from = URL(referer)
+    ours = (request.url.origin(), URL(request.app[SETTINGS].effective_public_url).origin())
+    if came_from.is_absolute() and came_from.origin() not in ours:
+        return None
+    path = came_from.path
+    # Only a plain path of ours (`//host` would leave the site).
+    return path if path.startswith("/") and not path.startswith("//") else None
 
 
 async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
@@ -85,7 +109,7 @@ async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
     if spec.caller_read_by_handler:
         token = bearer_token(request)
         if token is not None:
-            request[CALLER_ID] = request.app[TOKEN_SUBJECT](token)
+            request[CALLER_CLAIMS] = request.app[TOKEN_SUBJECT](token)
         elif spec.access is Access.signed_in:
             raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
         else:
@@ -113,27 +137,29 @@ def caller(request: web.Request) -> Actor:
 def caller_id(request: web.Request) -> int:
     """Whom the checked token of a `caller_read_by_handler` route speaks for; the handler
     reads that account and hands it to `accept_caller` before doing anything else."""
-    return request[CALLER_ID]
+    return request[CALLER_CLAIMS].user_id
 
 
 def maybe_caller_id(request: web.Request) -> int | None:
     """`caller_id` on a route where signing in is optional: None when signed out."""
-    return request.get(CALLER_ID)
+    claims = request.get(CALLER_CLAIMS)
+    return None if claims is None else claims.user_id
 
 
 def accept_caller(request: web.Request, actor: Actor | None) -> Actor:
     """The caller a `caller_read_by_handler` handler read (None: no live account), checked
-    as the edge checks every other caller: 401 once the account is gone, 403 if banned."""
-    checked = request[CALLER] = _checked(actor)
+    as the edge checks every other caller: 401 once the account is gone or the token
+    predates a password change, 403 if banned."""
+    checked = request[CALLER] = _checked(actor, request[CALLER_CLAIMS])
     return checked
 
 
 async def check_caller(request: web.Request) -> None:
     """For a `caller_read_by_handler` handler that answers before its own read: the
     caller checked as the edge checks it (nothing to check when signed out)."""
-    user_id = request.get(CALLER_ID)
-    if user_id is not None and CALLER not in request:
-        accept_caller(request, await _load(request, user_id))
+    claims = request.get(CALLER_CLAIMS)
+    if claims is not None and CALLER not in request:
+        accept_caller(request, await _load(request, claims.user_id))
 
 
 def maybe_caller(request: web.Request) -> Actor | None:

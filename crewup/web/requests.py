@@ -61,11 +61,23 @@ def parse_query(request: web.Request, model: type[M]) -> M:
         raise invalid_from(exc) from None
 
 
+def row_id(raw: str | None) -> int | None:
+    """The id a text names, if some row could have it (1 to 2**31 - 1), else None. The
+    length is checked before converting: Python refuses to convert more than 4,300
+    digits (ValueError), and `\\d` and `isdigit` also match non-ASCII digits."""
+    if not raw or len(raw) > 10 or not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 0 < value < 2**31 else None
+
+
 def path_id(request: web.Request, name: str) -> int:
     """Routes declare ids as `{name:\\d+}`; a number no row can have is simply not found."""
-    value = int(request.match_info[name])
-    if not 0 < value < 2**31:
-        raise NotFound(f"no {name.removesuffix('_id')} with id {value}")
+    raw = request.match_info[name]
+    value = row_id(raw)
+    if value is None:
+        shown = raw if len(raw) <= 20 else f"{raw[:20]}..."
+        raise NotFound(f"no {name.removesuffix('_id')} with id {shown}")
     return value
 
 

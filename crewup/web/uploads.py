@@ -91,7 +91,9 @@ async def read_upload(request: web.Request) -> Upload:
                     upload.fields[part.name] = value.decode("utf-8", "replace")
         except (ValueError, AssertionError, RuntimeError, HttpProcessingError) as exc:
             raise BadRequest(f"the form could not be read: {str(exc)[:200]}") from None
-    elif request.content_type in RAW_TYPES:
+    # Any image type is read: the bytes decide what it is (an SVG is then a 415, as
+    # the docs promise, not a complaint about the Content-Type).
+    elif request.content_type in RAW_TYPES or request.content_type.startswith("image/"):
         upload.data = await _read_limited(request, limit, limit)
     else:
         raise BadRequest(

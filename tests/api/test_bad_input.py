@@ -176,3 +176,17 @@ async def test_requests_too_large_to_parse_are_problem_json(settings: Settings) 
                     assert resp.content_type == "application/problem+json"
                     body = await resp.json()
                     assert body["status"] == 400 and "too long" in body["detail"]
+
+
+async def test_ids_too_long_to_convert_are_not_found(client: TestClient, api: Api) -> None:
+    """Python refuses to turn more than 4,300 digits into a number (ValueError): a path or
+    form id that long was a 500 (found by a black-box trial)."""
+    person = await api.register()
+    huge = "9" * 5000
+    for path in (f"/api/v1/groups/{huge}", f"/api/v1/events/{huge}", f"/api/v1/users/{huge}"):
+        resp = await client.get(path, headers=person["headers"])
+        problem(resp, 404)
+        assert len(await resp.text()) < 1000  # the answer does not echo the whole id
+    assert (await client.get(f"/groups/{huge}")).status == 404
+    # A person's page asks a visitor to sign in first, whatever the id.
+    assert (await client.get(f"/users/{huge}", allow_redirects=False)).status in (302, 303)

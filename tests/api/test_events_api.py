@@ -366,3 +366,31 @@ async def test_mine_lists_only_my_rsvps_and_needs_sign_in(client, api: Api) -> N
     assert answer.status == 200
     assert [e["title"] for e in (await answer.json())["items"]] == ["Mine"]
     assert (await client.get("/api/v1/events?mine=true")).status == 401
+
+
+async def test_answers_to_a_past_or_cancelled_event_are_its_record(
+    client, api: Api, monkeypatch
+) -> None:
+    """Withdrawing from an event that is over let people dodge ratings (who may rate whom
+    rests on who went) and left a free seat beside a waitlist (found by a black-box
+    trial): after the end, or once cancelled, answers no longer change either way."""
+    owner, ann, ben = await api.register(), await api.register("Ann"), await api.register("Ben")
+    group = await make_group(client, owner)
+    soon = await make_event(client, owner, group["id"], capacity=1)
+    off = await make_event(client, owner, group["id"], title="Off")
+    for event in (soon, off):
+        assert (await rsvp(client, event, ann))[0] in (200, 201)
+    assert (await rsvp(client, soon, ben))[0] in (200, 201)  # waitlisted
+    cancelled = await client.post(
+        f"/api/v1/events/{off['id']}/cancel", json={"reason": "rain"}, headers=owner["headers"]
+    )
+    assert cancelled.status == 200
+    gone = await client.delete(f"/api/v1/events/{off['id']}/rsvp", headers=ann["headers"])
+    assert gone.status == 409 and "cancelled" in (await gone.json())["detail"]
+
+    moment = clock.now() + timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    left = await client.delete(f"/api/v1/events/{soon['id']}/rsvp", headers=ann["headers"])
+    assert left.status == 409 and "over" in (await left.json())["detail"]
+    state = await (await client.get(f"/api/v1/events/{soon['id']}")).json()
+    assert (state["going_count"], state["waitlist_count"]) == (1, 1)

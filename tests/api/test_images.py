@@ -95,6 +95,14 @@ async def test_files_that_are_not_images_are_refused(api: Api, settings: Setting
         problem = await resp.json()
         assert resp.content_type == "application/problem+json"
         assert "JPEG, PNG, WebP or GIF" in problem["detail"]
+    # Sent raw with its own type: the bytes decide, so it is the same 415 (it was a 400
+    # about the Content-Type, found by a black-box trial).
+    raw = await api.client.put(
+        "/api/v1/users/me/avatar",
+        data=BAD_FILES["svg"],
+        headers={**ann["headers"], "Content-Type": "image/svg+xml"},
+    )
+    assert raw.status == 415, await raw.text()
     truncated = jpeg_with_gps()[:400]
     resp = await put_avatar(api.client, ann, form(truncated, "cut.jpg"))
     assert resp.status == 422, await resp.text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.support.api import Api
+from tests.support.api import Api, make_group
 from tests.support.mail import reset_tokens
 from tests.support.pages import csrf_of, get_csrf, register_via_form
 
@@ -160,3 +160,27 @@ async def test_password_reset_pages(client, api: Api, settings) -> None:
         "/api/v1/auth/login", json={"email": person["email"], "password": "fresh secret 123"}
     )
     assert login.status == 200
+
+
+async def test_a_form_sent_signed_out_comes_back_to_its_page_after_sign_in(
+    client, api: Api
+) -> None:
+    """A form sent after the sign-in ended went to `/login?next=<the form's POST-only
+    address>`, and signing in then landed on a 405 (found by a black-box trial)."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    page = f"/groups/{group['id']}"
+    origin = str(client.make_url("/")).rstrip("/")
+    sent = await client.post(
+        f"{page}/join", data={}, headers={"Referer": origin + page}, allow_redirects=False
+    )
+    assert sent.status == 303 and sent.headers["Location"] == f"/login?next={page}"
+    foreign = await client.post(
+        f"{page}/join",
+        data={},
+        headers={"Referer": f"https://evil.example{page}"},
+        allow_redirects=False,
+    )
+    assert foreign.headers["Location"] == "/login?next=/"
+    plain = await client.get("/profile", allow_redirects=False)
+    assert plain.headers["Location"] == "/login?next=/profile"

@@ -3,6 +3,7 @@ my alerts: recipients, the author and moderators see an alert; everyone else get
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -168,3 +169,21 @@ async def test_listing_costs_the_same_for_one_alert_or_many(client: TestClient, 
     for n in range(5):
         await raise_alert(client, author, message=f"Alert {n}")
     assert await statements() == one
+
+
+async def test_a_raised_alert_is_logged_as_a_domain_event(
+    client: TestClient, api: Api, caplog: Any
+) -> None:
+    """The alert's `message` field collided with the log record's own `message`, so the
+    line was lost behind an error (found by a black-box trial)."""
+    world = await crew(client, api)
+    caplog.set_level("INFO", logger="crewup.domain")
+    alert = await raise_alert(client, world["author"])
+    for _ in range(50):
+        raised = [r for r in caplog.records if r.getMessage() == "safety.alert_raised"]
+        if raised:
+            break
+        await asyncio.sleep(0.05)
+    assert raised and raised[0].alert_id == alert["id"]  # type: ignore[attr-defined]
+    assert raised[0].event_message == "Someone fell at the crag"  # type: ignore[attr-defined]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
