@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, true
 
 from crewup.core import clock
 from crewup.core.errors import NotFound
@@ -15,6 +15,7 @@ from crewup.core.identity import VIEWER_ID, Actor
 from crewup.core.quick_reads import Prepared, Reads
 from crewup.events.tables import event_participants, events
 from crewup.groups.tables import group_members, groups
+from crewup.users.caller_row import CALLER_COLUMNS, CALLER_SOURCE, LIVE_CALLER, PREFIX, actor_of
 
 
 class EventStatus(enum.StrEnum):
@@ -132,7 +133,10 @@ VISIBLE = or_(groups.c.visibility == "public", _member.c.user_id.is_not(None))
 
 
 def event_from_row(row: Any) -> Event:
-    data = row._asdict()
+    return _event_of(row._asdict())
+
+
+def _event_of(data: dict[str, Any]) -> Event:
     if data.get("my_status") != RsvpStatus.waitlisted:
         data["my_position"] = None
     return Event(**data)
@@ -191,6 +195,39 @@ async def load_event(conn: Reads, event_id: int, actor: Actor | None) -> Event:
     if row is None:
         raise NotFound(f"event {event_id} not found")
     return event_from_row(row)
+
+
+# The caller's account and the event as they see it, in one round trip (see
+# users.caller_row): a bearer read of one event was two statements.
+_SEEN_BY_VIEWER = event_query().where(events.c.id == _EVENT_ID, VISIBLE).subquery("seen")
+_EVENT_WITH_CALLER = Prepared(
+    select(*CALLER_COLUMNS, *_SEEN_BY_VIEWER.c)
+    .select_from(CALLER_SOURCE.outerjoin(_SEEN_BY_VIEWER, true()))
+    .where(LIVE_CALLER)
+)
+
+
+async def load_event_with_caller(
+    conn: Reads, event_id: int, caller_id: int
+) -> tuple[Actor | None, Event | None]:
+    """The caller (None: no live account) and the event as they see it (None: missing
+    or hidden). The caller must be checked before the event is used or its absence
+    told (`web.caller.accept_caller`)."""
+    row = await _EVENT_WITH_CALLER.first(conn, {"event_id": event_id, "viewer_id": caller_id})
+    if row is None:
+        return None, None
+    actor = actor_of(caller_id, row)
+    if row.id is None:
+        return actor, None
+    data = {key: value for key, value in row._asdict().items() if not key.startswith(PREFIX)}
+    return actor, _event_of(data)
+
+
+def visible_state_query(signed_in: bool) -> Any:
+    """`visible_state`'s statement (one row: the event's status and end, if this viewer
+    may see it), for statements that check visibility themselves in the same round trip;
+    bound parameters `event_id` and, signed in, `viewer_id`."""
+    return (_STATE_FOR_VIEWER if signed_in else _STATE_FOR_ANYONE).statement
 
 
 async def visible_state(conn: Reads, event_id: int, actor: Actor | None) -> Any:

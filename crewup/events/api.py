@@ -12,7 +12,7 @@ from crewup.core.errors import Invalid, NotFound
 from crewup.core.identity import Actor
 from crewup.events import ics, rsvp, service
 from crewup.events import participants as participants_of
-from crewup.events.access import RsvpStatus, load_event
+from crewup.events.access import RsvpStatus, load_event, load_event_with_caller
 from crewup.events.appkeys import FIRST_RSVPS
 from crewup.events.calendar_files import calendar_response, event_file
 from crewup.events.schemas import (
@@ -34,7 +34,13 @@ from crewup.events.schemas import (
 )
 from crewup.users.service import load_actor
 from crewup.web.appkeys import ANSWER_CACHE, DB, SETTINGS
-from crewup.web.caller import caller, maybe_caller
+from crewup.web.caller import (
+    accept_caller,
+    caller,
+    check_caller,
+    maybe_caller,
+    maybe_caller_id,
+)
 from crewup.web.requests import json_bytes, json_response, parse_body, parse_query, path_id
 from crewup.web.routes import Access, ApiRoutes
 
@@ -99,11 +105,30 @@ async def create_event(request: web.Request) -> web.Response:
     return json_response(EventOut.of(event), status=201)
 
 
-@api.get(EVENT, "One event, with my RSVP", response=EventOut, access=Access.optional, errors=(404,))
+@api.get(
+    EVENT,
+    "One event, with my RSVP",
+    response=EventOut,
+    access=Access.optional,
+    caller_read_by_handler=True,
+    errors=(404,),
+)
 async def get_event(request: web.Request) -> web.Response:
-    actor = maybe_caller(request)
+    caller_id = maybe_caller_id(request)
+    try:
+        event_id = path_id(request, "event_id")
+    except NotFound:  # the caller is checked first, as on every route
+        await check_caller(request)
+        raise
     async with request.app[DB].quick() as conn:
-        event = await load_event(conn, path_id(request, "event_id"), actor)
+        if caller_id is None:
+            event = await load_event(conn, event_id, None)
+        else:  # the caller's account and the event in one read
+            actor, seen = await load_event_with_caller(conn, event_id, caller_id)
+            accept_caller(request, actor)
+            if seen is None:
+                raise NotFound(f"event {event_id} not found")
+            event = seen
     return json_response(event_json(event))
 
 

@@ -13,7 +13,7 @@ from crewup.posts.schemas import (
     PostOut,
     PostPage,
     PostPatch,
-    post_json,
+    post_row_json,
 )
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
@@ -36,11 +36,11 @@ async def list_posts(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     query = parse_query(request, PageQuery)
     async with request.app[DB].quick() as conn:
-        page = await service.list_posts(
+        page = await service.list_post_rows(
             conn, path_id(request, "group_id"), actor, limit=query.limit, cursor=query.cursor
         )
     return json_response(
-        {"items": [post_json(p) for p in page.items], "next_cursor": page.next_cursor}
+        {"items": [post_row_json(row) for row in page.items], "next_cursor": page.next_cursor}
     )
 
 

@@ -82,6 +82,21 @@ def post_json(post: Post) -> dict[str, Any]:
     }
 
 
+def post_row_json(row: Any) -> dict[str, Any]:
+    """`post_json` straight from a row of `service.list_post_rows` (no `Post` and `Author`
+    built first: a page of posts is the hottest list)."""
+    return {
+        "id": row.id,
+        "group_id": row.group_id,
+        "author": {"id": row.author_id, "display_name": row.display_name},
+        "title": row.title,
+        "body": row.body,
+        "comment_count": row.comment_count,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
+
+
 class CommentOut(BaseModel):
     id: int
     post_id: int

@@ -17,7 +17,15 @@ from crewup.core.marks import N_
 from crewup.core.paging import IdCursor, Page, cut_page, decode_cursor
 from crewup.core.quick_reads import Prepared, Reads
 from crewup.core.ratelimit import RateLimiter
-from crewup.groups.access import Group, load_group_content, load_group_for_members
+from crewup.groups.access import (
+    GROUPS_WITH_MEMBER,
+    LISTED,
+    LISTED_TO_ANYONE,
+    Group,
+    load_group_content,
+    load_group_for_members,
+)
+from crewup.groups.tables import groups
 from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated, PostRemoved
 from crewup.posts.tables import comments, posts
 from crewup.users.tables import users
@@ -164,27 +172,66 @@ async def list_posts(
     cursor: str | None = None,
 ) -> Page[Post]:
     """Newest first, by id (index on group_id, id)."""
-    await load_group_content(conn, group_id, actor)
-    params = {"group_id": group_id, "limit": limit + 1}
+    page = await list_post_rows(conn, group_id, actor, limit=limit, cursor=cursor)
+    return Page([post_from_row(row) for row in page.items], page.next_cursor)
+
+
+async def list_post_rows(
+    conn: Reads,
+    group_id: int,
+    actor: Actor | None,
+    *,
+    limit: int,
+    cursor: str | None = None,
+) -> Page[Any]:
+    """`list_posts` as rows with `Post`'s fields (the author as `author_id` and
+    `display_name`), for answers written straight from them.
+
+    One statement: the group's row decides who may see its posts (`LISTED`: public, or
+    the viewer is a member), and the page is joined to it only then. No row: no such
+    group; a row with a null `id`: a visible group without (more) posts."""
     position = decode_cursor(cursor, IdCursor)
-    if position is None:
-        rows = await _FIRST_POSTS.all(conn, params)
-    else:
-        rows = await _POSTS_BEFORE.all(conn, {**params, "before_id": position.id})
-    found = [post_from_row(row) for row in rows]
-    return cut_page(found, limit, lambda post: IdCursor(id=post.id))
+    params: dict[str, Any] = {"group_id": group_id, "limit": limit + 1}
+    if actor is not None:
+        params["viewer_id"] = actor.id
+    if position is not None:
+        params["before_id"] = position.id
+    statement = _GROUP_POSTS[actor is not None, position is not None]
+    rows = await statement.all(conn, params)
+    if not rows or not rows[0].visible:
+        raise NotFound(f"group {group_id} not found")
+    if rows[0].id is None:
+        return Page([])
+    return cut_page(rows, limit, lambda row: IdCursor(id=row.id))
 
 
-# A group's posts, built once with bound parameters (see events.access).
-_NEWEST_POSTS = (
-    select(*POST_COLUMNS)
-    .join(users, users.c.id == posts.c.author_id)
-    .where(posts.c.group_id == bindparam("group_id"), posts.c.removed_at.is_(None))
-    .order_by(posts.c.id.desc())
-    .limit(bindparam("limit"))
-)
-_FIRST_POSTS = Prepared(_NEWEST_POSTS)
-_POSTS_BEFORE = Prepared(_NEWEST_POSTS.where(posts.c.id < bindparam("before_id")))
+def _group_posts(for_viewer: bool, after_cursor: bool) -> Prepared:
+    """A group's visibility and one page of its posts, built once with bound parameters
+    (see events.access)."""
+    page = (
+        select(*POST_COLUMNS)
+        .join(users, users.c.id == posts.c.author_id)
+        .where(posts.c.group_id == bindparam("group_id"), posts.c.removed_at.is_(None))
+        .order_by(posts.c.id.desc())
+        .limit(bindparam("limit"))
+    )
+    if after_cursor:
+        page = page.where(posts.c.id < bindparam("before_id"))
+    newest = page.subquery("page")
+    source, visible = (GROUPS_WITH_MEMBER, LISTED) if for_viewer else (groups, LISTED_TO_ANYONE)
+    return Prepared(
+        select(visible.label("visible"), *newest.c)
+        .select_from(source.outerjoin(newest, visible))
+        .where(groups.c.id == bindparam("group_id"))
+        .order_by(newest.c.id.desc())
+    )
+
+
+_GROUP_POSTS = {
+    (for_viewer, after_cursor): _group_posts(for_viewer, after_cursor)
+    for for_viewer in (False, True)
+    for after_cursor in (False, True)
+}
 
 
 async def update_post(

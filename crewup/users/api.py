@@ -8,7 +8,7 @@ from crewup.users import service
 from crewup.users.schemas import ProfilePatch, UserMe, UserPublic, user_me_json
 from crewup.users.service import Account
 from crewup.web.appkeys import DB
-from crewup.web.caller import caller
+from crewup.web.caller import accept_caller, caller, caller_id
 from crewup.web.requests import json_response, parse_body, path_id
 from crewup.web.routes import ApiRoutes
 from crewup.web.uploads import drop_image, put_image, read_upload
@@ -16,11 +16,18 @@ from crewup.web.uploads import drop_image, put_image, read_upload
 api = ApiRoutes("users")
 
 
-@api.get("/api/v1/users/me", "My profile, with email, role and home location", response=UserMe)
+@api.get(
+    "/api/v1/users/me",
+    "My profile, with email, role and home location",
+    response=UserMe,
+    caller_read_by_handler=True,
+)
 async def get_me(request: web.Request) -> web.Response:
     async with request.app[DB].quick() as conn:
-        account = await service.get_account(conn, caller(request).id)
-    return json_response(user_me_json(account))
+        found = await service.find_caller_account(conn, caller_id(request))
+    accept_caller(request, None if found is None else found[1])
+    assert found is not None  # accept_caller answered 401 otherwise
+    return json_response(user_me_json(found[0]))
 
 
 @api.patch("/api/v1/users/me", "Edit my profile", body=ProfilePatch, response=UserMe)

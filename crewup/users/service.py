@@ -88,7 +88,10 @@ _ACCOUNT_COLUMNS = [users.c[name] for name in Account.__dataclass_fields__]
 
 
 def _account(row: Any) -> Account:
-    data = row._asdict()
+    return _account_of(row._asdict())
+
+
+def _account_of(data: dict[str, Any]) -> Account:
     data["role"] = Role(data["role"])
     data["interests"] = list(data["interests"] or [])
     return Account(**data)
@@ -111,11 +114,8 @@ _LOAD_ACTOR = Prepared(
 )
 
 
-async def load_actor(conn: Reads, user_id: int) -> Actor | None:
-    """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
-    row = await _LOAD_ACTOR.first(conn, {"user_id": user_id})
-    if row is None:
-        return None
+def _actor(user_id: int, row: Any) -> Actor:
+    """The Actor of a row with the columns of `_LOAD_ACTOR`."""
     return Actor(
         id=user_id,
         role=Role(row.role),
@@ -127,11 +127,35 @@ async def load_actor(conn: Reads, user_id: int) -> Actor | None:
     )
 
 
+async def load_actor(conn: Reads, user_id: int) -> Actor | None:
+    """The `ActorLoader` the web layer resolves callers with: one primary-key read."""
+    row = await _LOAD_ACTOR.first(conn, {"user_id": user_id})
+    return None if row is None else _actor(user_id, row)
+
+
 _LIVE_ACCOUNT = Prepared(
     select(*_ACCOUNT_COLUMNS).where(
         users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
     )
 )
+
+
+_CALLER_ACCOUNT = Prepared(
+    select(*_ACCOUNT_COLUMNS, users.c.tokens_valid_from).where(
+        users.c.id == bindparam("user_id"), users.c.deleted_at.is_(None)
+    )
+)
+
+
+async def find_caller_account(conn: Reads, user_id: int) -> tuple[Account, Actor] | None:
+    """The caller's own live account and the Actor it makes (None: deleted), in one read:
+    `load_actor` and `get_account` together, for the caller's own profile."""
+    row = await _CALLER_ACCOUNT.first(conn, {"user_id": user_id})
+    if row is None:
+        return None
+    data = row._asdict()
+    del data["tokens_valid_from"]
+    return _account_of(data), _actor(user_id, row)
 
 
 async def get_account(conn: Reads, user_id: int) -> Account:

@@ -46,6 +46,9 @@ LAYOUT_PARTS = web.AppKey[list[LayoutPart]]("layout_parts")
 # Per-request values.
 REQUEST_ID = web.RequestKey("request_id", str)
 CALLER = web.RequestKey[Actor | None]("caller")
+# What a verified access token says (whom, issued when), on routes whose handler reads
+# and checks that account itself (`RouteSpec.caller_read_by_handler`).
+CALLER_CLAIMS = web.RequestKey[TokenSubject]("caller_claims")
 # The page language chosen for this request (see crewup.web.page_locale).
 PAGE_LOCALE = web.RequestKey("page_locale", str)
 # The person a page shows as signed in, once looked up (see crewup.web.caller.page_viewer).

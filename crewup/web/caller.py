@@ -13,11 +13,12 @@ from aiohttp import web
 from yarl import URL
 
 from crewup.core.errors import Forbidden, Unauthorized
-from crewup.core.identity import ENDED_SIGN_IN, Actor
+from crewup.core.identity import ENDED_SIGN_IN, Actor, TokenSubject
 from crewup.core.marks import N_
 from crewup.web.appkeys import (
     ACTOR_LOADER,
     CALLER,
+    CALLER_CLAIMS,
     DB,
     SESSION_LOADER,
     SETTINGS,
@@ -43,10 +44,7 @@ def bearer_token(request: web.Request) -> str | None:
     return token.strip()
 
 
-async def caller_from_token(request: web.Request, token: str) -> Actor:
-    """A bad token is a 401 even where signing in is optional: never silently anonymous."""
-    claims = request.app[TOKEN_SUBJECT](token)
-    actor = await _load(request, claims.user_id)
+def _checked(actor: Actor | None, claims: TokenSubject) -> Actor:
     if actor is None:
         raise Unauthorized("this account no longer exists")
     if actor.banned:  # a ban also ends the sign-ins; it is the reason worth telling
@@ -54,6 +52,12 @@ async def caller_from_token(request: web.Request, token: str) -> Actor:
     if not actor.accepts_token_issued_at(claims.issued_at):
         raise Unauthorized(ENDED_SIGN_IN)
     return actor
+
+
+async def caller_from_token(request: web.Request, token: str) -> Actor:
+    """A bad token is a 401 even where signing in is optional: never silently anonymous."""
+    claims = request.app[TOKEN_SUBJECT](token)
+    return _checked(await _load(request, claims.user_id), claims)
 
 
 async def caller_from_bearer(request: web.Request) -> Actor | None:
@@ -102,6 +106,15 @@ async def resolve_caller(request: web.Request, spec: RouteSpec) -> None:
     """Who calls a route that is not public, by the route's face: 401 (API) or the sign-in
     page (pages) when it needs someone signed in and nobody is. Run by the edge middleware
     before the handler."""
+    if spec.caller_read_by_handler:
+        token = bearer_token(request)
+        if token is not None:
+            request[CALLER_CLAIMS] = request.app[TOKEN_SUBJECT](token)
+        elif spec.access is Access.signed_in:
+            raise Unauthorized("sign in first: send 'Authorization: Bearer <access token>'")
+        else:
+            request[CALLER] = None
+        return
     if spec.face is Face.api:
         actor = await caller_from_bearer(request)
     else:
@@ -119,6 +132,34 @@ def caller(request: web.Request) -> Actor:
     if actor is None:
         raise RuntimeError(f"{request.path}: caller() on a route not declared signed_in")
     return actor
+
+
+def caller_id(request: web.Request) -> int:
+    """Whom the checked token of a `caller_read_by_handler` route speaks for; the handler
+    reads that account and hands it to `accept_caller` before doing anything else."""
+    return request[CALLER_CLAIMS].user_id
+
+
+def maybe_caller_id(request: web.Request) -> int | None:
+    """`caller_id` on a route where signing in is optional: None when signed out."""
+    claims = request.get(CALLER_CLAIMS)
+    return None if claims is None else claims.user_id
+
+
+def accept_caller(request: web.Request, actor: Actor | None) -> Actor:
+    """The caller a `caller_read_by_handler` handler read (None: no live account), checked
+    as the edge checks every other caller: 401 once the account is gone or the token
+    predates a password change, 403 if banned."""
+    checked = request[CALLER] = _checked(actor, request[CALLER_CLAIMS])
+    return checked
+
+
+async def check_caller(request: web.Request) -> None:
+    """For a `caller_read_by_handler` handler that answers before its own read: the
+    caller checked as the edge checks it (nothing to check when signed out)."""
+    claims = request.get(CALLER_CLAIMS)
+    if claims is not None and CALLER not in request:
+        accept_caller(request, await _load(request, claims.user_id))
 
 
 def maybe_caller(request: web.Request) -> Actor | None:

@@ -37,6 +37,10 @@ class Face(enum.Enum):
 class RouteSpec:
     face: Face
     access: Access
+    # API routes only: the edge checks the token but leaves reading the caller's
+    # account to the handler, whose own read of that row also checks it
+    # (`caller.accept_caller`): one read instead of two (GET /users/me, one event).
+    caller_read_by_handler: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,10 +90,14 @@ class ApiRoutes:
         summary: str,
         *,
         access: Access = Access.signed_in,
+        caller_read_by_handler: bool = False,
         **described: Any,
     ) -> Callable[[Handler], Handler]:
+        if caller_read_by_handler and access is Access.public:
+            raise ValueError("a public route has no caller to read")
+
         def register(handler: Handler) -> Handler:
-            _declare(handler, RouteSpec(Face.api, access))
+            _declare(handler, RouteSpec(Face.api, access, caller_read_by_handler))
             operation = Operation(summary=summary, tag=self.tag, access=access, **described)
             setattr(handler, OPERATION_ATTRIBUTE, operation)
             self.table.route(method, path)(handler)

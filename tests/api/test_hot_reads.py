@@ -15,6 +15,7 @@ from crewup.groups.schemas import GroupOut
 from crewup.posts.schemas import PostPage
 from crewup.users.schemas import UserMe
 from tests.support.api import Api, make_event, make_group, rsvp
+from tests.support.cli import admin_cli
 
 INSTANT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -101,3 +102,41 @@ async def test_signed_out_readers_never_see_private_groups_events(client, api: A
     for path in (f"/api/v1/events/{event['id']}", f"/api/v1/events/{event['id']}/participants"):
         assert (await client.get(path)).status == 404
         assert (await client.get(path, headers=owner["headers"])).status == 200
+
+
+async def test_one_event_checks_its_caller_in_the_same_read(client, api: Api, settings) -> None:
+    """A bearer read of one event reads the caller's account and the event together:
+    a banned caller is still a 403 and a deleted one a 401 (before any 404), exactly
+    as the edge answers them on other routes, and private events stay hidden."""
+    owner = await api.register("Owner")
+    public = await make_event(client, owner, (await make_group(client, owner))["id"])
+    private_group = await make_group(client, owner, visibility="private")
+    private = await make_event(client, owner, private_group["id"])
+    outsider = await api.register("Outsider")
+
+    async def status_and_body(path: str, person: dict[str, Any]) -> tuple[int, Any]:
+        resp = await client.get(path, headers=person["headers"])
+        body = await resp.json()
+        if isinstance(body, dict):
+            body.pop("request_id", None)
+            body.pop("instance", None)
+        return resp.status, body
+
+    assert (await status_and_body(f"/api/v1/events/{public['id']}", outsider))[0] == 200
+    assert (await status_and_body(f"/api/v1/events/{private['id']}", outsider))[0] == 404
+    assert (await status_and_body(f"/api/v1/events/{private['id']}", owner))[0] == 200
+    assert (await status_and_body("/api/v1/events/999999", outsider))[0] == 404
+
+    banned = await api.register("Banned")
+    await admin_cli(settings, "bans", "add", str(banned["user"]["id"]), "--reason", "spam")
+    elsewhere = await status_and_body("/api/v1/notifications", banned)
+    assert elsewhere[0] == 403
+    for event_id in (public["id"], private["id"], 999999, 99999999999):
+        assert await status_and_body(f"/api/v1/events/{event_id}", banned) == elsewhere
+
+    gone = await api.register("Gone")
+    assert (await client.delete("/api/v1/users/me", headers=gone["headers"])).status == 204
+    elsewhere = await status_and_body("/api/v1/notifications", gone)
+    assert elsewhere[0] == 401
+    for event_id in (public["id"], 999999, 99999999999):
+        assert await status_and_body(f"/api/v1/events/{event_id}", gone) == elsewhere

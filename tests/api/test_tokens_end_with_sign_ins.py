@@ -45,6 +45,9 @@ async def test_a_password_change_voids_every_access_token_issued_before(
         assert made.status == 401
         gone = await client.delete("/api/v1/users/me", headers=headers)
         assert gone.status == 401
+        # one event's read checks its caller in the same statement (no such event here)
+        event = await client.get("/api/v1/events/999999", headers=headers)
+        assert event.status == 401 and "sign in again" in await event.text()
     ws = await connect(client, ann)
     assert await closed_with(ws) == 4401
 

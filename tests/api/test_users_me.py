@@ -117,3 +117,34 @@ async def test_role_change_shows_on_the_next_request(client, api: Api, settings)
     assert result.exit_code == 0, result.output
     me = await (await client.get("/api/v1/users/me", headers=person["headers"])).json()
     assert me["role"] == "moderator"
+
+
+async def test_my_profile_turns_callers_away_as_every_signed_in_route_does(
+    client, api: Api, settings
+) -> None:
+    """GET /users/me checks its caller with its own read of the account (one read, not
+    two): its 401 and 403 answers are those of a route the edge checks the caller for."""
+
+    async def answers(headers: dict[str, str]) -> list[tuple[int, dict]]:
+        found = []
+        for path in ("/api/v1/users/me", "/api/v1/notifications"):
+            resp = await client.get(path, headers=headers)
+            body = await resp.json()
+            body.pop("request_id", None)
+            body.pop("instance", None)
+            found.append((resp.status, body))
+        return found
+
+    nobody = await answers({})
+    assert nobody[0][0] == 401 and nobody[0] == nobody[1]
+    forged = await answers({"Authorization": "Bearer not.a.token"})
+    assert forged[0][0] == 401 and forged[0] == forged[1]
+    banned = await api.register("Ben")
+    await admin_cli(settings, "bans", "add", str(banned["user"]["id"]), "--reason", "spam")
+    refused = await answers(banned["headers"])
+    assert refused[0][0] == 403 and refused[0] == refused[1]
+    gone = await api.register("Gus")
+    assert (await client.delete("/api/v1/users/me", headers=gone["headers"])).status == 204
+    deleted = await answers(gone["headers"])
+    assert deleted[0][0] == 401 and deleted[0] == deleted[1]
+    assert deleted[0][1] != nobody[0][1]  # "this account no longer exists"

@@ -19,7 +19,7 @@ from crewup.core.paging import NearCursor
 from crewup.core.quick_reads import DatabaseConnectionLost, Prepared, QuickConnection, _Compiled
 from crewup.core.settings import Settings
 from crewup.events import participants
-from crewup.events.access import RsvpStatus, load_event
+from crewup.events.access import RsvpStatus, load_event, load_event_with_caller
 from crewup.events.nearby import nearest_events
 from crewup.groups.access import load_group
 from crewup.posts.service import list_posts
@@ -94,6 +94,11 @@ async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
                 cursor = NearCursor(d=last.distance_km, id=last.id)
                 further = await nearest_events(conn, actor, here, 10, cursor, 1)
                 found[f"nearest {who}"] = [tuple(row) for row in nearest + further]
+        for user_id in (viewer.id, owner["user"]["id"], 10**9):
+            for event_id in (event["id"], 10**9):
+                found[f"event with caller {user_id} {event_id}"] = await load_event_with_caller(
+                    conn, event_id, user_id
+                )
         found["account"] = await get_account(conn, owner["user"]["id"])
         found["actor"] = await load_actor(conn, owner["user"]["id"])
         found["nobody"] = await load_actor(conn, 10**9)
@@ -110,6 +115,12 @@ async def test_either_path_reads_the_same(api: Api, stack: Stack) -> None:
     assert account.interests == ["climbing", "été"] and account.created_at.tzinfo is not None
     assert expected["event anyone"].my_status is None
     assert expected["event member"].my_status == "waitlisted"
+    assert expected[f"event with caller {viewer.id} {event['id']}"] == (
+        viewer,
+        expected["event member"],
+    )
+    assert expected[f"event with caller {viewer.id} {10**9}"] == (viewer, None)
+    assert expected[f"event with caller {10**9} {event['id']}"] == (None, None)
     line, cursor, after = expected["waitlisted member"]
     assert len(line) == 1 and cursor and len(after) == 1 and after[0].waitlist_position == 2
     assert len(expected["interested anyone"][2]) == 1
