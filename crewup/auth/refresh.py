@@ -13,6 +13,7 @@ from crewup.auth.page_sessions import close_all_page_sessions
 from crewup.auth.tables import refresh_tokens
 from crewup.core import clock, ids
 from crewup.core.dispatch import announce
+from crewup.users.tables import users
 
 
 @dataclass(frozen=True)
@@ -53,13 +54,31 @@ async def spend_refresh_token(conn: AsyncConnection, token: str) -> SpentToken:
         return SpentToken(None, None)
     if row.used_at is not None:
         return SpentToken(row.user_id, row.family_id, reused=True)
+    # Hold the account against a new password meanwhile (`set_password` locks it before it
+    # stamps `tokens_valid_from`): either the change waits for this rotation, and then
+    # voids and revokes what it hands out, or this rotation waits for the change and then
+    # finds its token revoked. Without it, a rotation racing the change kept a live pair.
+    await conn.execute(
+        select(users.c.id).where(users.c.id == row.user_id).with_for_update(read=True)
+    )
     # Conditional update: of two concurrent refreshes with one token, exactly one wins.
     claimed = await conn.execute(
         update(refresh_tokens)
-        .where(refresh_tokens.c.id == row.id, refresh_tokens.c.used_at.is_(None))
+        .where(
+            refresh_tokens.c.id == row.id,
+            refresh_tokens.c.used_at.is_(None),
+            refresh_tokens.c.revoked_at.is_(None),
+        )
         .values(used_at=now)
     )
     if claimed.rowcount != 1:
+        revoked = (
+            await conn.execute(
+                select(refresh_tokens.c.revoked_at).where(refresh_tokens.c.id == row.id)
+            )
+        ).scalar_one_or_none()
+        if revoked is not None:
+            return SpentToken(None, None)
         return SpentToken(row.user_id, row.family_id, reused=True)
     return SpentToken(row.user_id, row.family_id)
 

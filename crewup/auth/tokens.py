@@ -33,7 +33,7 @@ class AccessClaims:
     user_id: int
     role: str
     jti: str
-    issued_at: int  # `iat`, Unix seconds
+    issued_at_ms: int  # `iat_ms` (Unix milliseconds), else `iat` x 1000
 
 
 class TokenIssuer:
@@ -53,6 +53,8 @@ class TokenIssuer:
             "sub": str(user_id),
             "role": role,
             "iat": now,
+            # `iat` is whole seconds; a new password voids tokens to the millisecond.
+            "iat_ms": int(now.timestamp() * 1000),
             "exp": now + self.ttl,
             "iss": self.issuer,
             "aud": self.audience,
@@ -112,13 +114,14 @@ class TokenIssuer:
         if not 0 < user_id < 2**31:  # no account has such an id; the database would refuse it
             raise Unauthorized("access token is invalid")
         try:
-            issued_at = int(claims["iat"])
+            # Tokens from before `iat_ms` existed: the start of their second.
+            issued_at_ms = int(claims.get("iat_ms", int(claims["iat"]) * 1000))
         except (TypeError, ValueError):
             raise Unauthorized("access token is invalid") from None
         verified = AccessClaims(
             user_id=user_id,
             role=str(claims.get("role", "user")),
             jti=str(claims["jti"]),
-            issued_at=issued_at,
+            issued_at_ms=issued_at_ms,
         )
         return verified, float(claims["exp"]), kid

@@ -32,7 +32,7 @@ class TokenSubject(Protocol):
     def user_id(self) -> int: ...
 
     @property
-    def issued_at(self) -> int: ...
+    def issued_at_ms(self) -> int: ...
 
 
 ENDED_SIGN_IN = "this sign-in ended when the password changed; sign in again"
@@ -51,11 +51,11 @@ class Actor:
     # Access tokens issued before this are void (the password changed then).
     tokens_valid_from: datetime | None = None
 
-    def accepts_token_issued_at(self, issued_at: int) -> bool:
-        """A token's `iat` is whole seconds: one issued in the very second the sign-ins
-        ended (the new sign-in right after a password change) still counts."""
+    def accepts_token_issued_at(self, issued_at_ms: int) -> bool:
+        """Compared to the millisecond (`iat` alone is whole seconds, and a token a thief
+        refreshed in the very second of the change would have lived on)."""
         ended = self.tokens_valid_from
-        return ended is None or issued_at >= int(ended.timestamp())
+        return ended is None or issued_at_ms >= int(ended.timestamp() * 1000)
 
     @property
     def is_moderator(self) -> bool:

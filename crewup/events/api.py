@@ -197,7 +197,7 @@ async def post_rsvp(request: web.Request) -> web.Response:
     EVENT + "/rsvp",
     "Withdraw my RSVP; the first waitlisted person moves up",
     status=204,
-    errors=(404,),
+    errors=(404, 409),
 )
 async def delete_rsvp(request: web.Request) -> web.Response:
     actor = caller(request)

@@ -10,6 +10,7 @@ strictly in that order, in the same transaction that frees the seat.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -153,9 +154,15 @@ async def rsvp(
     return RsvpResult(RsvpStatus.interested, None)
 
 
-async def _withdraw(conn: AsyncConnection, event_id: int, user_id: int) -> list[int]:
-    """Drop one RSVP under the event lock; a freed seat goes to the first person waiting."""
+async def _withdraw(
+    conn: AsyncConnection, event_id: int, user_id: int, *, only_while_on: bool = False
+) -> list[int]:
+    """Drop one RSVP under the event lock; a freed seat goes to the first person waiting.
+    `only_while_on`: refuse once the event is over or cancelled, as read under the lock
+    (a cancellation or the end may have come since the caller looked)."""
     seats: Seats = await lock_event(conn, event_id)
+    if only_while_on:
+        _refuse_settled(seats.status, seats.ends_at)
     previous = (await standing(conn, event_id, user_id)).status
     if previous is None:
         return []
@@ -181,11 +188,15 @@ async def cancel_rsvp(conn: AsyncConnection, event_id: int, actor: Actor) -> lis
     event is over or cancelled its answers are its record (who may rate whom afterwards
     rests on it), so they no longer change, as they no longer can be given."""
     state = await visible_state(conn, event_id, actor)  # 404 for hidden events
-    if state.status == EventStatus.cancelled.value:
+    _refuse_settled(state.status, state.ends_at)  # before taking the lock, when it is clear
+    return await _withdraw(conn, event_id, actor.id, only_while_on=True)
+
+
+def _refuse_settled(status: str, ends_at: datetime) -> None:
+    if status == EventStatus.cancelled.value:
         raise Conflict(N_("this event was cancelled; its answers stay as they were"))
-    if state.ends_at <= clock.now():
+    if ends_at <= clock.now():
         raise Conflict(N_("this event is over; its answers stay as they were"))
-    return await _withdraw(conn, event_id, actor.id)
 
 
 async def _withdraw_each(conn: AsyncConnection, user_id: int, *conditions: Any) -> None:

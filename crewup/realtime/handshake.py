@@ -46,7 +46,7 @@ async def authenticate(request: web.Request) -> Actor:
         if (
             actor is not None
             and not actor.banned
-            and not actor.accepts_token_issued_at(claims.issued_at)
+            and not actor.accepts_token_issued_at(claims.issued_at_ms)
         ):
             raise Refused(UNAUTHORIZED, ENDED_SIGN_IN)
     else:

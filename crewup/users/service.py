@@ -238,7 +238,10 @@ async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str,
 async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
     """A new password also voids every access token issued before it (a leaked token must
     not outlive the change meant to stop it). A ban does not: it is checked on every
-    request anyway, and a lifted ban gives the person back their sign-in."""
+    request anyway, and a lifted ban gives the person back their sign-in. The row is
+    locked before the instant is taken, so a token rotation holding it (auth/refresh.py)
+    finishes first and what it issued is voided too."""
+    await lock_account(conn, user_id)
     now = clock.now()
     await conn.execute(
         update(users)

@@ -49,7 +49,7 @@ def _checked(actor: Actor | None, claims: TokenSubject) -> Actor:
         raise Unauthorized("this account no longer exists")
     if actor.banned:  # a ban also ends the sign-ins; it is the reason worth telling
         raise Forbidden(N_("this account is banned"))
-    if not actor.accepts_token_issued_at(claims.issued_at):
+    if not actor.accepts_token_issued_at(claims.issued_at_ms):
         raise Unauthorized(ENDED_SIGN_IN)
     return actor
 
@@ -93,9 +93,15 @@ def _same_site_page(request: web.Request) -> str | None:
     referer = request.headers.get("Referer")
     if not referer:
         return None
-    came_from = URL(referer)
-    ours = (request.url.origin(), URL(request.app[SETTINGS].effective_public_url).origin())
-    if came_from.is_absolute() and came_from.origin() not in ours:
+    try:
+        came_from = URL(referer)
+        # Only a whole address of ours (a scheme-relative `//host/...` has no origin).
+        if not came_from.is_absolute() or not came_from.scheme:
+            return None
+        ours = (request.url.origin(), URL(request.app[SETTINGS].effective_public_url).origin())
+        if came_from.origin() not in ours:
+            return None
+    except ValueError:  # a header that is not an address at all
         return None
     path = came_from.path
     # Only a plain path of ours (`//host` would leave the site).

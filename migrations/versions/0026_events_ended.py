@@ -28,9 +28,13 @@ VACUUM_AFTER_MARKING = 10_000  # rows marked
 
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == "sqlite"
-    op.add_column(
-        "events", sa.Column("ended", sa.Boolean(), nullable=False, server_default=sa.false())
-    )
+    # Idempotent: the VACUUM below commits this migration's work before Alembic stamps it,
+    # so an upgrade interrupted after that point meets the column and indexes again.
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("events")}
+    if "ended" not in columns:
+        op.add_column(
+            "events", sa.Column("ended", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     # SQLite keeps naive UTC text (crewup.core.db.UtcDateTime); compare like with like.
     an_hour_ago = (
         "strftime('%Y-%m-%d %H:%M:%f', 'now', '-1 hour')" if sqlite else "now() - interval '1 hour'"
@@ -46,6 +50,7 @@ def upgrade() -> None:
         ["starts_at", "id"],
         postgresql_where=sa.text(f"status = 'scheduled' AND {not_ended}"),
         sqlite_where=sa.text(f"status = 'scheduled' AND {not_ended}"),
+        if_not_exists=True,
     )
     op.create_index(
         "ix_events_ends_at_not_ended",
@@ -53,6 +58,7 @@ def upgrade() -> None:
         ["ends_at"],
         postgresql_where=sa.text(not_ended),
         sqlite_where=sa.text(not_ended),
+        if_not_exists=True,
     )
     if not sqlite and result.rowcount > VACUUM_AFTER_MARKING:
         # The UPDATE left every marked row's old version (not marked) in the new index

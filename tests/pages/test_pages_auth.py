@@ -182,5 +182,10 @@ async def test_a_form_sent_signed_out_comes_back_to_its_page_after_sign_in(
         allow_redirects=False,
     )
     assert foreign.headers["Location"] == "/login?next=/"
+    for odd in ("http://[bad", "//evil.example/x", "/groups/1", "not an address"):
+        sent = await client.post(
+            f"{page}/join", data={}, headers={"Referer": odd}, allow_redirects=False
+        )
+        assert sent.status == 303 and sent.headers["Location"] == "/login?next=/", odd
     plain = await client.get("/profile", allow_redirects=False)
     assert plain.headers["Location"] == "/login?next=/profile"
