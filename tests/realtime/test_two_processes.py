@@ -8,11 +8,13 @@ import asyncio
 from pathlib import Path
 
 import aiohttp
-import pytest
 
-from tests.support.app import base_settings
 from tests.support.databases import Stack
-from tests.support.processes import crewup_processes, register_over_http
+from tests.support.processes import (
+    crewup_processes,
+    register_over_http,
+    shared_state_settings,
+)
 
 COUNT = 60
 
@@ -30,12 +32,7 @@ async def _collect(ws: aiohttp.ClientWebSocketResponse, want: int) -> list[int]:
 async def test_messages_cross_processes_with_nothing_lost(
     stack: Stack, fresh_database: str, tmp_path: Path
 ) -> None:
-    if not stack.is_services:
-        pytest.skip("two processes share state through PostgreSQL and Redis (services stack)")
-    settings = base_settings(stack, fresh_database, tmp_path / "data")
-    for name in ("amqp_url", "amqp_prefix", "worker_in_process"):
-        settings.pop(name, None)  # the bus stays in-process; not what this test is about
-    settings["access_log"] = "false"
+    settings = shared_state_settings(stack, fresh_database, tmp_path / "data")
     settings["rate_limit_chat"] = "10000/minute"
     with crewup_processes(settings, 2) as (first, second):
         async with aiohttp.ClientSession() as http:

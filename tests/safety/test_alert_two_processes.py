@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 
 from tests.safety.world import HERE
-from tests.support.app import base_settings
 from tests.support.databases import Stack
-from tests.support.processes import crewup_processes, register_over_http
+from tests.support.processes import (
+    crewup_processes,
+    register_over_http,
+    shared_state_settings,
+)
 
 
 async def _frame(ws: aiohttp.ClientWebSocketResponse, status: str) -> dict[str, Any]:
@@ -27,12 +29,7 @@ async def _frame(ws: aiohttp.ClientWebSocketResponse, status: str) -> dict[str, 
 async def test_an_alert_reaches_sockets_on_every_process(
     stack: Stack, fresh_database: str, tmp_path: Path
 ) -> None:
-    if not stack.is_services:
-        pytest.skip("two processes share state through PostgreSQL and Redis (services stack)")
-    settings = base_settings(stack, fresh_database, tmp_path / "data")
-    for name in ("amqp_url", "amqp_prefix", "worker_in_process"):
-        settings.pop(name, None)  # the bus stays in-process; not what this test is about
-    settings["access_log"] = "false"
+    settings = shared_state_settings(stack, fresh_database, tmp_path / "data")
     with crewup_processes(settings, 2) as (first, second):
         async with aiohttp.ClientSession() as http:
             author = await register_over_http(http, first, "author")

@@ -14,6 +14,10 @@ from typing import Any
 from urllib.error import URLError
 from urllib.request import urlopen
 
+import pytest
+
+from tests.support.app import base_settings
+from tests.support.databases import Stack
 from tests.support.live_server import free_port
 
 
@@ -24,6 +28,18 @@ def environment_of(settings: dict[str, Any]) -> dict[str, str]:
             value = ",".join(str(part) for part in value)
         env[f"CREWUP_{name.upper()}"] = str(value)
     return env
+
+
+def shared_state_settings(stack: Stack, database: str, data_dir: Path) -> dict[str, Any]:
+    """Settings for processes that share state through PostgreSQL and Redis (skips the
+    test on the embedded stack); the bus stays in each process, not what these test."""
+    if not stack.is_services:
+        pytest.skip("two processes share state through PostgreSQL and Redis (services stack)")
+    settings = base_settings(stack, database, data_dir)
+    for name in ("amqp_url", "amqp_prefix", "worker_in_process"):
+        settings.pop(name, None)
+    settings["access_log"] = "false"
+    return settings
 
 
 @contextmanager
