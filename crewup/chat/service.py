@@ -9,7 +9,6 @@ one writer, which gives the same order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from crewup.core.dispatch import announce
 from crewup.core.errors import Forbidden, Invalid, NotFound
 from crewup.core.identity import Actor
 from crewup.core.marks import N_
+from crewup.core.text import CONTROL_BUT_LINES, NOT_PLAIN_TEXT
 from crewup.users.tables import users
 
 # Advisory lock namespaces (the first key of pg_advisory_xact_lock(int, int)).
@@ -49,17 +49,12 @@ def room_column(room: Room) -> Any:
     return chat_messages.c.group_id if room.kind is RoomKind.group else chat_messages.c.event_id
 
 
-# Line breaks and tabs are text; other control characters are not (PostgreSQL cannot
-# even store NUL), the same on every engine and every face.
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def clean_body(body: str, max_chars: int) -> str:
     cleaned = body.strip()
     if not cleaned:
         raise Invalid(N_("a message needs some text"))
-    if _CONTROL_BUT_LINES.search(cleaned):
-        raise Invalid(N_("may hold line breaks and tabs, but no other control characters"))
+    if CONTROL_BUT_LINES.search(cleaned):
+        raise Invalid(NOT_PLAIN_TEXT)
     if len(cleaned) > max_chars:
         raise Invalid(N_("a message is at most %(max)s characters", max=max_chars))
     return cleaned

@@ -157,3 +157,10 @@ def matches_row(
 def matches_words(dialect: str, q: str, index: TextIndex) -> ColumnElement[bool]:
     """The `q=` filter of a list: every word of `q` occurs as a prefix in the row's text."""
     return matches(dialect, index, words_of(q))
+
+
+# Text people write may hold line breaks and tabs, no other control character (PostgreSQL
+# cannot even store NUL): the rule of request bodies (web.schemas.PLAIN_TEXT) and of chat
+# messages on every face (chat.service.clean_body).
+CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+NOT_PLAIN_TEXT = N_("may hold line breaks and tabs, but no other control characters")

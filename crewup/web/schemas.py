@@ -14,11 +14,11 @@ from pydantic import (
 
 from crewup.core import clock
 from crewup.core.marks import N_
+from crewup.core.text import CONTROL_BUT_LINES, NOT_PLAIN_TEXT
 
 UtcTimestamp = Annotated[datetime, PlainSerializer(clock.isoformat, return_type=str)]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _one_line(value: str) -> str:
@@ -28,8 +28,8 @@ def _one_line(value: str) -> str:
 
 
 def _plain_text(value: str) -> str:
-    if _CONTROL_BUT_LINES.search(value):
-        raise ValueError(N_("may hold line breaks and tabs, but no other control characters"))
+    if CONTROL_BUT_LINES.search(value):
+        raise ValueError(NOT_PLAIN_TEXT)
     return value
 
 
