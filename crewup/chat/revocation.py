@@ -5,7 +5,8 @@ event's room depends on more (the RSVP, the group's visibility and membership, b
 organiser), so after a change that may take it away every process holding the person's
 sockets asks `check_reader` again, the rule `subscribe` applied. Until the answer is in,
 that socket's live frames of the room are held back: nothing published after the change
-reaches someone who lost access, and someone who kept it gets them in order.
+reaches someone who lost access, and someone who kept it gets them in order. Checks may
+overlap (two changes in a row); the frames wait for the last one (`Subscription.hold`).
 """
 
 from __future__ import annotations
@@ -45,18 +46,13 @@ def _on_recheck(db: Database, hub: Hub) -> Callable[[dict[str, Any]], None]:
         for peer in list(hub.users.get(envelope["user"], ())):
             for key, subscription in list(peer.rooms.items()):
                 if key == wanted or (wanted is None and key.startswith(_EVENT_ROOMS)):
-                    # Hold live frames unless a replay already does (it delivers them).
-                    holding = subscription.held is None
-                    if holding:
-                        subscription.held = []
-                    hub.spawn(_check(db, hub, peer, key, subscription, holding))
+                    subscription.hold()
+                    hub.spawn(_check(db, hub, peer, key, subscription))
 
     return received
 
 
-async def _check(
-    db: Database, hub: Hub, peer: Peer, key: str, subscription: Subscription, holding: bool
-) -> None:
+async def _check(db: Database, hub: Hub, peer: Peer, key: str, subscription: Subscription) -> None:
     kind, _, number = key.partition(":")
     code = None
     try:
@@ -74,7 +70,5 @@ async def _check(
         hub.leave(peer, key)
         peer.send({"type": "error", "code": code, "detail": detail, **room_fields(key)})
         return
-    if holding:
-        held, subscription.held = subscription.held or [], None
-        for message_id, frame in held:
-            peer.deliver(key, frame, message_id)
+    for message_id, frame in subscription.release():
+        peer.deliver(key, frame, message_id)

@@ -127,22 +127,32 @@ class Hub:
         subscription = peer.rooms.get(room)
         if subscription is None or self.fetcher is None:
             return
-        subscription.held = []
+        if subscription.replaying:
+            # One replay per subscription, or frames go out twice; the running one reads
+            # on from where it is, which covers what this one was asked for.
+            subscription.replay_again = True
+            return
+        subscription.replaying = True
+        subscription.hold()
         last = since_id
         try:
-            while not peer.closing and room in peer.rooms:
-                batch = await self.fetcher(room, last)
-                for message_id, text in batch:
-                    await peer.send_waiting(Frame(text))
-                    last = message_id
-                if len(batch) < REPLAY_BATCH:
-                    break
+            again = True
+            while again:
+                subscription.replay_again = False
+                while not peer.closing and room in peer.rooms:
+                    batch = await self.fetcher(room, last)
+                    for message_id, text in batch:
+                        await peer.send_waiting(Frame(text))
+                        last = message_id
+                    if len(batch) < REPLAY_BATCH:
+                        break
+                again = subscription.replay_again
         finally:
-            held, subscription.held = subscription.held or [], None
+            subscription.replaying = False
             subscription.last_id = max(subscription.last_id, last)
-            for held_id, frame in held:
-                if held_id is None or held_id > last:
-                    peer.deliver(room, frame, held_id)
+            subscription.replayed_to = max(subscription.replayed_to, last)
+            for held_id, frame in subscription.release():
+                peer.deliver(room, frame, held_id)
 
     def online(self, room: str) -> list[int]:
         everyone: set[int] = set()
@@ -282,7 +292,9 @@ class Hub:
             self._announce_presence(room)
             for peer in list(self.rooms.get(room, ())):
                 subscription = peer.rooms.get(room)
-                if subscription is not None and subscription.held is None:
+                if subscription is not None:
+                    # Also while an access check holds the room's frames: its frames
+                    # from other processes were lost meanwhile all the same.
                     self.spawn(self.replay(peer, room, subscription.last_id))
 
     async def wait_idle(self) -> None:

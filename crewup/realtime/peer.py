@@ -45,13 +45,36 @@ _ids = itertools.count(1)
 
 @dataclass(slots=True)
 class Subscription:
-    """A room this socket listens to. While a replay runs, live frames of the room wait
-    in `held` so they go out after the replayed ones, and those the replay already sent
-    are dropped: nothing lost, nothing doubled."""
+    """A room this socket listens to. While a replay or an access check runs, live frames
+    of the room wait in `held`: after a replay they go out after the replayed ones, and
+    those the replay already sent are dropped (nothing lost, nothing doubled); after a
+    check they go out only if access was kept. Replays and checks overlap, so the frames
+    wait until the last of them ends (`holds` counts them): an early check that answered
+    "still allowed" must not release frames a later change may have taken away."""
 
     held: list[tuple[int | None, Frame]] | None = None
+    holds: int = 0  # replays and access checks under way
     last_id: int = 0  # newest message id sent: where a replay after an outage starts
     typed_at: float = 0.0  # last typing frame accepted (typing is throttled)
+    replaying: bool = False
+    replay_again: bool = False  # the link recovered during a replay: read on to the end
+    replayed_to: int = 0  # newest id a replay sent while frames were held
+
+    def hold(self) -> None:
+        if self.held is None:
+            self.held = []
+        self.holds += 1
+
+    def release(self) -> list[tuple[int | None, Frame]]:
+        """One replay or check ended: the held frames to deliver now, none while another
+        still runs. Frames a replay already sent are dropped, and only those: live frames
+        from two processes may arrive out of id order."""
+        self.holds -= 1
+        if self.holds > 0 or self.held is None:
+            return []
+        held, self.held = self.held, None
+        sent, self.replayed_to = self.replayed_to, 0
+        return [(i, frame) for i, frame in held if i is None or i > sent]
 
 
 class Peer:

@@ -176,3 +176,47 @@ async def test_a_demoted_admin_loses_the_event_room(client: TestClient, api: Api
     resp = await client.patch(url, json={"role": "member"}, headers=owner["headers"])
     assert resp.status == 200, await resp.text()
     await _cut_off(ws, owner_ws, event["id"], other)
+
+
+async def test_changes_in_a_row_end_the_room_once_access_is_gone(
+    client: TestClient, api: Api
+) -> None:
+    """Each change starts its own check while the one before may still run."""
+    owner, ann = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    await _join(client, ann, group)
+    event = await make_event(client, owner, group["id"], capacity=5)
+    assert (await rsvp(client, event, ann))[0] == 200
+    ws, owner_ws, other = await _listening(client, owner, ann, event)
+    for status in ("going", "interested", "going", "interested"):
+        assert (await rsvp(client, event, ann, status))[0] == 200
+    await _cut_off(ws, owner_ws, event["id"], other)
+
+
+async def test_overlapping_checks_that_keep_access_release_every_frame(
+    client: TestClient, api: Api
+) -> None:
+    """An organiser withdrawing and coming back, again and again, keeps the room: each
+    change holds the room's frames until its check ends; the last one releases them all,
+    in order, none stuck behind a check that already ended."""
+    owner, ann = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    await _join(client, ann, group)
+    event = await make_event(client, owner, group["id"])
+    assert (await rsvp(client, event, ann))[0] == 200
+    ws, owner_ws = await connect(client, ann), await connect(client, owner)
+    for socket in (ws, owner_ws):
+        assert (await subscribe(socket, event_id=event["id"]))["type"] == "unread"
+    url = f"/api/v1/events/{event['id']}/rsvp"
+    for turn in range(3):
+        assert (await rsvp(client, event, owner))[0] == 200
+        await ws.send_json({"type": "message", "event_id": event["id"], "body": f"a{turn}"})
+        resp = await client.delete(url, headers=owner["headers"])
+        assert resp.status in (200, 204), await resp.text()
+        await ws.send_json({"type": "message", "event_id": event["id"], "body": f"b{turn}"})
+    bodies: list[str] = []
+    while len(bodies) < 6:
+        got = await wait_for(owner_ws, lambda f: f["type"] in ("message", "error"), within=2.0)
+        assert got["type"] == "message", got
+        bodies.append(got["body"])
+    assert bodies == ["a0", "b0", "a1", "b1", "a2", "b2"]
