@@ -58,10 +58,15 @@ class Lookup:
         post_ids = {p["post_id"] for p in payloads if isinstance(p.get("post_id"), int)}
         post_ids -= set(self._posts)
         if post_ids:
+            # A removed post notifies nobody. Its removal deletes the notifications made
+            # so far (notifications.removed_posts); FOR SHARE settles a removal racing
+            # this batch: it waits for the batch's commit and then finds these
+            # notifications, or the batch waits for it and then finds the post removed.
             rows = await self.conn.execute(
                 select(posts.c.id, posts.c.title, groups.c.name.label("group"), groups.c.visibility)
                 .join(groups, groups.c.id == posts.c.group_id)
-                .where(posts.c.id.in_(sorted(post_ids)))
+                .where(posts.c.id.in_(sorted(post_ids)), posts.c.removed_at.is_(None))
+                .with_for_update(read=True, of=posts)
             )
             found = {row.id: row for row in rows}
             self._posts.update({post_id: found.get(post_id) for post_id in post_ids})
@@ -75,7 +80,8 @@ class Lookup:
             self._people.update({user: names.get(user, "someone") for user in people})
 
     async def post(self, post_id: int) -> Any:
-        """The post's title, its group's name and visibility, or None if it is gone."""
+        """The post's title, its group's name and visibility, or None if it is gone or
+        removed."""
         if post_id not in self._posts:
             await self.preload([{"post_id": post_id}])
         return self._posts[post_id]

@@ -19,6 +19,10 @@ from crewup.core.db import UtcDateTime, metadata
 
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
+# Notifications that link to a post. A literal, not parameters: a partial index serves a
+# query only when the planner can see the query's predicate implies the index's.
+OF_A_POST = "kind IN ('new_post', 'reply')"
+
 notifications = Table(
     "notifications",
     metadata,
@@ -37,6 +41,13 @@ notifications = Table(
         "user_id",
         postgresql_where=text("read_at IS NULL"),
         sqlite_where=text("read_at IS NULL"),
+    ),
+    # A removed post's notifications, whoever got them (notifications.removed_posts).
+    Index(
+        "ix_notifications_post_url",
+        "url",
+        postgresql_where=text(OF_A_POST),
+        sqlite_where=text(OF_A_POST),
     ),
 )
 
