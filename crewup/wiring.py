@@ -79,7 +79,7 @@ _RECORD_NAMES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asc
 async def _log_committed(event: DomainEvent) -> None:
     fields = {
         (f"event_{key}" if key in _RECORD_NAMES else key): value
-        for key, value in event.payload().items()
+        for key, value in event.log_fields().items()
     }
     log.info(event.name, extra={"domain_event": event.name, **fields})
 

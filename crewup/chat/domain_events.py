@@ -13,6 +13,7 @@ from crewup.core.dispatch import DomainEvent
 @dataclass(frozen=True)
 class MessagePosted(DomainEvent):
     name: ClassVar[str] = "chat.message_posted"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"room_kind"})
     # Only this process's after-commit delivery needs it; the outbox would only slow chat.
     leaves_transaction: ClassVar[bool] = False
     id: int
@@ -28,6 +29,7 @@ class MessagePosted(DomainEvent):
 @dataclass(frozen=True)
 class MessageEdited(DomainEvent):
     name: ClassVar[str] = "chat.message_edited"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"room_kind"})
     leaves_transaction: ClassVar[bool] = False
     id: int
     room_kind: str
@@ -39,6 +41,7 @@ class MessageEdited(DomainEvent):
 @dataclass(frozen=True)
 class MessageDeleted(DomainEvent):
     name: ClassVar[str] = "chat.message_deleted"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"room_kind"})
     leaves_transaction: ClassVar[bool] = False
     id: int
     room_kind: str
@@ -52,6 +55,7 @@ class MessageRemoved(DomainEvent):
     the audit log records it (crewup.moderation via crewup.wiring)."""
 
     name: ClassVar[str] = "chat.message_removed"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"room_kind", "via"})
     leaves_transaction: ClassVar[bool] = False
     id: int
     room_kind: str

@@ -38,12 +38,34 @@ class DomainEvent:
     # subscribers and after-commit callbacks in this process.
     leaves_transaction: ClassVar[bool] = True
 
+    # Text fields the log may carry (kinds, states, names of fields). Any other text is
+    # what people wrote (chat, alerts, ban reasons) or a secret (sealed tokens): an
+    # operator's log is no place for it.
+    logged_text: ClassVar[frozenset[str]] = frozenset()
+
     def payload(self) -> dict[str, Any]:
         """JSON-ready fields (instants as ISO-8601 UTC strings)."""
         return {
             key: value.isoformat() if isinstance(value, datetime) else value
             for key, value in dataclasses.asdict(self).items()
         }
+
+    def log_fields(self) -> dict[str, Any]:
+        """What the log says of it: ids, counts, flags, instants and `logged_text`; not
+        what people wrote, where they are (coordinates), or secrets."""
+        fields: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            key, value = field.name, getattr(self, field.name)
+            if isinstance(value, datetime):
+                fields[key] = value.isoformat()
+            elif value is None or isinstance(value, int) or key in self.logged_text:
+                fields[key] = value  # int covers bool
+            elif isinstance(value, tuple) and all(isinstance(v, int) for v in value):
+                fields[key] = list(value) if len(value) <= _LOGGED_IDS else f"{len(value)} ids"
+        return fields
+
+
+_LOGGED_IDS = 20  # a broadcast to thousands is one log line, not a page of ids
 
 
 E = TypeVar("E", bound=DomainEvent)

@@ -29,6 +29,7 @@ class EventChanged(DomainEvent):
     """Managers edited the event; `fields` names what changed (time and place matter)."""
 
     name: ClassVar[str] = "event.changed"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"fields"})
     event_id: int
     fields: tuple[str, ...]
 

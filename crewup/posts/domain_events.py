@@ -44,6 +44,7 @@ class ContentRemoved(DomainEvent):
     `via` is the face it came through (api or page), for the audit row."""
 
     name: ClassVar[str] = "content.removed"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"target_type", "via"})
     leaves_transaction: ClassVar[bool] = False  # nothing outside the transaction reacts
     target_type: str  # post | comment
     target_id: int

@@ -14,6 +14,7 @@ from crewup.core.dispatch import DomainEvent
 @dataclass(frozen=True)
 class AlertRaised(DomainEvent):
     name: ClassVar[str] = "safety.alert_raised"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"severity"})
     alert_id: int
     author_id: int
     severity: str
@@ -35,6 +36,7 @@ class AlertBroadcast(DomainEvent):
     after-commit delivery needs it, and the ids would bloat the outbox."""
 
     name: ClassVar[str] = "safety.broadcast"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"state", "severity"})
     leaves_transaction: ClassVar[bool] = False
     alert_id: int
     state: str  # "open" when raised, "resolved" when resolved

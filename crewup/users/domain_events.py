@@ -35,6 +35,7 @@ class UserUnbanned(DomainEvent):
 @dataclass(frozen=True)
 class UserRoleChanged(DomainEvent):
     name: ClassVar[str] = "user.role_changed"
+    logged_text: ClassVar[frozenset[str]] = frozenset({"role"})
     user_id: int
     role: str
 
