@@ -74,6 +74,8 @@ C = TypeVar("C", bound=Cursor)
 T = TypeVar("T")
 
 _MALFORMED = "cursor is malformed; use next_cursor from the previous page"
+# Ours are well under it; a longer one is malformed (400), not a validation error (422).
+MAX_CURSOR_LENGTH = 500
 
 
 def encode_cursor(position: Cursor) -> str:
@@ -86,6 +88,8 @@ def decode_cursor(cursor: str | None, shape: type[C]) -> C | None:
     cursor of this list."""
     if cursor is None:
         return None
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadRequest(_MALFORMED)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = base64.urlsafe_b64decode(padded.encode("ascii"))

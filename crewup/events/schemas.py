@@ -101,7 +101,7 @@ class EventQuery(BaseModel):
     group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
     mine: bool = False
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
     def filters(self) -> EventFilter:
         return EventFilter(
@@ -138,7 +138,7 @@ class EventsPageQuery(BaseModel):
     tz: Annotated[str, StringConstraints(max_length=64)] | None = None
     group_id: Annotated[int, Field(ge=1, lt=2**31)] | None = None
     mine: bool = False
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
     @model_validator(mode="after")
     def _range(self) -> EventsPageQuery:
@@ -288,7 +288,7 @@ class ParticipantQuery(BaseModel):
 
     status: Literal["going", "waitlisted", "interested"] | None = None
     limit: Annotated[int, Field(ge=1, le=500)] = 100
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
 
 class FeedOut(BaseModel):

@@ -75,7 +75,7 @@ class GroupQuery(BaseModel):
     near: Near = None
     radius_km: RadiusKm = 25.0
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
     def filters(self) -> GroupFilter:
         return GroupFilter(
@@ -161,7 +161,7 @@ class MemberQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
 
 class RoleIn(InputModel):

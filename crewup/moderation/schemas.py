@@ -19,7 +19,7 @@ Reason = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), PLAIN_TEXT
 ]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), PLAIN_TEXT]
-Cursor = Annotated[str | None, Field(None, max_length=500)]
+Cursor = str | None  # its length is checked by decode_cursor: 400
 
 
 class ReportIn(InputModel):

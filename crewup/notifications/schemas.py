@@ -42,7 +42,7 @@ class NotificationQuery(BaseModel):
 
     unread: bool = False
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
 
 class ReadIn(InputModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from crewup.core.paging import Limit
 from crewup.posts.service import Comment, Post
@@ -129,4 +129,4 @@ class PageQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400

@@ -81,4 +81,4 @@ class RatingQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400

@@ -38,7 +38,7 @@ class SearchQuery(BaseModel):
     q: Q
     type: str | None = Field(None, max_length=100, description="comma-separated kinds")
     limit: Limit = 20
-    cursor: str | None = Field(None, max_length=500)
+    cursor: str | None = None  # its length is checked by decode_cursor: 400
 
     @field_validator("type")
     @classmethod

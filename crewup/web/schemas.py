@@ -1,6 +1,7 @@
 """Types shared by every module's schemas."""
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -21,9 +22,25 @@ UtcTimestamp = Annotated[datetime, PlainSerializer(clock.isoformat, return_type=
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+# Characters that show nothing: format characters (zero-width spaces and joiners,
+# direction marks), separators, lone combining marks, and the blank "letters" used to
+# fake an empty name (Hangul fillers, the braille blank).
+_BLANK_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _shows_something(value: str) -> bool:
+    return any(
+        c not in _BLANK_LETTERS and unicodedata.category(c) not in _BLANK_CATEGORIES for c in value
+    )
+
+
 def _one_line(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError(N_("must be a single line of text, without tabs or control characters"))
+    if value and not _shows_something(value):
+        # A name nobody can see impersonates "nobody" in lists, chat and mentions.
+        raise ValueError(N_("must show at least one visible character"))
     return value
 
 

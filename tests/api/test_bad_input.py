@@ -78,6 +78,8 @@ async def test_forged_cursors_are_400_on_every_list(client: TestClient, world: d
             resp = await client.get(f"{base}cursor={cursor(payload)}", headers=headers)
             problem(resp, 400)
         problem(await client.get(f"{base}cursor=%%%", headers=headers), 400)
+        long = cursor({"id": 1, "pad": "x" * 600})
+        problem(await client.get(f"{base}cursor={long}", headers=headers), 400)
 
 
 async def test_forged_cursors_on_pages_show_the_list_not_an_error(client: TestClient) -> None:
@@ -151,6 +153,35 @@ async def test_one_line_fields_refuse_line_breaks(
         url, json={"description": "line one\nline two\ttabbed"}, headers=world["owner"]["headers"]
     )
     assert kept.status == 200
+
+
+BLANK_NAMES = ["\u200b\u200b", "\u3164", "\u2800\u2800", "\u200d\u0301", "\u00a0\u2060"]
+
+
+async def test_names_nobody_can_see_are_refused(client: TestClient, api: Api, world: dict) -> None:
+    for blank in BLANK_NAMES:
+        resp = await client.post(
+            "/api/v1/auth/register",
+            json={
+                "email": "blank@example.org",
+                "password": "a long passphrase 1",
+                "display_name": blank,
+            },
+        )
+        problem(resp, 422)
+        resp = await client.patch(
+            "/api/v1/users/me", json={"display_name": blank}, headers=world["owner"]["headers"]
+        )
+        problem(resp, 422)
+        resp = await client.post(
+            "/api/v1/groups", json={"name": blank}, headers=world["owner"]["headers"]
+        )
+        problem(resp, 422)
+    # Invisible characters inside a visible name are someone's spelling, and kept.
+    resp = await client.patch(
+        "/api/v1/users/me", json={"display_name": "Zoë\u200d"}, headers=world["owner"]["headers"]
+    )
+    assert resp.status == 200, await resp.text()
 
 
 async def test_the_calendar_file_survives_breaks_stored_before_the_rule(
