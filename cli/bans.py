@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import typer
 
@@ -28,15 +28,25 @@ def add(
     """Ban someone now; their refresh tokens are revoked and access tokens stop working."""
     cfg = settings()
 
-    async def work() -> Account:
+    async def work() -> accounts.Banned:
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
             expires = clock.now() + timedelta(days=days) if days else None
             return await accounts.ban(conn, OPERATOR, account.id, reason, expires)
 
-    account = run(work)
-    until = clock.isoformat(account.ban_expires_at) if account.ban_expires_at else "for good"
-    console.print(f"user {account.id} banned {until}")
+    banned = run(work)
+    account, earlier = banned.account, banned.replaced
+    console.print(f"user {account.id} banned {_until(account.ban_expires_at)}")
+    if earlier is not None:
+        console.print(
+            f"(this replaces the ban in force {_until(earlier.expires_at)}: "
+            f"{earlier.reason or 'no reason given'})",
+            markup=False,
+        )
+
+
+def _until(expires_at: datetime | None) -> str:
+    return f"until {clock.isoformat(expires_at)}" if expires_at else "for good"
 
 
 @app.command()

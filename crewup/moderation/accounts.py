@@ -5,6 +5,7 @@ for account deletion too) are the users domain's (crewup.users.service)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -18,6 +19,29 @@ from crewup.users import service as users
 from crewup.users.service import Account
 
 
+@dataclass(frozen=True)
+class EarlierBan:
+    """The ban in force that a new one replaced (a moderator lengthening or shortening
+    it): said in the answer and kept in the audit row, never silently overwritten."""
+
+    banned_at: datetime | None
+    expires_at: datetime | None
+    reason: str | None
+
+    def audit(self) -> dict[str, object]:
+        return {
+            "banned_at": clock.isoformat(self.banned_at) if self.banned_at else None,
+            "expires_at": clock.isoformat(self.expires_at) if self.expires_at else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Banned:
+    account: Account
+    replaced: EarlierBan | None
+
+
 async def ban(
     conn: AsyncConnection,
     doer: Doer,
@@ -26,8 +50,9 @@ async def ban(
     expires_at: datetime | None,
     *,
     report_id: int | None = None,
-) -> Account:
-    """Moderators ban people; only an admin bans an admin; the last admin never."""
+) -> Banned:
+    """Moderators ban people; only an admin bans an admin; the last admin never. A ban
+    in force is replaced, and the answer and the audit say which."""
     require_moderator(doer)
     target = await users.get_account(conn, user_id)
     if doer.actor is not None and doer.actor.id == user_id:
@@ -36,12 +61,19 @@ async def ban(
         raise Forbidden(N_("only an admin may ban an admin"))
     if expires_at is not None and expires_at <= clock.now():
         raise Invalid(N_("expires_at must be in the future"))
+    replaced = (
+        EarlierBan(target.banned_at, target.ban_expires_at, target.ban_reason)
+        if target.banned
+        else None
+    )
     account = await users.ban_account(conn, user_id, reason, expires_at)
     detail: dict[str, object] = {"expires_at": clock.isoformat(expires_at) if expires_at else None}
     if report_id is not None:
         detail["report_id"] = report_id
+    if replaced is not None:
+        detail["replaces"] = replaced.audit()
     await record(conn, doer, "user.ban", "user", user_id, reason, detail)
-    return account
+    return Banned(account, replaced)
 
 
 async def unban(

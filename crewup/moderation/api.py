@@ -12,6 +12,7 @@ from crewup.moderation.schemas import (
     AuditQuery,
     BanIn,
     BanOut,
+    EarlierBanOut,
     RemoveIn,
     ReportIn,
     ReportOut,
@@ -22,7 +23,6 @@ from crewup.moderation.schemas import (
     RoleOut,
 )
 from crewup.moderation.targets import TargetType
-from crewup.users.service import Account
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
 from crewup.web.requests import json_response, parse_body, parse_query, path_id
@@ -113,12 +113,18 @@ async def resolve_report(request: web.Request) -> web.Response:
     return json_response(ReportOut.of(report))
 
 
-def _ban_out(account: Account) -> BanOut:
+def _ban_out(banned: accounts.Banned) -> BanOut:
+    account, earlier = banned.account, banned.replaced
     return BanOut(
         user_id=account.id,
         banned_at=account.banned_at,
         expires_at=account.ban_expires_at,
         reason=account.ban_reason,
+        replaced=None
+        if earlier is None
+        else EarlierBanOut(
+            banned_at=earlier.banned_at, expires_at=earlier.expires_at, reason=earlier.reason
+        ),
     )
 
 
@@ -133,10 +139,10 @@ def _ban_out(account: Account) -> BanOut:
 async def create_ban(request: web.Request) -> web.Response:
     body = await parse_body(request, BanIn)
     async with request.app[DB].transaction() as conn:
-        account = await accounts.ban(
+        banned = await accounts.ban(
             conn, _doer(request), body.user_id, body.reason, body.expires_at
         )
-    return json_response(_ban_out(account), status=201)
+    return json_response(_ban_out(banned), status=201)
 
 
 @api.delete(

@@ -99,11 +99,20 @@ class BanIn(InputModel):
     expires_at: UtcMoment | None = None
 
 
+class EarlierBanOut(BaseModel):
+    banned_at: UtcTimestamp | None
+    expires_at: UtcTimestamp | None
+    reason: str | None
+
+
 class BanOut(BaseModel):
     user_id: int
     banned_at: UtcTimestamp | None
     expires_at: UtcTimestamp | None
     reason: str | None
+    replaced: EarlierBanOut | None = Field(
+        None, description="the ban in force that this one replaced, if there was one"
+    )
 
 
 class RoleIn(InputModel):

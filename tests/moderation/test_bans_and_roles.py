@@ -62,6 +62,33 @@ async def test_a_moderator_bans_and_unbans_and_it_applies_at_once(
     assert rows[1]["reason"] == "abuse"
 
 
+async def test_banning_someone_banned_replaces_the_ban_and_says_so(
+    client: TestClient, api: Api, settings
+) -> None:
+    _, moderator = await staff(settings, api)
+    person = await api.register()
+    status, first = await _ban(client, moderator, person["user"]["id"], expires_at=future(48))
+    assert status == 201 and first["replaced"] is None, first
+    status, second = await _ban(client, moderator, person["user"]["id"], reason="worse")
+    assert status == 201, second
+    assert (second["expires_at"], second["reason"]) == (None, "worse")  # now for good
+    assert second["replaced"] == {
+        "banned_at": first["banned_at"],
+        "expires_at": first["expires_at"],
+        "reason": "abuse",
+    }
+    rows = await audit_rows(
+        client, moderator, f"?target_type=user&target_id={person['user']['id']}"
+    )
+    assert rows[0]["detail"]["replaces"]["reason"] == "abuse", rows[0]
+    assert "replaces" not in rows[1]["detail"]
+    code, out, err = await run_admin(
+        settings, "bans", "add", str(person["user"]["id"]), "--reason", "x", "--days", "2"
+    )
+    assert code == 0, err
+    assert "banned until" in out and "replaces the ban in force for good: worse" in out, out
+
+
 async def test_ban_permissions(client: TestClient, api: Api, settings) -> None:
     admin, moderator = await staff(settings, api)
     person, other = await api.register(), await api.register()
