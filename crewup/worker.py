@@ -9,6 +9,7 @@ serve its own `/metrics` and `/healthz` on a port of its own for Prometheus and 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from crewup.wiring import build_handlers, build_jobs, open_database, wire_notifi
 log = logging.getLogger("crewup.worker")
 # Long enough for a batch of mail to finish sending; systemd's default stop timeout is 90 s.
 STOP_GRACE_SECONDS = 30.0
+# How long the ready line waits to say RabbitMQ answers; it keeps trying after.
+BROKER_WAIT_SECONDS = 5.0
 
 
 class WorkerStartError(Exception):
@@ -63,6 +66,18 @@ def _probe_app(db: Database, registry: CollectorRegistry) -> web.Application:
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", healthz)
     return app
+
+
+async def _consuming(bus: Bus) -> str:
+    """What the worker takes its work from, as it is: RabbitMQ may not answer yet (the
+    consumer keeps trying; messages wait in the outbox meanwhile)."""
+    if bus.consumer is None:
+        return "running handlers from the outbox (no amqp_url)"
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(bus.consumer.consuming.wait(), BROKER_WAIT_SECONDS)
+    if bus.consumer.consuming.is_set():
+        return "consuming from RabbitMQ"
+    return "RabbitMQ does not answer yet (retrying; work waits in the outbox)"
 
 
 async def run_worker(
@@ -111,8 +126,7 @@ async def run_worker(
             loop.add_signal_handler(signum, stopped.set)
         # Announced once a SIGTERM is a graceful stop: a supervisor (or a test) that
         # waits for this line never kills a worker half started.
-        broker = "RabbitMQ" if settings.amqp_url else "the outbox (no amqp_url)"
-        announce(f"CrewUp worker consuming from {broker}, {len(bus.handlers)} handlers")
+        announce(f"CrewUp worker ready: {await _consuming(bus)}, {len(bus.handlers)} handlers")
         try:
             await stopped.wait()
         finally:

@@ -175,6 +175,9 @@ class RabbitConsumer:
         self.metrics = metrics
         self.prefetch = prefetch
         self.outage_pause = outage_pause
+        # Set while every handler's queue is being consumed: what "ready" means.
+        self.consuming = asyncio.Event()
+        self._failed_before = False
 
     async def run(self) -> None:
         """Consume until cancelled; if RabbitMQ cannot be reached, keep trying."""
@@ -187,6 +190,7 @@ class RabbitConsumer:
                 if being_cancelled():
                     raise
                 log.warning("cannot consume from RabbitMQ; retrying", extra={"error": repr(exc)})
+                self._failed_before = True
                 await asyncio.sleep(self.outage_pause)
 
     async def _run_connected(self) -> None:
@@ -206,8 +210,13 @@ class RabbitConsumer:
             # The coroutines are made only here, so a stop while channels open leaves none
             # made and never awaited.
             consumers = [self._consume(h, q, publisher, retry) for h, q in queues]
+            self.consuming.set()
+            if self._failed_before:
+                log.warning("consuming from RabbitMQ again")
+                self._failed_before = False
             await asyncio.gather(*consumers) if consumers else asyncio.Event().wait()
         finally:
+            self.consuming.clear()
             with contextlib.suppress(Exception):
                 await connection.close()
 

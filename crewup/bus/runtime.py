@@ -22,7 +22,7 @@ from crewup.core.db import Database
 from crewup.core.settings import Settings
 
 if TYPE_CHECKING:
-    from crewup.bus.rabbitmq import Topology
+    from crewup.bus.rabbitmq import RabbitConsumer, Topology
 
 log = logging.getLogger("crewup.bus")
 
@@ -58,6 +58,7 @@ class Bus:
             )
         self.relay = Relay(db, self.broker, metrics, poll_seconds=settings.bus_poll_seconds)
         self._tasks: list[asyncio.Task[None]] = []
+        self.consumer: RabbitConsumer | None = None  # the worker's, with amqp_url
 
     async def start(self, *, work: bool) -> None:
         """Start publishing; with `work`, also consume (RabbitMQ) and run the scheduler.
@@ -69,13 +70,13 @@ class Bus:
         if work and self.settings.amqp_url and self.handlers:
             from crewup.bus.rabbitmq import RabbitConsumer
 
-            consumer = RabbitConsumer(
+            self.consumer = RabbitConsumer(
                 self.settings.amqp_url,
                 topology_for(self.settings, self.handlers),
                 self.db,
                 self.metrics,
             )
-            self._tasks.append(asyncio.create_task(consumer.run(), name="bus-consumer"))
+            self._tasks.append(asyncio.create_task(self.consumer.run(), name="bus-consumer"))
         if work:
             tick = self.settings.scheduler_tick_seconds
             self._tasks.append(

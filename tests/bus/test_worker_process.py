@@ -41,8 +41,9 @@ async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]
     stderr = worker.stderr
     assert stderr is not None
     async with asyncio.timeout(30):
-        while b"consuming from" not in await stderr.readline():
+        while b"CrewUp worker ready" not in (line := await stderr.readline()):
             assert not stderr.at_eof(), "the worker ended before it started"
+    assert b"consuming from RabbitMQ" in line or b"from the outbox" in line, line
     # The rest is read as it comes (await the answer for all of it), so a chatty worker
     # never blocks on a full pipe.
     return asyncio.ensure_future(stderr.read())
@@ -115,3 +116,28 @@ async def test_a_killed_worker_loses_and_doubles_nothing(
                 break
             cursor = f"&cursor={page['next_cursor']}"
         assert sorted(seen) == sorted(f"Post {i}" for i in range(POSTS))
+
+
+async def test_a_worker_says_when_rabbitmq_does_not_answer(
+    aiohttp_client: Any, make_settings: Any
+) -> None:
+    """Its ready line told an operator it was "consuming from RabbitMQ" while nothing
+    listened there (found by a black-box trial)."""
+    settings = make_settings(worker_in_process=False, amqp_url="amqp://guest:guest@127.0.0.1:1/")
+    await aiohttp_client(create_app(settings))  # the schema, as `crewup serve` would
+    worker = await start_worker(settings)
+    try:
+        stderr = worker.stderr
+        assert stderr is not None
+        async with asyncio.timeout(30):
+            while b"CrewUp worker ready" not in (line := await stderr.readline()):
+                assert not stderr.at_eof(), "the worker ended before it started"
+        assert b"RabbitMQ does not answer yet" in line and b"consuming from" not in line, line
+        rest = asyncio.ensure_future(stderr.read())
+        worker.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            assert await worker.wait() == 0, (await rest).decode()[-2000:]
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
