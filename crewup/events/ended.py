@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import not_, update
+from sqlalchemy import not_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
@@ -33,11 +33,19 @@ NOT_ENDED = not_(events.c.ended)
 
 
 async def mark_ended_events(conn: AsyncConnection) -> int:
-    """Mark every event that ended more than MARK_AFTER ago; how many were marked."""
-    result = await conn.execute(
-        update(events)
+    """Mark every event that ended more than MARK_AFTER ago; how many were marked.
+
+    Rows someone else holds are skipped, left for the next run: an account erasure
+    withdraws its RSVPs event by event in id order, past events included, and a plain
+    UPDATE locking ended events in its own scan order could deadlock with it (PostgreSQL
+    would then abort one of the two). The mark may lag; it never waits."""
+    over = (
+        select(events.c.id)
         .where(NOT_ENDED, events.c.ends_at <= clock.now() - MARK_AFTER)
-        .values(ended=True)
+        .with_for_update(skip_locked=True)
+    )
+    result = await conn.execute(
+        update(events).where(events.c.id.in_(over.scalar_subquery())).values(ended=True)
     )
     return int(result.rowcount or 0)
 
