@@ -25,6 +25,7 @@ from crewup.moderation.tables import reports
 from crewup.moderation.targets import Target, TargetType
 from crewup.notifications.kinds import Kind
 from crewup.notifications.service import notify
+from crewup.posts import comments
 from crewup.posts import service as posts
 
 
@@ -364,5 +365,5 @@ async def _group_of(conn: AsyncConnection, kind: TargetType, target_id: int, act
     if kind is TargetType.post:
         return (await posts.load_post(conn, target_id, actor))[1]
     if kind is TargetType.comment:
-        return (await posts.load_comment(conn, target_id, actor))[2]
+        return (await comments.load_comment(conn, target_id, actor))[2]
     raise NotFound(f"only posts and comments are removed this way, not a {kind}")

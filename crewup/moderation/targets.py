@@ -19,6 +19,7 @@ from crewup.events.access import load_event
 from crewup.events.tables import events
 from crewup.groups.access import load_group
 from crewup.groups.tables import groups
+from crewup.posts import comments as post_comments
 from crewup.posts import service as posts
 from crewup.posts.tables import comments
 from crewup.posts.tables import posts as posts_table
@@ -76,7 +77,7 @@ async def seen_by(conn: AsyncConnection, kind: TargetType, target_id: int, actor
             post, _ = await posts.load_post(conn, target_id, actor)
             return Target(kind, target_id, excerpt(post.title), post.author.id)
         case TargetType.comment:
-            comment, _, _ = await posts.load_comment(conn, target_id, actor)
+            comment, _, _ = await post_comments.load_comment(conn, target_id, actor)
             return Target(kind, target_id, excerpt(comment.body), comment.author.id)
         case TargetType.message:
             message = await chat.load_message(conn, target_id, actor)
@@ -133,7 +134,7 @@ async def remove(conn: AsyncConnection, target: Target, actor_id: int | None) ->
         case TargetType.post:
             await posts.remove_post(conn, target.id)
         case TargetType.comment:
-            await posts.remove_comment(conn, target.id)
+            await post_comments.remove_comment(conn, target.id)
         case TargetType.message:
             await chat.remove_message(conn, target.id, actor_id)
         case TargetType.rating:

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from crewup.posts import service
+from crewup.posts import comments, service
 from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.schemas import (
     CommentIn,
@@ -104,7 +104,7 @@ async def list_comments(request: web.Request) -> web.Response:
     actor = maybe_caller(request)
     query = parse_query(request, PageQuery)
     async with request.app[DB].reading() as conn:
-        page = await service.list_comments(
+        page = await comments.list_comments(
             conn, path_id(request, "post_id"), actor, limit=query.limit, cursor=query.cursor
         )
     return json_response(
@@ -124,7 +124,7 @@ async def add_comment(request: web.Request) -> web.Response:
     actor = caller(request)
     body = await parse_body(request, CommentIn)
     async with request.app[DB].transaction() as conn:
-        comment = await service.add_comment(
+        comment = await comments.add_comment(
             conn, request.app[POSTING_LIMIT], path_id(request, "post_id"), actor, body.body
         )
     return json_response(CommentOut.of(comment), status=201)
@@ -139,5 +139,5 @@ async def add_comment(request: web.Request) -> web.Response:
 async def delete_comment(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        await service.delete_comment(conn, path_id(request, "comment_id"), actor)
+        await comments.delete_comment(conn, path_id(request, "comment_id"), actor)
     return web.Response(status=204)

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from crewup.core.errors import Refusal
 from crewup.groups.access import load_group_content
-from crewup.posts import service
+from crewup.posts import comments, service
 from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.schemas import CommentIn, PostIn
 from crewup.web.appkeys import DB
@@ -76,7 +76,7 @@ async def _post_page(
     post_id = path_id(request, "post_id")
     async with request.app[DB].reading() as conn:
         post, group = await service.load_post(conn, post_id, actor)
-        thread = await service.list_comments(conn, post_id, actor, limit=100)
+        thread = await comments.list_comments(conn, post_id, actor, limit=100)
     may_moderate = actor is not None and (group.is_manager or actor.is_moderator)
     context: dict[str, Any] = {
         "post": post,
@@ -101,7 +101,7 @@ async def add_comment(request: web.Request) -> web.Response:
     if form.data is not None:
         try:
             async with request.app[DB].transaction() as conn:
-                await service.add_comment(
+                await comments.add_comment(
                     conn, request.app[POSTING_LIMIT], post_id, caller(request), form.data.body
                 )
         except Refusal as exc:
@@ -141,7 +141,7 @@ async def delete_post(request: web.Request) -> web.Response:
 )
 async def confirm_delete_comment(request: web.Request) -> web.Response:
     async with request.app[DB].reading() as conn:
-        comment, post = await service.load_comment_to_delete(
+        comment, post = await comments.load_comment_to_delete(
             conn, path_id(request, "comment_id"), caller(request)
         )
     return await render_page(
@@ -158,7 +158,7 @@ async def delete_comment(request: web.Request) -> web.Response:
         # One click on "Delete" only asks; the answer on the question page deletes.
         redirect(request, "confirm_delete_comment", comment_id=comment_id)
     async with request.app[DB].transaction() as conn:
-        post_id = await service.delete_comment(
+        post_id = await comments.delete_comment(
             conn, path_id(request, "comment_id"), caller(request), via="page"
         )
     await flash(request, _("Comment deleted."), "success")

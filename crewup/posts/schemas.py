@@ -5,7 +5,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 
 from crewup.core.paging import Limit
-from crewup.posts.service import Comment, Post
+from crewup.posts.comments import Comment
+from crewup.posts.service import Post
 from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 MAX_POST_CHARS = 20_000

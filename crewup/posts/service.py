@@ -1,4 +1,5 @@
-"""Posts and comments inside groups: members write, visibility follows the group."""
+"""Posts inside groups: members write, visibility follows the group. Their comments are
+crewup.posts.comments."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ from crewup.groups.access import (
     load_group_for_members,
 )
 from crewup.groups.tables import groups
-from crewup.posts.domain_events import CommentCreated, ContentRemoved, PostCreated, PostRemoved
-from crewup.posts.tables import comments, posts
+from crewup.posts.domain_events import ContentRemoved, PostCreated, PostRemoved
+from crewup.posts.tables import posts
 from crewup.users.tables import users
 
 
@@ -47,15 +48,6 @@ class Post:
     comment_count: int
     created_at: datetime
     updated_at: datetime
-
-
-@dataclass(frozen=True)
-class Comment:
-    id: int
-    post_id: int
-    author: Author
-    body: str
-    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -102,17 +94,6 @@ def post_from_row(row: Any) -> Post:
     )
 
 
-def _comment(row: Any) -> Comment:
-    m = row._mapping
-    return Comment(
-        id=m["id"],
-        post_id=m["post_id"],
-        author=Author(m["author_id"], m["display_name"]),
-        body=m["body"],
-        created_at=m["created_at"],
-    )
-
-
 async def _fetch_post(conn: AsyncConnection, post_id: int) -> Post | None:
     row = (
         await conn.execute(
@@ -135,7 +116,7 @@ async def load_post(conn: AsyncConnection, post_id: int, actor: Actor | None) ->
     return post, group
 
 
-def _may_moderate(group: Group, actor: Actor) -> bool:
+def may_moderate(group: Group, actor: Actor) -> bool:
     return group.is_manager or actor.is_moderator
 
 
@@ -253,7 +234,7 @@ async def load_post_to_delete(
 ) -> tuple[Post, Group]:
     """The post, if this person may delete it (the pages ask before they do)."""
     post, group = await load_post(conn, post_id, actor)
-    if post.author.id != actor.id and not _may_moderate(group, actor):
+    if post.author.id != actor.id and not may_moderate(group, actor):
         raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
     return post, group
 
@@ -269,135 +250,6 @@ async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor, via: st
     await announce(conn, ContentRemoved("post", post_id, group.id, actor.id, post.title[:80], via))
 
 
-_COMMENT_COLUMNS = (
-    comments.c.id,
-    comments.c.post_id,
-    comments.c.author_id,
-    users.c.display_name,
-    comments.c.body,
-    comments.c.created_at,
-)
-
-
-async def add_comment(
-    conn: AsyncConnection, limit: PostingLimit, post_id: int, actor: Actor, body: str
-) -> Comment:
-    post, group = await load_post(conn, post_id, actor)
-    if not group.is_member:
-        raise Forbidden(N_("join the group to comment"))
-    await limit.spend(actor)
-    comment_id = (
-        await conn.execute(
-            insert(comments)
-            .values(post_id=post_id, author_id=actor.id, body=body, created_at=clock.now())
-            .returning(comments.c.id)
-        )
-    ).scalar_one()
-    await conn.execute(
-        update(posts).where(posts.c.id == post_id).values(comment_count=posts.c.comment_count + 1)
-    )
-    await announce(conn, CommentCreated(comment_id, post_id, group.id, actor.id, post.author.id))
-    row = (
-        await conn.execute(
-            select(*_COMMENT_COLUMNS)
-            .join(users, users.c.id == comments.c.author_id)
-            .where(comments.c.id == comment_id)
-        )
-    ).one()
-    return _comment(row)
-
-
-async def list_comments(
-    conn: AsyncConnection,
-    post_id: int,
-    actor: Actor | None,
-    *,
-    limit: int,
-    cursor: str | None = None,
-) -> Page[Comment]:
-    """Newest first, by id (index on post_id, id)."""
-    await load_post(conn, post_id, actor)
-    query = (
-        select(*_COMMENT_COLUMNS)
-        .join(users, users.c.id == comments.c.author_id)
-        .where(comments.c.post_id == post_id, comments.c.removed_at.is_(None))
-        .order_by(comments.c.id.desc())
-        .limit(limit + 1)
-    )
-    position = decode_cursor(cursor, IdCursor)
-    if position is not None:
-        query = query.where(comments.c.id < position.id)
-    found = [_comment(row) for row in await conn.execute(query)]
-    return cut_page(found, limit, lambda comment: IdCursor(id=comment.id))
-
-
-async def delete_comment(
-    conn: AsyncConnection, comment_id: int, actor: Actor, via: str = "api"
-) -> int:
-    """Returns the post the comment was on. As with posts, others than the author remove
-    softly, audited."""
-    row = (
-        await conn.execute(
-            select(comments.c.post_id, comments.c.author_id, comments.c.body).where(
-                comments.c.id == comment_id, comments.c.removed_at.is_(None)
-            )
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"comment {comment_id} not found")
-    try:
-        _, group = await load_post(conn, row.post_id, actor)
-    except NotFound:
-        raise NotFound(f"comment {comment_id} not found") from None
-    if row.author_id != actor.id:
-        if not _may_moderate(group, actor):
-            raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
-        await remove_comment(conn, comment_id)
-        await announce(
-            conn,
-            ContentRemoved("comment", comment_id, group.id, actor.id, row.body[:80], via),
-        )
-        return int(row.post_id)
-    await conn.execute(delete(comments).where(comments.c.id == comment_id))
-    await conn.execute(
-        update(posts)
-        .where(posts.c.id == row.post_id)
-        .values(comment_count=posts.c.comment_count - 1)
-    )
-    return int(row.post_id)
-
-
-async def load_comment(
-    conn: AsyncConnection, comment_id: int, actor: Actor | None
-) -> tuple[Comment, Post, Group]:
-    """A comment as this viewer may see it: its post and group must be visible too."""
-    row = (
-        await conn.execute(
-            select(*_COMMENT_COLUMNS)
-            .join(users, users.c.id == comments.c.author_id)
-            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
-        )
-    ).first()
-    if row is None:
-        raise NotFound(f"comment {comment_id} not found")
-    comment = _comment(row)
-    try:
-        post, group = await load_post(conn, comment.post_id, actor)
-    except NotFound:
-        raise NotFound(f"comment {comment_id} not found") from None
-    return comment, post, group
-
-
-async def load_comment_to_delete(
-    conn: AsyncConnection, comment_id: int, actor: Actor
-) -> tuple[Comment, Post]:
-    """The comment and its post, if this person may delete it (the pages ask first)."""
-    comment, post, group = await load_comment(conn, comment_id, actor)
-    if comment.author.id != actor.id and not _may_moderate(group, actor):
-        raise Forbidden(N_("only the author, the group's admins or a moderator may delete it"))
-    return comment, post
-
-
 async def remove_post(conn: AsyncConnection, post_id: int) -> None:
     """Soft removal (moderation): gone from every list, page and search, kept in the
     database for the audit. Who may do it is the caller's rule (crewup.moderation)."""
@@ -411,21 +263,3 @@ async def remove_post(conn: AsyncConnection, post_id: int) -> None:
     ).scalar_one_or_none()
     if group_id is not None:
         await announce(conn, PostRemoved(post_id, group_id))
-
-
-async def remove_comment(conn: AsyncConnection, comment_id: int) -> None:
-    """Soft removal, as `remove_post`; the post's comment count goes down with it."""
-    post_id = (
-        await conn.execute(
-            update(comments)
-            .where(comments.c.id == comment_id, comments.c.removed_at.is_(None))
-            .values(removed_at=clock.now())
-            .returning(comments.c.post_id)
-        )
-    ).scalar_one_or_none()
-    if post_id is not None:
-        await conn.execute(
-            update(posts)
-            .where(posts.c.id == post_id)
-            .values(comment_count=posts.c.comment_count - 1)
-        )
