@@ -54,6 +54,15 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
         # compressing per socket would undo encoding each room frame once for all.
         compress=False,
     )
+    # Who is asking is settled before the upgrade: should the database or Redis not
+    # answer, the request fails as any other does (503, Retry-After) while it is still
+    # HTTP; after the 101, that answer would reach the client as the bytes of a frame.
+    # A refusal is a close code the client reads, so it waits for the upgrade.
+    refusal: Refused | None = None
+    try:
+        actor = await authenticate(request)
+    except Refused as refused:
+        refusal = refused
     await ws.prepare(request)
     # The 101's headers (the security headers among them) are serialised and on their
     # way; kept, they would cost every idle socket about 2 KB for its whole life.
@@ -61,9 +70,7 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
     if hub.closing:
         await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
         return ws
-    try:
-        actor = await authenticate(request)
-    except Refused as refusal:
+    if refusal is not None:
         await ws.close(code=refusal.code, message=refusal.reason.encode()[:120])
         return ws
     peer = Peer(ws, actor, request.app[REALTIME_METRICS], settings.ws_send_queue, request.transport)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
@@ -96,10 +97,22 @@ async def test_postgresql_going_away_is_503_and_heals(behind_proxies) -> None:
     assert "CrewUp is briefly unavailable" in html and "reload the page" in html
     assert '<main id="main"' in html and 'class="skip-link"' in html
 
+    # A WebSocket handshake gets the same 503 before any upgrade (it was a 101 followed
+    # by an HTTP answer inside the socket's stream: a black-box trial).
+    token = person["headers"]["Authorization"].removeprefix("Bearer ")
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect(f"/ws?access_token={token}")
+    assert refused.value.status == 503
+    assert int(refused.value.headers["Retry-After"]) > 0
+
     await database.restore()
     for _ in range(3):
         assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
     assert (await client.get(f"/api/v1/groups/{group['id']}")).status == 200
+    ws = await client.ws_connect(f"/ws?access_token={token}")
+    await ws.send_json({"type": "ping"})
+    assert (await ws.receive_json(timeout=5))["type"] == "pong"
+    await ws.close()
 
 
 async def test_a_postgresql_restart_between_requests_fails_none(
