@@ -121,12 +121,10 @@ def group_from_row(row: Any) -> Group:
 
 
 def can_see(group: Group) -> bool:
-    return (
-        group.visibility is Visibility.public
-        or group.is_member
-        or group.my_role == "pending"
-        or group.invited
-    )
+    """A private group shows itself to its members and the people they invited. Asking
+    to join is not enough: anyone may ask (a black-box trial read every private group's
+    name, description and place by asking and withdrawing)."""
+    return group.visibility is Visibility.public or group.is_member or group.invited
 
 
 # One group by id, built once (see events.access); signed out, no viewer joins at all.

@@ -115,7 +115,7 @@ async def delete_group(request: web.Request) -> web.Response:
 
 @api.post(
     GROUP + "/join",
-    "Join (public or invited: 200 member; private: 202 pending)",
+    "Join (public or invited: 200 member; private, or no such group: 202 pending)",
     response=JoinOut,
     errors=(404, 409),
 )

@@ -20,6 +20,7 @@ from crewup.groups.access import (
     Group,
     MemberRole,
     Visibility,
+    can_see,
     fetch_group,
     group_from_row,
     load_group,
@@ -81,11 +82,17 @@ async def _add_member(
 
 
 async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> JoinOutcome:
-    """Public or invited: a member at once. Private: a join request for the admins."""
-    await lock_group(conn, group_id)
-    # A private group's id may be shared as a link: asking to join it is allowed, even
-    # though everything inside stays hidden until the request is approved.
-    group = await fetch_group(conn, group_id, actor)
+    """Public or invited: a member at once. Private: a join request for the admins.
+
+    A private group's id may be shared by word of mouth: asking to join it is allowed,
+    though everything about it stays hidden until the request is approved. So that the
+    answer tells nothing either, asking to join a group that does not exist is answered
+    as for a private one (pending), and changes nothing."""
+    try:
+        await lock_group(conn, group_id)
+        group = await fetch_group(conn, group_id, actor)
+    except NotFound:
+        return JoinOutcome.pending
     if group.is_member:
         return JoinOutcome.member
     if group.visibility is Visibility.private and not group.invited:
@@ -105,7 +112,11 @@ async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> Join
 
 async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
     await lock_group(conn, group_id)
-    group = await load_group(conn, group_id, actor)
+    # Not load_group: someone who asked to join a private group cannot see it, yet may
+    # withdraw the request.
+    group = await fetch_group(conn, group_id, actor)
+    if group.my_role != "pending" and not can_see(group):
+        raise NotFound(f"group {group_id} not found")
     if group.my_role == "pending":
         await conn.execute(
             delete(group_join_requests).where(

@@ -4,6 +4,7 @@ page shows its posts and events too, so it lives in crewup.site.)"""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -143,7 +144,16 @@ async def edit_group(request: web.Request) -> web.Response:
     return await _group_form(request, group, form.values, form.errors, 422)
 
 
-MembershipStep = Callable[[AsyncConnection, int, Actor], Awaitable[str | None]]
+@dataclass(frozen=True)
+class Elsewhere:
+    """What a step says, and a page of no group to go to instead of the group's: after
+    asking to join a private group, its page is still a 404 to the person."""
+
+    message: str
+    page: str
+
+
+MembershipStep = Callable[[AsyncConnection, int, Actor], Awaitable[str | Elsewhere | None]]
 
 
 async def _act(
@@ -154,22 +164,27 @@ async def _act(
     await check_csrf(request, await request.post())
     group_id = path_id(request, "group_id")
     kind: FlashKind = "success"
+    parts: dict[str, int | str] = {"group_id": group_id}
+    said: str | Elsewhere | None
     try:
         async with request.app[DB].transaction() as conn:
-            message = await step(conn, group_id, caller(request)) or done
+            said = await step(conn, group_id, caller(request))
     except Refusal as exc:
-        message, kind = spoken(exc.detail), "error"
-    await flash(request, message, kind)
-    redirect(request, back_to, group_id=group_id)
+        said, kind = spoken(exc.detail), "error"
+    if isinstance(said, Elsewhere):
+        back_to, parts = said.page, {}
+        said = said.message
+    await flash(request, said or done, kind)
+    redirect(request, back_to, **parts)
 
 
 @routes.post(r"/groups/{group_id:\d+}/join", name="join_group")
 async def join(request: web.Request) -> web.Response:
-    async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> str:
+    async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> str | Elsewhere:
         outcome = await membership.join_group(conn, group_id, actor)
         if outcome is membership.JoinOutcome.member:
             return _("Welcome aboard!")
-        return _("Request sent; an admin will answer it.")
+        return Elsewhere(_("Request sent; an admin will answer it."), "groups")
 
     return await _act(request, step, "")
 

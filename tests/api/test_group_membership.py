@@ -25,13 +25,13 @@ async def test_private_join_waits_for_approval(client, api: Api) -> None:
     url = f"/api/v1/groups/{group['id']}"
     resp = await client.post(f"{url}/join", headers=bob["headers"])
     assert resp.status == 202 and await resp.json() == {"status": "pending"}
-    assert (await (await client.get(url, headers=bob["headers"])).json())["my_role"] == "pending"
+    # Asking shows nothing more than before: the group is still hidden from Bob.
+    assert (await client.get(url, headers=bob["headers"])).status == 404
     assert (await client.get(f"{url}/members", headers=bob["headers"])).status == 404
     await client.post(f"{url}/join", headers=cat["headers"])
     pending = await (await client.get(f"{url}/requests", headers=ann["headers"])).json()
     assert {p["user_id"] for p in pending["items"]} == {bob["user"]["id"], cat["user"]["id"]}
-    # Bob knows the group exists (he asked to join): not allowed, rather than hidden.
-    assert (await client.get(f"{url}/requests", headers=bob["headers"])).status == 403
+    assert (await client.get(f"{url}/requests", headers=bob["headers"])).status == 404
     ok = await client.post(f"{url}/requests/{bob['user']['id']}/approve", headers=ann["headers"])
     assert ok.status == 204
     no = await client.post(f"{url}/requests/{cat['user']['id']}/decline", headers=ann["headers"])
@@ -200,3 +200,30 @@ async def test_inviting_the_same_person_twice_at_once_is_one_invite(client, api:
     assert {a.status for a in answers} == {201}
     mine = await (await client.get("/api/v1/users/me/invites", headers=guest["headers"])).json()
     assert [g["id"] for g in mine["items"]] == [group["id"]]
+
+
+async def test_asking_to_join_tells_nothing_about_private_groups(client, api: Api) -> None:
+    """Asking to join a private group and withdrawing the request read every private
+    group's name, description and place (a black-box trial); and 202 for a private id
+    against 404 for a missing one told which ids were private groups."""
+    owner, bob = await api.register(), await api.register()
+    secret = await make_group(client, owner, name="Hidden Crew", visibility="private")
+    missing = secret["id"] + 1000
+    answers = []
+    for group_id in (secret["id"], missing):
+        resp = await client.post(f"/api/v1/groups/{group_id}/join", headers=bob["headers"])
+        answers.append((resp.status, await resp.json()))
+    assert answers[0] == answers[1] == (202, {"status": "pending"})
+    url = f"/api/v1/groups/{secret['id']}"
+    for path in ("", "/members", "/posts", "/requests"):
+        assert (await client.get(url + path, headers=bob["headers"])).status == 404, path
+    listed = await (await client.get("/api/v1/groups?limit=100", headers=bob["headers"])).json()
+    assert secret["id"] not in [g["id"] for g in listed["items"]]
+    # Nothing was asked of a group that does not exist; the real request is the owner's
+    # to answer, and Bob may withdraw it though he cannot see the group.
+    pending = await (await client.get(f"{url}/requests", headers=owner["headers"])).json()
+    assert [p["user_id"] for p in pending["items"]] == [bob["user"]["id"]]
+    assert (await client.post(f"{url}/leave", headers=bob["headers"])).status == 204
+    pending = await (await client.get(f"{url}/requests", headers=owner["headers"])).json()
+    assert pending["items"] == []
+    assert (await client.post(f"{url}/leave", headers=bob["headers"])).status == 404
