@@ -29,6 +29,12 @@ _BLANK_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
+# Embeddings, overrides and isolates turn the text that follows around ("\u202eevil"
+# shows as "live"): in a name or a title, a way to pass for someone or something else.
+# The marks U+200E/U+200F, which right-to-left writing may need, are kept.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _shows_something(value: str) -> bool:
     return any(
         c not in _BLANK_LETTERS and unicodedata.category(c) not in _BLANK_CATEGORIES for c in value
@@ -38,6 +44,8 @@ def _shows_something(value: str) -> bool:
 def _one_line(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError(N_("must be a single line of text, without tabs or control characters"))
+    if _DIRECTION_CONTROLS.search(value):
+        raise ValueError(N_("must not hold characters that turn the text's direction around"))
     if value and not _shows_something(value):
         # A name nobody can see impersonates "nobody" in lists, chat and mentions.
         raise ValueError(N_("must show at least one visible character"))

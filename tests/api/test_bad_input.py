@@ -156,10 +156,12 @@ async def test_one_line_fields_refuse_line_breaks(
 
 
 BLANK_NAMES = ["\u200b\u200b", "\u3164", "\u2800\u2800", "\u200d\u0301", "\u00a0\u2060"]
+# Names that show as something else: "\u202eevil" reads "live".
+TURNED_NAMES = ["\u202eevil", "Ann\u2067x\u2069", "\u202aAnn"]
 
 
 async def test_names_nobody_can_see_are_refused(client: TestClient, api: Api, world: dict) -> None:
-    for blank in BLANK_NAMES:
+    for blank in BLANK_NAMES + TURNED_NAMES:
         resp = await client.post(
             "/api/v1/auth/register",
             json={
@@ -177,11 +179,13 @@ async def test_names_nobody_can_see_are_refused(client: TestClient, api: Api, wo
             "/api/v1/groups", json={"name": blank}, headers=world["owner"]["headers"]
         )
         problem(resp, 422)
-    # Invisible characters inside a visible name are someone's spelling, and kept.
-    resp = await client.patch(
-        "/api/v1/users/me", json={"display_name": "Zoë\u200d"}, headers=world["owner"]["headers"]
-    )
-    assert resp.status == 200, await resp.text()
+    # Invisible characters inside a visible name are someone's spelling, and kept; so is
+    # a right-to-left mark.
+    for kept in ("Zoë\u200d", "\u05d3\u05e0\u05d4\u200f"):
+        resp = await client.patch(
+            "/api/v1/users/me", json={"display_name": kept}, headers=world["owner"]["headers"]
+        )
+        assert resp.status == 200, await resp.text()
 
 
 async def test_the_calendar_file_survives_breaks_stored_before_the_rule(
