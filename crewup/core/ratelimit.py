@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -41,3 +42,18 @@ class RateLimiter:
                     ),
                     retry_after,
                 )
+
+
+@dataclass(frozen=True)
+class PersonalLimit:
+    """A budget per person for one kind of action (`scope`), spent by the service that
+    does it; `what` names it in the 429's words. Operator tools pass `limiter` None."""
+
+    limiter: RateLimiter | None
+    rule: str
+    scope: str
+    what: str
+
+    async def spend(self, person_id: int) -> None:
+        if self.limiter is not None:
+            await self.limiter.hit(self.rule, self.scope, str(person_id), what=self.what)

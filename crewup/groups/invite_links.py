@@ -21,6 +21,7 @@ from crewup.core.errors import Conflict, FieldError, Forbidden, Gone, Invalid, N
 from crewup.core.identity import Actor
 from crewup.core.ids import new_token, token_digest
 from crewup.core.marks import N_
+from crewup.core.ratelimit import PersonalLimit
 from crewup.groups import membership
 from crewup.groups.access import (
     Group,
@@ -59,10 +60,14 @@ class LinkView:
     expires_at: datetime
 
 
-async def invite_by_email(conn: AsyncConnection, group_id: int, actor: Actor, email: str) -> str:
+async def invite_by_email(
+    conn: AsyncConnection, limit: PersonalLimit, group_id: int, actor: Actor, email: str
+) -> str:
     """Invite the account with this address; answers its display name. Managers learn
-    whether an address has an account, as they would by trying to register it."""
+    whether an address has an account, as they would by trying to register it, and no
+    faster: every try is counted (`limit`)."""
     await load_group_for_managers(conn, group_id, actor)
+    await limit.spend(actor.id)
     account = await find_account_by_email(conn, email)
     if account is None or account.deleted_at is not None:
         raise Invalid(

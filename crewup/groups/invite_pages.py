@@ -14,10 +14,11 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock
-from crewup.core.errors import Refusal
+from crewup.core.errors import RateLimited, Refusal
 from crewup.core.identity import Actor
 from crewup.groups import invite_links, membership, rosters
 from crewup.groups.access import load_group_for_managers
+from crewup.groups.appkeys import INVITE_LIMIT
 from crewup.groups.schemas import InviteEmailIn, InviteLinkIn
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
@@ -101,8 +102,10 @@ async def invite_by_email(request: web.Request) -> web.Response:
         try:
             async with request.app[DB].transaction() as conn:
                 name = await invite_links.invite_by_email(
-                    conn, group_id, caller(request), form.data.email
+                    conn, request.app[INVITE_LIMIT], group_id, caller(request), form.data.email
                 )
+        except RateLimited:
+            raise  # the 429 page, with Retry-After
         except Refusal as exc:
             form.fail(exc)
         else:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
 from crewup.core.images import ImageKind
 from crewup.core.marks import N_
@@ -183,9 +183,10 @@ class GroupList(BaseModel):
 
 
 class InviteEmailIn(InputModel):
-    """The invite-by-address form on the pages."""
+    """The invite-by-address form on the pages: an address as registration takes it
+    (not one, and it is said so, rather than "no account uses this address")."""
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=320)]
+    email: EmailStr
 
 
 class InviteLinkIn(InputModel):

@@ -8,6 +8,7 @@ import re
 
 from aiohttp.test_utils import TestClient
 
+from crewup.app import create_app
 from tests.support.browsers import as_new_person, as_person, new_private_group
 
 
@@ -169,3 +170,25 @@ async def test_inviting_a_member_says_so_by_name(client: TestClient) -> None:
     )
     assert itself.status == 422
     assert "That is your own address." in await itself.text()
+
+
+async def test_inviting_by_address_is_counted_and_checks_the_address(
+    aiohttp_client, make_settings
+) -> None:
+    """Each try tells whether an address has an account: sixty unknown addresses in under
+    a second were all answered (a black-box trial). Now a budget per person, as
+    registering has; and what is not an address is said to be none."""
+    client = await aiohttp_client(create_app(make_settings(rate_limit_invites_by_email="3/hour")))
+    owner = await as_new_person(client, "Olga", "olga@example.com")
+    group_id = await new_private_group(client, owner)
+    url = f"/groups/{group_id}/invite"
+    for bad in ("not-an-email", "a@" + "b" * 300 + ".com"):
+        resp = await client.post(url, data={"csrf_token": owner, "email": bad})
+        assert resp.status == 422
+        html = await resp.text()
+        assert "Share an invite link instead" not in html and 'id="e-email"' in html, bad
+    for n in range(3):
+        resp = await client.post(url, data={"csrf_token": owner, "email": f"no{n}@example.com"})
+        assert resp.status == 422
+    limited = await client.post(url, data={"csrf_token": owner, "email": "no9@example.com"})
+    assert limited.status == 429 and int(limited.headers["Retry-After"]) > 0

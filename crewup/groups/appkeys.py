@@ -1,0 +1,7 @@
+"""Typed application keys of the groups module."""
+
+from aiohttp import web
+
+from crewup.core.ratelimit import PersonalLimit
+
+INVITE_LIMIT = web.AppKey("invite_limit", PersonalLimit)
