@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cli.common import EXIT_USAGE, console, fail, run, settings, transaction
+from cli.common import EXIT_USAGE, ID_MAX, console, fail, run, settings, transaction
 from crewup.core import clock
 from crewup.core.paging import MAX_LIMIT, Page
 from crewup.moderation import audit
@@ -71,7 +71,7 @@ def audit_table(entries: list[AuditEntry], title: str) -> Table:
 @app.command("list")
 def list_entries(
     action: str | None = typer.Option(None, help="Only this action (user.ban, content.remove)"),
-    actor: int | None = typer.Option(None, help="Only actions by this user id"),
+    actor: int | None = typer.Option(None, min=1, max=ID_MAX, help="Only actions by this user id"),
     target: str | None = typer.Option(None, help="TYPE or TYPE:ID, e.g. user:12"),
     limit: int = typer.Option(50, min=1, max=MAX_LIMIT),
     cursor: str | None = typer.Option(None, help="next_cursor printed under a previous page"),
@@ -103,7 +103,7 @@ def list_entries(
 def export(
     csv_file: Path = typer.Option(..., "--csv", help="Write every entry to this CSV file"),
     action: str | None = typer.Option(None, help="Only this action"),
-    actor: int | None = typer.Option(None, help="Only actions by this user id"),
+    actor: int | None = typer.Option(None, min=1, max=ID_MAX, help="Only actions by this user id"),
 ) -> None:
     """The whole log (or one action's or actor's part), newest first, as CSV."""
     cfg = settings()

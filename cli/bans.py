@@ -23,7 +23,7 @@ app = typer.Typer(
 def add(
     who: str = typer.Argument(..., help="User id or email"),
     reason: str = typer.Option(..., help="Why; shown in the audit trail"),
-    days: int | None = typer.Option(None, min=1, help="Lift it after this many days"),
+    days: int | None = typer.Option(None, min=1, max=36500, help="Lift it after this many days"),
 ) -> None:
     """Ban someone now; their refresh tokens are revoked and access tokens stop working."""
     cfg = settings()

@@ -23,6 +23,8 @@ console = Console()
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+# Ids are 32-bit in PostgreSQL: a larger one is a usage error, not a database error.
+ID_MAX = 2**31 - 1
 
 
 def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
@@ -46,6 +48,9 @@ def run(work: Callable[[], Awaitable[T]]) -> T:
         fail(exc.detail, EXIT_USAGE)
     except DomainError as exc:
         fail(exc.detail)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+        # A file the command was told to write or read, not the database.
+        fail(f"cannot use {exc.filename}: {exc.strerror}")
     except (OperationalError, OSError) as exc:
         fail(f"cannot reach the database: {failure_reason(exc)}")
     except Exception as exc:  # one line for operators, never a traceback

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import console, run, settings, transaction
+from cli.common import ID_MAX, console, run, settings, transaction
 from crewup.core import clock
 from crewup.core.errors import Conflict
 from crewup.events import service
@@ -38,7 +38,7 @@ def _table(found: list[Event], title: str) -> Table:
 @app.command("list")
 def list_events(
     limit: int = typer.Option(50, min=1, max=1000),
-    after: int = typer.Option(0, help="Start after this id (pagination)"),
+    after: int = typer.Option(0, min=0, max=ID_MAX, help="Start after this id (pagination)"),
 ) -> None:
     """Every event, private groups' included, by id."""
     cfg = settings()
@@ -52,7 +52,7 @@ def list_events(
 
 
 @app.command()
-def show(event_id: int = typer.Argument(..., min=1)) -> None:
+def show(event_id: int = typer.Argument(..., min=1, max=ID_MAX)) -> None:
     """One event with its counts."""
     cfg = settings()
 
@@ -67,7 +67,7 @@ def show(event_id: int = typer.Argument(..., min=1)) -> None:
 
 @app.command()
 def cancel(
-    event_id: int = typer.Argument(..., min=1),
+    event_id: int = typer.Argument(..., min=1, max=ID_MAX),
     reason: str = typer.Option(..., help="Shown to participants"),
 ) -> None:
     """Cancel an event (participants are told through the same path as in the app)."""

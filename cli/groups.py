@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import console, fail, run, settings, transaction
+from cli.common import ID_MAX, console, fail, run, settings, transaction
 from crewup.core import clock
 from crewup.groups import membership, service
 from crewup.groups.access import Group
@@ -36,7 +36,7 @@ def _table(found: list[Group], title: str) -> Table:
 @app.command("list")
 def list_groups(
     limit: int = typer.Option(50, min=1, max=1000),
-    after: int = typer.Option(0, help="Start after this id (pagination)"),
+    after: int = typer.Option(0, min=0, max=ID_MAX, help="Start after this id (pagination)"),
 ) -> None:
     """Every group, private ones included, oldest first."""
     cfg = settings()
@@ -50,7 +50,7 @@ def list_groups(
 
 
 @app.command()
-def show(group_id: int = typer.Argument(..., min=1)) -> None:
+def show(group_id: int = typer.Argument(..., min=1, max=ID_MAX)) -> None:
     """One group with its counts."""
     cfg = settings()
 
@@ -66,8 +66,8 @@ def show(group_id: int = typer.Argument(..., min=1)) -> None:
 
 @app.command("transfer-ownership")
 def transfer_ownership(
-    group_id: int = typer.Argument(..., min=1),
-    to: int = typer.Option(..., "--to", help="User id of a member"),
+    group_id: int = typer.Argument(..., min=1, max=ID_MAX),
+    to: int = typer.Option(..., "--to", min=1, max=ID_MAX, help="User id of a member"),
 ) -> None:
     """Make a member the owner (the old owner becomes an admin)."""
     cfg = settings()
@@ -93,7 +93,7 @@ def transfer_ownership(
 
 @app.command()
 def delete(
-    group_id: int = typer.Argument(..., min=1),
+    group_id: int = typer.Argument(..., min=1, max=ID_MAX),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation"),
 ) -> None:
     """Delete a group with its posts, comments and memberships."""

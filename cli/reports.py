@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import console, run, settings, transaction
+from cli.common import ID_MAX, console, run, settings, transaction
 from crewup.core import clock
 from crewup.core.paging import MAX_LIMIT, Page
 from crewup.moderation import reports
@@ -69,7 +69,7 @@ def list_reports(
 
 
 @app.command()
-def show(report_id: int = typer.Argument(..., min=1, help="Report id")) -> None:
+def show(report_id: int = typer.Argument(..., min=1, max=ID_MAX, help="Report id")) -> None:
     """Everything about one report."""
     cfg = settings()
 
@@ -101,7 +101,7 @@ def show(report_id: int = typer.Argument(..., min=1, help="Report id")) -> None:
 
 @app.command()
 def resolve(
-    report_id: int = typer.Argument(..., min=1, help="Report id"),
+    report_id: int = typer.Argument(..., min=1, max=ID_MAX, help="Report id"),
     action: Action = typer.Option(
         ..., help="dismiss, remove_content, remove_picture, warn or ban_user"
     ),

@@ -7,16 +7,17 @@ from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cli.common import EXIT_USAGE, console, fail, run, settings, transaction
+from cli.common import EXIT_USAGE, ID_MAX, console, fail, run, settings, transaction
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.schemas import RegisterIn
 from crewup.core import clock
-from crewup.core.errors import NotFound, invalid_from
+from crewup.core.errors import NotFound
 from crewup.core.identity import Role
 from crewup.moderation import accounts
 from crewup.moderation.audit import OPERATOR
 from crewup.users import service
 from crewup.users.service import Account
+from crewup.web.requests import invalid_from, row_id
 
 app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 
@@ -39,8 +40,11 @@ def account_table(accounts: list[Account], title: str) -> Table:
 
 async def resolve_account(conn: AsyncConnection, who: str) -> Account:
     """A user by id or by email."""
-    if who.isdigit():
-        return await service.get_account(conn, int(who))
+    if who.isascii() and who.isdigit():
+        user_id = row_id(who)
+        if user_id is None:
+            raise NotFound(f"user {who[:20]} not found")
+        return await service.get_account(conn, user_id)
     found = await service.find_account_by_email(conn, who)
     if found is None or found.deleted_at is not None:
         raise NotFound(f"no user with email {who}")
@@ -51,7 +55,7 @@ async def resolve_account(conn: AsyncConnection, who: str) -> Account:
 def list_users(
     role: Role | None = typer.Option(None, help="Only this role"),
     limit: int = typer.Option(50, min=1, max=1000),
-    after: int = typer.Option(0, help="Start after this id (pagination)"),
+    after: int = typer.Option(0, min=0, max=ID_MAX, help="Start after this id (pagination)"),
 ) -> None:
     """List accounts, oldest first."""
     cfg = settings()

@@ -127,3 +127,25 @@ async def test_console_operator_fixes_are_audited(client: TestClient, api: Api, 
     ]
     assert rows[1]["detail"] == {"from": w["owner"]["user"]["id"], "to": w["member"]["user"]["id"]}
     assert rows[2]["reason"] == "venue closed"
+
+
+async def test_numbers_and_files_beyond_reach_are_said_plainly(settings, api: Api) -> None:
+    """Ids no row can have, a ban of 270,000 years and a CSV into a missing directory
+    answered with Python's exception names, the last blaming the database (a black-box
+    trial)."""
+    person = await api.register()
+    huge = "99999999999999999999"
+    code, _, err = await run_admin(settings, "users", "show", huge)
+    assert (code, err.strip()) == (1, f"crewup-admin: user {huge} not found"), err
+    for bad in (
+        ("events", "show", huge),  # every id argument and option has the same bound
+        ("audit", "list", "--actor", huge),
+        ("bans", "add", str(person["user"]["id"]), "--reason", "x", "--days", "99999999"),
+    ):
+        code, _, err = await run_admin(settings, *bad)
+        assert code == 2, (bad, err)
+        assert len(err.strip().splitlines()) == 1 and err.startswith("crewup-admin: "), err
+        assert "Error" not in err, err
+    code, _, err = await run_admin(settings, "audit", "export", "--csv", "/nonexistent/dir/x.csv")
+    assert code == 1 and "database" not in err, err
+    assert "/nonexistent/dir/x.csv" in err and "No such file or directory" in err, err
