@@ -6,6 +6,7 @@ from crewup.auth import web_flows
 from crewup.auth.schemas import LoginIn, PasswordResetConfirmIn, PasswordResetIn, RegisterIn
 from crewup.core.errors import Refusal, Unauthorized
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form, safe_next
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
@@ -100,7 +101,7 @@ async def register_submit(request: web.Request) -> web.Response:
 
 @routes.post("/logout", name="logout", access=Access.optional)
 async def logout(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     await web_flows.sign_out_browser(request)
     redirect(request, "home")
 
@@ -189,7 +190,7 @@ async def verify_email(request: web.Request) -> web.Response:
 
 @routes.post("/verify-email/resend", name="resend_verification")
 async def resend_verification(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     try:
         await web_flows.resend_verification(request, caller(request).id)
     except Refusal as exc:

@@ -13,6 +13,7 @@ from crewup.events.appkeys import FIRST_RSVPS
 from crewup.events.schemas import CancelIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
@@ -77,7 +78,7 @@ async def rsvp_button(request: web.Request) -> web.Response:
     or withdrawing) asks first: the place is gone for good, and coming back means the
     end of the queue."""
     actor = caller(request)
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     db = request.app[DB]

@@ -22,6 +22,7 @@ from crewup.groups.appkeys import INVITE_LIMIT
 from crewup.groups.schemas import InviteEmailIn, InviteLinkIn
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
@@ -148,7 +149,7 @@ async def create_invite_link(request: web.Request) -> web.Response:
 
 @routes.post(r"/groups/{group_id:\d+}/invite-links/{link_id:\d+}/revoke", name="revoke_invite_link")
 async def revoke_invite_link(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
         await invite_links.revoke_link(conn, group_id, caller(request), path_id(request, "link_id"))
@@ -158,7 +159,7 @@ async def revoke_invite_link(request: web.Request) -> web.Response:
 
 @routes.post(r"/groups/{group_id:\d+}/invites/{user_id:\d+}/withdraw", name="withdraw_invite")
 async def withdraw_invite(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
         await membership.withdraw_invite(
@@ -189,7 +190,7 @@ async def my_invites(request: web.Request) -> web.Response:
 
 @routes.post(r"/invites/{group_id:\d+}/decline", name="decline_invite")
 async def decline_invite(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
         await membership.withdraw_invite(conn, path_id(request, "group_id"), actor, actor.id)
@@ -210,7 +211,7 @@ async def invite_link(request: web.Request) -> web.Response:
 
 @routes.post("/invite", name="redeem_invite_link")
 async def redeem_invite_link(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     token = str(form.get("token", ""))
     try:

@@ -17,6 +17,7 @@ from crewup.groups.access import Group, load_group
 from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
@@ -161,7 +162,7 @@ async def _act(
 ) -> web.Response:
     """A membership button: do it, say what happened, go back to the group page (or the
     named page of the group). A refusal is said too; a hidden group stays a 404."""
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     group_id = path_id(request, "group_id")
     kind: FlashKind = "success"
     parts: dict[str, int | str] = {"group_id": group_id}

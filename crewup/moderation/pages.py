@@ -12,6 +12,7 @@ from crewup.moderation.audit import Doer, Face
 from crewup.moderation.reports import Action
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
 from crewup.web.pages import redirect, render_page
@@ -40,7 +41,7 @@ async def queue(request: web.Request) -> web.Response:
 
 @routes.post(r"/moderation/reports/{report_id:\d+}/resolve", name="moderation_resolve")
 async def resolve(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     report_id = path_id(request, "report_id")
     try:

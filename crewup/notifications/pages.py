@@ -14,6 +14,7 @@ from crewup.notifications.kinds import LABELS, Channels, Kind
 from crewup.notifications.schemas import PushEndpointIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
 from crewup.web.requests import parse_body
@@ -40,7 +41,7 @@ async def notification_list(request: web.Request) -> web.Response:
 
 @routes.post("/notifications/read", name="read_notifications")
 async def read_all(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     async with request.app[DB].transaction() as conn:
         await service.mark_read(conn, caller(request), None)
     redirect(request, "notifications")
@@ -56,7 +57,7 @@ async def settings_form(request: web.Request) -> web.Response:
 
 @routes.post("/settings/notifications", name="save_notification_settings")
 async def save_settings(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     chosen = {
         kind: Channels(
@@ -111,7 +112,7 @@ async def unsubscribe_submit(request: web.Request) -> web.Response:
     """The signed token is the authority, with no sign-in and no CSRF token: mail clients
     POST here for one-click unsubscribe (RFC 8058), and the token names one person and
     one kind of mail."""
-    form = await request.post()
+    form = await read_form(request)
     token = str(form.get("token") or request.query.get("token", ""))
     target = _unsubscribe_target(request, token)
     if target is None:

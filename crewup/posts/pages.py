@@ -16,6 +16,7 @@ from crewup.posts.appkeys import POSTING_LIMIT
 from crewup.posts.schemas import CommentIn, PostIn
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller, maybe_caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
 from crewup.web.pages import redirect, render_page
@@ -122,7 +123,7 @@ async def confirm_delete_post(request: web.Request) -> web.Response:
 
 @routes.post(r"/posts/{post_id:\d+}/delete", name="delete_post")
 async def delete_post(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     post_id = path_id(request, "post_id")
     if form.get("confirm") != "yes":
@@ -151,7 +152,7 @@ async def confirm_delete_comment(request: web.Request) -> web.Response:
 
 @routes.post(r"/comments/{comment_id:\d+}/delete", name="delete_comment")
 async def delete_comment(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     comment_id = path_id(request, "comment_id")
     if form.get("confirm") != "yes":

@@ -16,6 +16,7 @@ from crewup.ratings import offers, service
 from crewup.ratings.schemas import RatingIn, RatingPatch
 from crewup.web.appkeys import DB
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
 from crewup.web.pages import redirect
@@ -53,7 +54,7 @@ def _number(raw: object) -> object:
 @routes.post(r"/events/{event_id:\d+}/ratings", name="rate_button")
 async def rate_button(request: web.Request) -> web.Response:
     actor = caller(request)
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     event_id = path_id(request, "event_id")
     ratee_id: object = None
@@ -89,7 +90,7 @@ async def rate_button(request: web.Request) -> web.Response:
 async def edit_rating_form(request: web.Request) -> web.Response:
     """ "Edit your rating" on a person's page: the same rules as PATCH on the API."""
     actor = caller(request)
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     user_id, event_id = path_id(request, "user_id"), path_id(request, "event_id")
     kind: FlashKind

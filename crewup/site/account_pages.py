@@ -17,6 +17,7 @@ from crewup.events import ics
 from crewup.users import service as users
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import parse_form
 from crewup.web.i18n import gettext as _
 from crewup.web.i18n import spoken
@@ -87,7 +88,7 @@ async def change_password(request: web.Request) -> web.Response:
 
 @routes.post("/account/calendar-feed", name="account_feed")
 async def create_feed(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     async with request.app[DB].transaction() as conn:
         token = await ics.issue_feed_token(conn, caller(request).id)
     # Only the digest is stored: this page is the one time the link is shown.
@@ -97,7 +98,7 @@ async def create_feed(request: web.Request) -> web.Response:
 
 @routes.post("/account/calendar-feed/revoke", name="account_feed_revoke")
 async def revoke_feed(request: web.Request) -> web.Response:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     async with request.app[DB].transaction() as conn:
         await ics.revoke_feed_token(conn, caller(request).id)
     await flash(

@@ -8,6 +8,7 @@ from aiohttp import web
 from crewup.users import service as users
 from crewup.web.appkeys import DB
 from crewup.web.caller import maybe_caller
+from crewup.web.form_body import read_form
 from crewup.web.forms import safe_next
 from crewup.web.i18n import SUPPORTED
 from crewup.web.page_locale import remember_language
@@ -19,7 +20,7 @@ routes = PageRoutes()
 
 @routes.post("/language", name="choose_language", access=Access.optional)
 async def choose_language(request: web.Request) -> web.Response:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     lang = str(form.get("locale", ""))
     if lang not in SUPPORTED:

@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
 from crewup.core.errors import DomainError
+from crewup.web.form_body import read_form
 from crewup.web.form_messages import from_service, from_validator
 from crewup.web.sessions import check_csrf
 
@@ -35,7 +36,7 @@ async def parse_form(
     model: type[M],
     shape: Callable[[dict[str, str]], dict[str, Any]] | None = None,
 ) -> FormResult[M]:
-    form = await request.post()
+    form = await read_form(request)
     await check_csrf(request, form)
     values = {k: v for k, v in form.items() if isinstance(v, str) and k in model.model_fields}
     raw: dict[str, Any] = shape(dict(values)) if shape else dict(values)

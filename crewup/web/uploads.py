@@ -25,6 +25,7 @@ from crewup.core.errors import BadRequest, FieldError, Invalid, Refusal, TooLarg
 from crewup.core.images import ImageKind, ProcessedImage, process
 from crewup.core.marks import N_
 from crewup.web.appkeys import DB, SETTINGS
+from crewup.web.form_body import read_form
 from crewup.web.media import IMAGE_WORK, MEDIA_STORE
 from crewup.web.sessions import check_csrf
 
@@ -167,5 +168,5 @@ async def put_image_from_form(
 
 
 async def drop_image_from_form(request: web.Request, swap: Swap[T]) -> T:
-    await check_csrf(request, await request.post())
+    await check_csrf(request, await read_form(request))
     return await drop_image(request, swap)

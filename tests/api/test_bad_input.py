@@ -225,3 +225,29 @@ async def test_ids_too_long_to_convert_are_not_found(client: TestClient, api: Ap
     assert (await client.get(f"/groups/{huge}")).status == 404
     # A person's page asks a visitor to sign in first, whatever the id.
     assert (await client.get(f"/users/{huge}", allow_redirects=False)).status in (302, 303)
+
+
+UNREADABLE_FORMS = [
+    ("application/x-www-form-urlencoded", b"\xff\xfe=\xff"),
+    ("application/x-www-form-urlencoded; charset=bogus-charset", b"email=a"),
+    ("application/x-www-form-urlencoded; charset=utf-16", b"email=a"),
+    ("multipart/form-data", b"x"),
+    (
+        "multipart/form-data; boundary=x",
+        b'--x\r\nContent-Disposition: form-data; name="email"\r\n\r\n\xff\xfe\r\n--x--\r\n',
+    ),
+]
+
+
+async def test_form_bodies_that_cannot_be_read_are_400_on_pages(
+    client: TestClient, api: Api
+) -> None:
+    """A page form with undecodable bytes or an unknown charset was a 500 with a
+    traceback, signed out too (a black-box trial); the API already said 400."""
+    for path in ("/login", "/register", "/language"):
+        for content_type, body in UNREADABLE_FORMS:
+            resp = await client.post(
+                path, data=body, headers={"Content-Type": content_type, "Accept": "text/html"}
+            )
+            assert resp.status == 400, (path, content_type, resp.status)
+            assert "could not be read" in await resp.text()

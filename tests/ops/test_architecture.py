@@ -53,3 +53,15 @@ def test_a_service_reaching_for_the_web_layer_is_caught(tmp_path: Path) -> None:
     result = _lint(copy)
     assert result.returncode != 0
     assert "crewup.posts.service is not allowed to import crewup.web" in result.stdout
+
+
+def test_forms_are_read_only_through_read_form() -> None:
+    """`request.post()` raises on bodies a client can send (undecodable bytes, unknown
+    charsets): `crewup.web.form_body.read_form` turns those into a 400."""
+    package = Path(__file__).resolve().parents[2] / "crewup"
+    direct = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "form_body.py" and "request.post()" in path.read_text(encoding="utf-8")
+    ]
+    assert direct == []
