@@ -57,3 +57,6 @@ class PersonalLimit:
     async def spend(self, person_id: int) -> None:
         if self.limiter is not None:
             await self.limiter.hit(self.rule, self.scope, str(person_id), what=self.what)
+
+
+UNLIMITED = PersonalLimit(None, "", "", "")

@@ -101,8 +101,9 @@ class Settings(BaseModel):
     rate_limit_chat: str = "20/10 seconds;600/hour"
     rate_limit_safety_alerts: str = "3/10 minutes;10/day"
     rate_limit_reports: str = "20/hour;100/day"
-    # Each try tells whether an address has an account: no faster than registering would.
-    rate_limit_invites_by_email: str = "20/hour;100/day"
+    # Invitations made per person (each notifies someone who asked for nothing), and
+    # tries by e-mail address (each tells whether the address has an account).
+    rate_limit_invites: str = "30/hour;200/day"
     # People going to an event this close to an alert's point (on now or within the
     # hour) receive it as well as the author's groups.
     safety_alert_radius_km: float = Field(2.0, gt=0, le=50)
@@ -215,7 +216,7 @@ class Settings(BaseModel):
         "rate_limit_chat",
         "rate_limit_safety_alerts",
         "rate_limit_reports",
-        "rate_limit_invites_by_email",
+        "rate_limit_invites",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -8,8 +8,8 @@ def setup(app: web.Application) -> None:
     from crewup.groups.appkeys import INVITE_LIMIT
     from crewup.web.appkeys import LAYOUT_PARTS, LIMITER, SETTINGS
 
-    rule = app[SETTINGS].rate_limit_invites_by_email
-    app[INVITE_LIMIT] = PersonalLimit(app[LIMITER], rule, "invite-by-email", N_("invitations"))
+    rule = app[SETTINGS].rate_limit_invites
+    app[INVITE_LIMIT] = PersonalLimit(app[LIMITER], rule, "invite", N_("invitations"))
     app.setdefault(LAYOUT_PARTS, []).append(invite_pages.invites_badge)
     app.router.add_routes(api.api.table)
     app.router.add_routes(cover_api.api.table)

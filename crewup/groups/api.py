@@ -7,6 +7,7 @@ from aiohttp import web
 from crewup.core.errors import Invalid
 from crewup.groups import membership, rosters, service
 from crewup.groups.access import MemberRole, load_group
+from crewup.groups.appkeys import INVITE_LIMIT
 from crewup.groups.schemas import (
     GroupIn,
     GroupList,
@@ -268,7 +269,7 @@ async def invite(request: web.Request) -> web.Response:
     body = await parse_body(request, UserRef)
     group_id = path_id(request, "group_id")
     async with request.app[DB].transaction() as conn:
-        await membership.invite(conn, group_id, actor, body.user_id)
+        await membership.invite(conn, request.app[INVITE_LIMIT], group_id, actor, body.user_id)
     return json_response(InviteOut(group_id=group_id, user_id=body.user_id), status=201)
 
 

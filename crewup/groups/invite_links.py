@@ -21,7 +21,7 @@ from crewup.core.errors import Conflict, FieldError, Forbidden, Gone, Invalid, N
 from crewup.core.identity import Actor
 from crewup.core.ids import new_token, token_digest
 from crewup.core.marks import N_
-from crewup.core.ratelimit import PersonalLimit
+from crewup.core.ratelimit import UNLIMITED, PersonalLimit
 from crewup.groups import membership
 from crewup.groups.access import (
     Group,
@@ -81,7 +81,8 @@ async def invite_by_email(
     if account.id == actor.id:
         raise Invalid(N_("that is you"), [FieldError("email", N_("That is your own address."))])
     try:
-        await membership.invite(conn, group_id, actor, account.id)
+        # Counted above, once per try, hit or miss.
+        await membership.invite(conn, UNLIMITED, group_id, actor, account.id)
     except Conflict:  # the only conflict: a member already; said by name, not by id
         raise Invalid(
             N_("already a member"),

@@ -13,6 +13,7 @@ from crewup.core.dispatch import announce
 from crewup.core.errors import Conflict, Forbidden, Invalid, NotFound
 from crewup.core.identity import Actor, Role, viewer_params
 from crewup.core.marks import N_
+from crewup.core.ratelimit import PersonalLimit
 from crewup.groups.access import (
     GROUP_COLUMNS,
     GROUPS_WITH_VIEWER,
@@ -252,9 +253,13 @@ async def decide_request(
     await announce(conn, JoinDecided(group_id, user_id, approve, actor.id))
 
 
-async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: int) -> None:
+async def invite(
+    conn: AsyncConnection, limit: PersonalLimit, group_id: int, actor: Actor, user_id: int
+) -> None:
     """Under the group's lock, like every membership change: two invitations of the same
-    person at once become one, not a duplicate key."""
+    person at once become one, not a duplicate key. Each new invitation notifies its
+    invitee, so each is counted against the inviter's `limit` (a new account inviting
+    every user id to a group named after its spam was a black-box trial's find)."""
     await lock_group(conn, group_id)
     await load_group_for_managers(conn, group_id, actor)
     exists = (
@@ -274,6 +279,7 @@ async def invite(conn: AsyncConnection, group_id: int, actor: Actor, user_id: in
         )
     ).first()
     if already is None:
+        await limit.spend(actor.id)
         await conn.execute(
             insert(group_invites).values(
                 group_id=group_id, user_id=user_id, invited_by=actor.id, created_at=clock.now()

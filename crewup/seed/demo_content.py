@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from crewup.core import clock
 from crewup.core.db import Database
 from crewup.core.identity import Actor
+from crewup.core.ratelimit import UNLIMITED
 from crewup.events import service as events
 from crewup.events.access import RsvpStatus
 from crewup.events.first_rsvp_queue import FirstRsvps
@@ -59,7 +60,7 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
         )
         for person in (bea, carl):
             await membership.join_group(conn, climbers.id, person)
-        await membership.invite(conn, riders.id, dina, ann.id)
+        await membership.invite(conn, UNLIMITED, riders.id, dina, ann.id)
         await membership.join_group(conn, riders.id, ann)
         await posts.create_post(
             conn,

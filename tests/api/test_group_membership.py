@@ -227,3 +227,30 @@ async def test_asking_to_join_tells_nothing_about_private_groups(client, api: Ap
     pending = await (await client.get(f"{url}/requests", headers=owner["headers"])).json()
     assert pending["items"] == []
     assert (await client.post(f"{url}/leave", headers=bob["headers"])).status == 404
+
+
+async def test_invitations_are_counted_per_inviter(aiohttp_client, make_settings) -> None:
+    """Each invitation notifies someone who asked for nothing: a new account invited
+    every user id to a group named after its spam (a black-box trial)."""
+    from crewup.app import create_app
+
+    client = await aiohttp_client(create_app(make_settings(rate_limit_invites="2/hour")))
+    api = Api(client)
+    spammer = await api.register()
+    people = [await api.register() for _ in range(3)]
+    group = await make_group(client, spammer, name="Cheap watches")
+    url = f"/api/v1/groups/{group['id']}/invites"
+    answers = []
+    for person in people:
+        resp = await client.post(
+            url, json={"user_id": person["user"]["id"]}, headers=spammer["headers"]
+        )
+        answers.append(resp.status)
+    assert answers == [201, 201, 429]
+    # Inviting someone already invited makes nothing new, and costs nothing.
+    again = await client.post(
+        url, json={"user_id": people[0]["user"]["id"]}, headers=spammer["headers"]
+    )
+    assert again.status == 201
+    third = await client.get("/api/v1/notifications", headers=people[2]["headers"])
+    assert (await third.json())["items"] == []

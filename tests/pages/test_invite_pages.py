@@ -178,7 +178,7 @@ async def test_inviting_by_address_is_counted_and_checks_the_address(
     """Each try tells whether an address has an account: sixty unknown addresses in under
     a second were all answered (a black-box trial). Now a budget per person, as
     registering has; and what is not an address is said to be none."""
-    client = await aiohttp_client(create_app(make_settings(rate_limit_invites_by_email="3/hour")))
+    client = await aiohttp_client(create_app(make_settings(rate_limit_invites="3/hour")))
     owner = await as_new_person(client, "Olga", "olga@example.com")
     group_id = await new_private_group(client, owner)
     url = f"/groups/{group_id}/invite"
