@@ -92,6 +92,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
+    dispatcher.subscribe(GroupDeleted, events.refuse_while_people_are_expected)
     dispatcher.subscribe(GroupDeleted, events.discard_covers_of_group)
     dispatcher.subscribe(ContentRemoved, moderation.audit_content_removed)
     dispatcher.subscribe(PostRemoved, forget_notifications_of_removed_post)

@@ -5,13 +5,48 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from crewup.core import clock
 from crewup.core.dispatch import announce
+from crewup.core.errors import Conflict
 from crewup.core.images import ImageKind
+from crewup.core.marks import N_
 from crewup.core.picture_events import discarded
 from crewup.events.rsvp import release_all_rsvps, release_outsiders, release_private_group_rsvps
-from crewup.events.tables import events
+from crewup.events.tables import event_participants, events
 from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
 from crewup.users.domain_events import UserDeleted
+
+
+async def refuse_while_people_are_expected(conn: AsyncConnection, event: GroupDeleted) -> None:
+    """A group's events go with it, and nobody would be told: an event still ahead that
+    people are going to or waiting for must be cancelled first (which tells them and
+    keeps it, cancelled, in their calendars)."""
+    expected = (
+        await conn.execute(
+            select(events.c.title)
+            .where(
+                events.c.group_id == event.group_id,
+                events.c.status == "scheduled",
+                events.c.ends_at > clock.now(),
+                select(event_participants.c.user_id)
+                .where(
+                    event_participants.c.event_id == events.c.id,
+                    event_participants.c.status.in_(("going", "waitlisted")),
+                )
+                .exists(),
+            )
+            .order_by(events.c.starts_at)
+            .limit(1)
+        )
+    ).scalar_one_or_none()
+    if expected is not None:
+        raise Conflict(
+            N_(
+                "people are going to “%(title)s”: cancel the group's upcoming events first,"
+                " so they are told",
+                title=expected,
+            )
+        )
 
 
 async def free_seats_of_private_leaver(conn: AsyncConnection, event: MemberLeft) -> None:

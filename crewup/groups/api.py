@@ -106,7 +106,13 @@ async def patch_group(request: web.Request) -> web.Response:
     return json_response(GroupOut.of(group))
 
 
-@api.delete(GROUP, "Delete a group with its posts (owner only)", status=204, errors=(403, 404))
+@api.delete(
+    GROUP,
+    "Delete a group with its posts and events (owner only; 409 while people are going to"
+    " or waiting for one of its upcoming events: cancel those first)",
+    status=204,
+    errors=(403, 404, 409),
+)
 async def delete_group(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:

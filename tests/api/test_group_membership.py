@@ -254,3 +254,31 @@ async def test_invitations_are_counted_per_inviter(aiohttp_client, make_settings
     assert again.status == 201
     third = await client.get("/api/v1/notifications", headers=people[2]["headers"])
     assert (await third.json())["items"] == []
+
+
+async def test_a_group_with_people_expected_at_its_events_is_not_deleted_silently(
+    client, api: Api
+) -> None:
+    """Its events went with it and nobody going was told (a black-box trial): cancel
+    them first, which tells everyone and keeps them, cancelled, in their calendars."""
+    from tests.support.api import make_event, rsvp
+
+    owner, ann = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    await client.post(f"/api/v1/groups/{group['id']}/join", headers=ann["headers"])
+    await make_event(client, owner, group["id"], title="Nobody coming")
+    event = await make_event(client, owner, group["id"], title="Night climb")
+    assert (await rsvp(client, event, ann))[0] == 200
+    url = f"/api/v1/groups/{group['id']}"
+    refused = await client.delete(url, headers=owner["headers"])
+    assert refused.status == 409
+    assert "Night climb" in (await refused.json())["detail"]
+    assert (await client.get(f"/api/v1/events/{event['id']}", headers=ann["headers"])).status == 200
+    cancel = await client.post(
+        f"/api/v1/events/{event['id']}/cancel",
+        json={"reason": "group closing"},
+        headers=owner["headers"],
+    )
+    assert cancel.status == 200, await cancel.text()
+    assert (await client.delete(url, headers=owner["headers"])).status == 204
+    assert (await client.get(url)).status == 404
