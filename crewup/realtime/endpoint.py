@@ -24,6 +24,7 @@ log = logging.getLogger("crewup.realtime")
 
 # Fields a client may put in a frame that help it match an error to what it sent.
 _ECHOED = ("group_id", "event_id", "client_id")
+_ECHO_CHARS = 64
 
 
 class FrameError(Exception):
@@ -38,8 +39,11 @@ class FrameError(Exception):
 def error_frame(code: str, detail: str, frame: dict[str, Any] | None = None) -> dict[str, Any]:
     answer: dict[str, Any] = {"type": "error", "code": code, "detail": detail}
     for name in _ECHOED:
-        if frame is not None and isinstance(frame.get(name), int | str):
-            answer[name] = frame[name]
+        value = frame.get(name) if frame is not None else None
+        # A refused 10,000-character client_id came back whole: echo only what a valid
+        # frame could hold (client ids are at most 64 characters).
+        if isinstance(value, int) or (isinstance(value, str) and len(value) <= _ECHO_CHARS):
+            answer[name] = value
     return answer
 
 

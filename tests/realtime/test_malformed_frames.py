@@ -24,3 +24,21 @@ async def test_deeply_nested_frames_are_invalid_and_the_socket_stays_open(
     await ws.send_json({"type": "ping"})
     assert await next_frame(ws) == {"type": "pong"}
     assert (await subscribe(ws, group_id=group["id"]))["type"] == "unread"
+
+
+async def test_a_refused_frame_echoes_only_what_a_valid_one_could_hold(
+    client: TestClient, api: Api
+) -> None:
+    owner = await api.register()
+    group = await make_group(client, owner)
+    ws = await connect(client, owner)
+    assert (await subscribe(ws, group_id=group["id"]))["type"] == "unread"
+    for client_id, echoed in (("x" * 10_000, False), ("mine-1", True)):
+        await ws.send_json(
+            {"type": "message", "group_id": group["id"], "body": "", "client_id": client_id}
+        )
+        answer = await next_frame(ws)
+        while answer["type"] != "error":
+            answer = await next_frame(ws)
+        assert answer["code"] == "invalid" and answer["group_id"] == group["id"]
+        assert ("client_id" in answer) is echoed and len(str(answer)) < 500, answer
