@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 from crewup.core.marks import N_
 
@@ -35,5 +35,17 @@ def within_range(value: datetime) -> datetime:
     return utc
 
 
-# An instant from outside (JSON, query strings, cursors): with a zone, normalised to UTC.
-UtcMoment = Annotated[AwareDatetime, AfterValidator(within_range)]
+def written_out(value: object) -> object:
+    """pydantic reads a number, or a string of digits, as Unix seconds: not the written
+    date and time with its zone the API asks for (a black-box trial's 1893456000)."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        raise ValueError(N_("must be a date and time with its zone, like 2027-05-01T18:00+02:00"))
+    return value
+
+
+# An instant in our own cursors: with a zone, normalised to UTC. (Cursors are strict
+# models read from JSON; a before-validator would hand the string on as Python input,
+# which strict mode refuses for a datetime.)
+CursorMoment = Annotated[AwareDatetime, AfterValidator(within_range)]
+# An instant from people (JSON bodies, query strings): written out, with a zone.
+UtcMoment = Annotated[AwareDatetime, BeforeValidator(written_out), AfterValidator(within_range)]

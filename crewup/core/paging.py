@@ -16,7 +16,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from crewup.core.clock import UtcMoment
+from crewup.core.clock import CursorMoment
 from crewup.core.errors import BadRequest
 
 DEFAULT_LIMIT = 20
@@ -62,7 +62,7 @@ class NearCursor(Cursor):
 class TimeCursor(Cursor):
     """Soonest first: start time, ties by id."""
 
-    t: UtcMoment
+    t: CursorMoment
     id: RowId
 
     @property

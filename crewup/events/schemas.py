@@ -18,7 +18,7 @@ from crewup.events.service import EventFilter
 from crewup.users.schemas import Reputation, reputation_json
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.media import ImageOut, image_json
-from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
+from crewup.web.schemas import NUMBER, ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Title = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200), ONE_LINE
@@ -27,7 +27,7 @@ Place = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), ONE_LINE
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10_000), PLAIN_TEXT]
-Capacity = Annotated[int, Field(ge=1, le=1_000_000)]
+Capacity = Annotated[int, NUMBER, Field(ge=1, le=1_000_000)]
 
 
 class EventIn(InputModel):

@@ -12,14 +12,14 @@ from crewup.groups.rosters import Member
 from crewup.groups.service import CATEGORIES, GroupFilter
 from crewup.web.geo_params import Latitude, Longitude, Near, RadiusKm
 from crewup.web.media import ImageOut, image_json
-from crewup.web.schemas import ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
+from crewup.web.schemas import NUMBER, ONE_LINE, PLAIN_TEXT, InputModel, UtcTimestamp
 
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 GroupName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=2, max_length=100), ONE_LINE
 ]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000), PLAIN_TEXT]
-MaxMembers = Annotated[int, Field(ge=1, le=100_000)]
+MaxMembers = Annotated[int, NUMBER, Field(ge=1, le=100_000)]
 
 
 def _location_pair(lat: float | None, lon: float | None, sent: set[str]) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from crewup.core.clock import UtcMoment
+from crewup.core.clock import CursorMoment
 from crewup.core.errors import FieldError, Invalid
 from crewup.core.identity import Actor, viewer_params
 from crewup.core.marks import N_
@@ -39,7 +39,7 @@ class SearchCursor(Cursor):
     """Where a page ended: tier, creation time, kind, id (see the module docstring)."""
 
     r: Annotated[int, Field(ge=int(Tier.text), le=int(Tier.exact))]
-    t: UtcMoment
+    t: CursorMoment
     k: Annotated[int, Field(ge=0, lt=len(KIND_ORDER))]
     id: RowId
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     PlainSerializer,
     model_validator,
@@ -63,6 +64,17 @@ def _plain_text(value: str) -> str:
 # and headers later); descriptions and bodies may hold line breaks and tabs, nothing else.
 ONE_LINE = AfterValidator(_one_line)
 PLAIN_TEXT = AfterValidator(_plain_text)
+
+
+def _not_a_flag(value: Any) -> Any:
+    # pydantic takes true for 1 where a number is asked: "capacity": true made one seat.
+    if isinstance(value, bool):
+        raise ValueError(N_("must be a number"))
+    return value
+
+
+# Marker for Annotated[int, ..., NUMBER]: a number, never true or false.
+NUMBER = BeforeValidator(_not_a_flag)
 
 
 def _has_nul(value: Any) -> bool:

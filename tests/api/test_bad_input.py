@@ -251,3 +251,22 @@ async def test_form_bodies_that_cannot_be_read_are_400_on_pages(
             )
             assert resp.status == 400, (path, content_type, resp.status)
             assert "could not be read" in await resp.text()
+
+
+async def test_numbers_and_instants_are_what_they_say(client: TestClient, world: dict) -> None:
+    """`"capacity": true` made one seat and `"starts_at": 1893456000` was read as Unix
+    seconds (a black-box trial); the docs ask for numbers and zoned instants."""
+    url = f"/api/v1/events/{world['event']['id']}"
+    headers = world["owner"]["headers"]
+    for patch in (
+        {"capacity": True},
+        {"starts_at": 1893456000},
+        {"starts_at": "1893456000"},
+        {"ends_at": 1893459600.5},
+    ):
+        problem(await client.patch(url, json=patch, headers=headers), 422)
+    resp = await client.post(
+        "/api/v1/groups", json={"name": "Flags", "max_members": False}, headers=headers
+    )
+    problem(resp, 422)
+    assert (await client.patch(url, json={"capacity": 3}, headers=headers)).status == 200
