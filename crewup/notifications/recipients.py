@@ -133,11 +133,17 @@ def _participants(event_id: int, statuses: tuple[str, ...]) -> Select[Any]:
     )
 
 
+async def _actor(lookup: Lookup, user_id: int | None) -> dict[str, Any]:
+    """Who did it: the name as it was, and the id, so a name erased since is not shown
+    (notifications.service reads it as "deleted user")."""
+    return {"actor": await lookup.name(user_id), "actor_id": user_id}
+
+
 async def join_requested(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     group = await lookup.group_name(p["group_id"])
     if group is None:
         return []
-    data = {"group": group, "actor": await lookup.name(p["user_id"])}
+    data = {"group": group, **await _actor(lookup, p["user_id"])}
     url = f"/groups/{p['group_id']}"
     return [Notice(Kind.join_request, _managers(p["group_id"]), data, url)]
 
@@ -154,7 +160,7 @@ async def invite_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     group = await lookup.group_name(p["group_id"])
     if group is None:
         return []
-    data = {"group": group, "actor": await lookup.name(p["invited_by"])}
+    data = {"group": group, **await _actor(lookup, p["invited_by"])}
     return [Notice(Kind.invite, _just(p["user_id"]), data, f"/groups/{p['group_id']}")]
 
 
@@ -163,7 +169,7 @@ async def post_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     if post is None:
         return []
     members = Members(p["group_id"], p["author_id"])
-    data = {"group": post.group, "title": post.title, "actor": await lookup.name(p["author_id"])}
+    data = {"group": post.group, "title": post.title, **await _actor(lookup, p["author_id"])}
     return [Notice(Kind.new_post, members, data, f"/posts/{p['post_id']}")]
 
 
@@ -183,7 +189,7 @@ async def comment_created(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
                 select(group_members.c.user_id).where(group_members.c.group_id == p["group_id"])
             )
         )
-    data = {"title": post.title, "actor": await lookup.name(p["author_id"])}
+    data = {"title": post.title, **await _actor(lookup, p["author_id"])}
     return [Notice(Kind.reply, readers, data, f"/posts/{p['post_id']}")]
 
 
@@ -224,7 +230,7 @@ def _alert_recipients(alert_id: int) -> Select[Any]:
 
 async def alert_raised(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     data = {
-        "actor": await lookup.name(p["author_id"]),
+        **await _actor(lookup, p["author_id"]),
         "severity": p["severity"],
         "message": str(p["message"])[:200],
     }

@@ -36,6 +36,7 @@ from crewup.notifications.domain_events import DeliveryRequested, NotificationsC
 from crewup.notifications.fanout import Members, MembersNotice, notify_members
 from crewup.notifications.kinds import DEFAULTS, Channels, Kind, wording
 from crewup.notifications.tables import notification_settings, notifications, push_subscriptions
+from crewup.users.service import DELETED_NAME
 from crewup.users.tables import users
 
 
@@ -179,8 +180,33 @@ async def _request_deliveries(
             )
 
 
-def _notification(row: Any) -> Notification:
+async def _notifications(conn: AsyncConnection, rows: Sequence[Any]) -> list[Notification]:
+    """Rows as notifications. Names are kept as they were, but not those of accounts
+    erased since: an erasure promises "deleted user" wherever the person was named (a
+    black-box trial still read the name in others' notifications). One query a page."""
+    named = {
+        row.data.get("actor_id")
+        for row in rows
+        if isinstance(row.data, dict) and isinstance(row.data.get("actor_id"), int)
+    }
+    erased: set[int] = set()
+    if named:
+        erased = set(
+            (
+                await conn.execute(
+                    select(users.c.id).where(
+                        users.c.id.in_(sorted(named)), users.c.deleted_at.is_not(None)
+                    )
+                )
+            ).scalars()
+        )
+    return [_notification(row, erased) for row in rows]
+
+
+def _notification(row: Any, erased: set[int]) -> Notification:
     data = dict(row.data or {})
+    if data.get("actor_id") in erased:
+        data["actor"] = DELETED_NAME
     return Notification(
         id=row.id,
         kind=row.kind,
@@ -210,7 +236,9 @@ async def get_notification(
             select(notifications.c.user_id, *_COLUMNS).where(notifications.c.id == notification_id)
         )
     ).first()
-    return (row.user_id, _notification(row)) if row else None
+    if row is None:
+        return None
+    return row.user_id, (await _notifications(conn, [row]))[0]
 
 
 async def list_mine(
@@ -233,7 +261,7 @@ async def list_mine(
     position = decode_cursor(cursor, IdCursor)
     if position is not None:
         query = query.where(notifications.c.id < position.id)
-    found = [_notification(row) for row in await conn.execute(query)]
+    found = await _notifications(conn, list(await conn.execute(query)))
     return cut_page(found, limit, lambda n: IdCursor(id=n.id))
 
 

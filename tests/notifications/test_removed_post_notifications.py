@@ -60,3 +60,21 @@ async def test_a_post_removed_before_its_fan_out_notifies_nobody(
         inbox = await _inbox(client, person)
         assert "Basalt kept" in inbox and "Narwhal slab" not in inbox, inbox
     assert kept["id"] != gone["id"]
+
+
+async def test_an_erased_account_is_a_deleted_user_in_others_notifications(
+    client: TestClient, api: Api
+) -> None:
+    """Posts and chat said "deleted user", notifications kept the name (a black-box
+    trial): an erasure promises the name is gone everywhere."""
+    owner, zelda = await api.register(), await api.register("Zelda Realname")
+    group = await make_group(client, owner)
+    await join(client, zelda, group)
+    await make_post(client, zelda, group, "Hello from Zelda")
+    await settle(client.app)
+    assert "Zelda Realname" in await _inbox(client, owner)
+    assert (await client.delete("/api/v1/users/me", headers=zelda["headers"])).status == 204
+    resp = await client.get("/api/v1/notifications", headers=owner["headers"])
+    items = (await resp.json())["items"]
+    assert "Zelda Realname" not in str(items)
+    assert "deleted user posted “Hello from Zelda”" in items[0]["text"], items[0]
