@@ -4,7 +4,7 @@ told it does not exist (NotFound), never that it is forbidden."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core.errors import NotFound
 from crewup.core.identity import VIEWER_ID, Actor, viewer_params
+from crewup.groups.access import GROUPS_WITH_MEMBER, LISTED
+from crewup.groups.tables import groups
 from crewup.safety.tables import safety_alert_recipients, safety_alerts
 from crewup.users.tables import users
 
@@ -111,7 +113,34 @@ async def load_alert(conn: AsyncConnection, alert_id: int, actor: Actor) -> Aler
     alert = alert_from_row(row)
     if not alert.visible_to(actor):
         raise NotFound(f"alert {alert_id} not found")
-    return alert
+    return (await with_groups_shown(conn, [alert], actor))[0]
+
+
+async def with_groups_shown(
+    conn: AsyncConnection, alerts: list[Alert], actor: Actor
+) -> list[Alert]:
+    """An alert names the groups it went to. Someone it reached through a nearby event
+    sees only the groups they may see: a private group's id led to the group (a
+    black-box trial). Its author and moderators see them all. One query a page."""
+    named = {g for alert in alerts if not alert.may_manage(actor) for g in alert.group_ids}
+    if not named:
+        return alerts
+    shown = set(
+        (
+            await conn.execute(
+                select(groups.c.id)
+                .select_from(GROUPS_WITH_MEMBER)
+                .where(groups.c.id.in_(sorted(named)), LISTED),
+                viewer_params(actor),
+            )
+        ).scalars()
+    )
+    return [
+        alert
+        if alert.may_manage(actor)
+        else replace(alert, group_ids=[g for g in alert.group_ids if g in shown])
+        for alert in alerts
+    ]
 
 
 async def lock_alert(conn: AsyncConnection, alert_id: int) -> None:

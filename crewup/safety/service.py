@@ -34,6 +34,7 @@ from crewup.safety.access import (
     alert_from_row,
     load_alert,
     lock_alert,
+    with_groups_shown,
 )
 from crewup.safety.domain_events import AlertBroadcast, AlertRaised, AlertResolved
 from crewup.safety.recipients import store_recipients
@@ -327,7 +328,7 @@ async def list_alerts(
         .order_by(safety_alerts.c.id.desc())
     )
     found = [alert_from_row(row) for row in await conn.execute(query, viewer_params(actor))]
-    return cut_page(found, limit, lambda a: IdCursor(id=a.id))
+    return cut_page(await with_groups_shown(conn, found, actor), limit, lambda a: IdCursor(id=a.id))
 
 
 BANNER_LIMIT = 3

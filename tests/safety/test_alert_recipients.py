@@ -144,3 +144,28 @@ async def test_it_arrives_live_and_as_a_notification(client: TestClient, api: Ap
     pong = await wait_for(mine, lambda f: f["type"] in ("pong", "safety_alert"))
     assert pong["type"] == "pong"
     assert group["id"] in alert["group_ids"]
+
+
+async def test_people_outside_a_private_group_do_not_learn_its_id(
+    client: TestClient, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone reached through a nearby event read the ids of the author's private
+    groups in `group_ids` (a black-box trial); members and the author see them."""
+    world = await crew(client, api)
+    author, member = world["author"], world["member"]
+    secret = await make_group(client, author, name="Night watch", visibility="private")
+    on_now = await event_at(client, world["organiser"], world["hikers"], NEAR, starts_in_hours=2)
+    passer_by = await api.register("Passer-by")
+    assert (await rsvp(client, on_now, passer_by))[0] == 200
+    later(monkeypatch, 2)
+    alert = await raise_alert(client, author, group_ids=[world["group"]["id"], secret["id"]])
+    assert sorted(alert["group_ids"]) == sorted([world["group"]["id"], secret["id"]])
+    seen = {}
+    for person in (passer_by, member):
+        one = await client.get(f"/api/v1/safety/alerts/{alert['id']}", headers=person["headers"])
+        listed = await client.get("/api/v1/safety/alerts", headers=person["headers"])
+        items = [a for a in (await listed.json())["items"] if a["id"] == alert["id"]]
+        assert [a["group_ids"] for a in items] == [(await one.json())["group_ids"]]
+        seen[person["user"]["display_name"]] = (await one.json())["group_ids"]
+    assert seen["Passer-by"] == [world["group"]["id"]]  # the public group only
+    assert seen["Member"] == [world["group"]["id"]]  # not a member of the private one
