@@ -90,6 +90,7 @@ def build_dispatcher() -> Dispatcher:
     dispatcher.subscribe(UserDeleted, events.free_seats_of_deleted)
     dispatcher.subscribe(UserDeleted, auth.end_sessions_of_deleted)
     dispatcher.subscribe(UserBanned, auth.end_sessions_of_banned)
+    dispatcher.subscribe(UserBanned, events.free_seats_of_banned_for_good)
     dispatcher.subscribe(MemberLeft, events.free_seats_of_private_leaver)
     dispatcher.subscribe(GroupMadePrivate, events.free_seats_of_outsiders)
     dispatcher.subscribe(GroupDeleted, events.refuse_while_people_are_expected)

@@ -224,6 +224,13 @@ async def release_all_rsvps(conn: AsyncConnection, user_id: int) -> None:
     await _withdraw_each(conn, user_id)
 
 
+async def release_upcoming_rsvps(conn: AsyncConnection, user_id: int) -> None:
+    """Banned for good: places at events still ahead go to the next in line (a banned
+    person held a seat the waitlist waited for: a black-box trial). Past events keep
+    their record."""
+    await _withdraw_each(conn, user_id, events.c.ends_at > clock.now())
+
+
 async def release_private_group_rsvps(conn: AsyncConnection, group_id: int, user_id: int) -> None:
     """Someone who leaves a private group can no longer see its events, so their places
     at the ones still ahead go to the next in line. Past events keep their record."""

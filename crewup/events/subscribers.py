@@ -11,10 +11,15 @@ from crewup.core.errors import Conflict
 from crewup.core.images import ImageKind
 from crewup.core.marks import N_
 from crewup.core.picture_events import discarded
-from crewup.events.rsvp import release_all_rsvps, release_outsiders, release_private_group_rsvps
+from crewup.events.rsvp import (
+    release_all_rsvps,
+    release_outsiders,
+    release_private_group_rsvps,
+    release_upcoming_rsvps,
+)
 from crewup.events.tables import event_participants, events
 from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
-from crewup.users.domain_events import UserDeleted
+from crewup.users.domain_events import UserBanned, UserDeleted
 
 
 async def refuse_while_people_are_expected(conn: AsyncConnection, event: GroupDeleted) -> None:
@@ -47,6 +52,12 @@ async def refuse_while_people_are_expected(conn: AsyncConnection, event: GroupDe
                 title=expected,
             )
         )
+
+
+async def free_seats_of_banned_for_good(conn: AsyncConnection, event: UserBanned) -> None:
+    """A ban with an end keeps the person's places (they may come back in time)."""
+    if event.expires_at is None:
+        await release_upcoming_rsvps(conn, event.user_id)
 
 
 async def free_seats_of_private_leaver(conn: AsyncConnection, event: MemberLeft) -> None:

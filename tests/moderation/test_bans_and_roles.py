@@ -169,3 +169,32 @@ async def test_ban_user_resolution_bans_the_author(client: TestClient, api: Api,
     assert [r["action"] for r in rows[:2]] == ["report.resolve", "user.ban"]
     assert rows[1]["target_id"] == w["member"]["user"]["id"]
     assert rows[1]["detail"]["report_id"] == created["id"]
+
+
+async def test_a_ban_for_good_gives_the_persons_seats_to_the_waitlist(
+    client: TestClient, api: Api, settings
+) -> None:
+    """A permanently banned person held a seat the waitlist waited for (a black-box
+    trial). A ban with an end keeps the places: the person may come back in time."""
+    from tests.support.api import make_event, make_group, rsvp
+
+    async def my_status(event: dict[str, Any], person: dict[str, Any]) -> str:
+        resp = await client.get(f"/api/v1/events/{event['id']}", headers=person["headers"])
+        return str(((await resp.json())["my_rsvp"] or {}).get("status"))
+
+    _, moderator = await staff(settings, api)
+    owner, troll, ann, bob = [await api.register() for _ in range(4)]
+    group = await make_group(client, owner)
+    hut = await make_event(client, owner, group["id"], capacity=1)
+    hall = await make_event(client, owner, group["id"], capacity=1)
+    for event in (hut, hall):
+        assert (await rsvp(client, event, troll))[0] == 200
+    assert (await rsvp(client, hut, ann))[1]["status"] == "waitlisted"
+    assert (await rsvp(client, hall, bob))[1]["status"] == "waitlisted"
+    status, _ = await _ban(client, moderator, troll["user"]["id"], expires_at=future(48))
+    assert status == 201
+    assert await my_status(hut, ann) == "waitlisted"
+    status, _ = await _ban(client, moderator, troll["user"]["id"])  # now for good
+    assert status == 201
+    for event, person in ((hut, ann), (hall, bob)):
+        assert await my_status(event, person) == "going"
