@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from crewup.bus.rabbitmq import delete_topology
 from crewup.bus.runtime import topology_for
+from crewup.core.ratelimit import UNLIMITED
 from crewup.core.settings import Settings
 from crewup.groups import membership
 from crewup.groups.service import create_group
@@ -76,7 +77,7 @@ async def fill_outbox(settings: Settings, count: int) -> None:
                 "visibility": "public",
             }
             group = await create_group(conn, author, values, verified_required=False)
-            await membership.join_group(conn, group.id, reader)
+            await membership.join_group(conn, UNLIMITED, group.id, reader)
         unlimited = PostingLimit(None)
         for start in range(0, count, 500):
             async with db.transaction() as conn:

@@ -104,6 +104,8 @@ class Settings(BaseModel):
     # Invitations made per person (each notifies someone who asked for nothing), and
     # tries by e-mail address (each tells whether the address has an account).
     rate_limit_invites: str = "30/hour;200/day"
+    # Requests to join private groups (each notifies the group's admins).
+    rate_limit_join_requests: str = "10/hour;30/day"
     # People going to an event this close to an alert's point (on now or within the
     # hour) receive it as well as the author's groups.
     safety_alert_radius_km: float = Field(2.0, gt=0, le=50)
@@ -217,6 +219,7 @@ class Settings(BaseModel):
         "rate_limit_safety_alerts",
         "rate_limit_reports",
         "rate_limit_invites",
+        "rate_limit_join_requests",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -7,7 +7,7 @@ from aiohttp import web
 from crewup.core.errors import Invalid
 from crewup.groups import membership, rosters, service
 from crewup.groups.access import MemberRole, load_group
-from crewup.groups.appkeys import INVITE_LIMIT
+from crewup.groups.appkeys import INVITE_LIMIT, JOIN_REQUEST_LIMIT
 from crewup.groups.schemas import (
     GroupIn,
     GroupList,
@@ -129,7 +129,9 @@ async def delete_group(request: web.Request) -> web.Response:
 async def join_group(request: web.Request) -> web.Response:
     actor = caller(request)
     async with request.app[DB].transaction() as conn:
-        outcome = await membership.join_group(conn, path_id(request, "group_id"), actor)
+        outcome = await membership.join_group(
+            conn, request.app[JOIN_REQUEST_LIMIT], path_id(request, "group_id"), actor
+        )
     status = 200 if outcome is membership.JoinOutcome.member else 202
     return json_response(JoinOut(status=outcome.value), status=status)
 

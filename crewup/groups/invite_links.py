@@ -230,7 +230,7 @@ async def redeem_link(conn: AsyncConnection, token: str, actor: Actor) -> int:
                 created_at=clock.now(),
             )
         )
-    outcome = await membership.join_group(conn, group.id, actor)
+    outcome = await membership.join_group(conn, UNLIMITED, group.id, actor)
     if outcome is not membership.JoinOutcome.member:  # pragma: no cover - invited joins at once
         raise Gone(N_("this invite link could not be used"))
     spent = await conn.execute(

@@ -82,21 +82,27 @@ async def _add_member(
     await announce(conn, MemberJoined(group_id, user_id))
 
 
-async def join_group(conn: AsyncConnection, group_id: int, actor: Actor) -> JoinOutcome:
+async def join_group(
+    conn: AsyncConnection, requests: PersonalLimit, group_id: int, actor: Actor
+) -> JoinOutcome:
     """Public or invited: a member at once. Private: a join request for the admins.
 
     A private group's id may be shared by word of mouth: asking to join it is allowed,
     though everything about it stays hidden until the request is approved. So that the
     answer tells nothing either, asking to join a group that does not exist is answered
-    as for a private one (pending), and changes nothing."""
+    as for a private one (pending), and changes nothing. Every answer "pending" is
+    counted against `requests`: asking and withdrawing over and over notified the
+    group's admins each time (a black-box trial)."""
     try:
         await lock_group(conn, group_id)
         group = await fetch_group(conn, group_id, actor)
     except NotFound:
+        await requests.spend(actor.id)
         return JoinOutcome.pending
     if group.is_member:
         return JoinOutcome.member
     if group.visibility is Visibility.private and not group.invited:
+        await requests.spend(actor.id)
         if group.my_role != "pending":
             await conn.execute(
                 insert(group_join_requests).values(

@@ -14,6 +14,7 @@ from crewup.core.errors import Refusal
 from crewup.core.identity import Actor
 from crewup.groups import membership, service
 from crewup.groups.access import Group, load_group
+from crewup.groups.appkeys import JOIN_REQUEST_LIMIT
 from crewup.groups.schemas import GroupIn, GroupPatch, GroupQuery
 from crewup.web.appkeys import DB, SETTINGS
 from crewup.web.caller import caller, maybe_caller
@@ -182,7 +183,9 @@ async def _act(
 @routes.post(r"/groups/{group_id:\d+}/join", name="join_group")
 async def join(request: web.Request) -> web.Response:
     async def step(conn: AsyncConnection, group_id: int, actor: Actor) -> str | Elsewhere:
-        outcome = await membership.join_group(conn, group_id, actor)
+        outcome = await membership.join_group(
+            conn, request.app[JOIN_REQUEST_LIMIT], group_id, actor
+        )
         if outcome is membership.JoinOutcome.member:
             return _("Welcome aboard!")
         return Elsewhere(_("Request sent; an admin will answer it."), "groups")

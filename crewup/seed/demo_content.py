@@ -59,9 +59,9 @@ async def create_demo_content(db: Database, people: dict[str, Actor]) -> list[st
             verified_required=False,
         )
         for person in (bea, carl):
-            await membership.join_group(conn, climbers.id, person)
+            await membership.join_group(conn, UNLIMITED, climbers.id, person)
         await membership.invite(conn, UNLIMITED, riders.id, dina, ann.id)
-        await membership.join_group(conn, riders.id, ann)
+        await membership.join_group(conn, UNLIMITED, riders.id, ann)
         await posts.create_post(
             conn,
             posts.UNLIMITED,

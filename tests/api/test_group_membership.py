@@ -282,3 +282,27 @@ async def test_a_group_with_people_expected_at_its_events_is_not_deleted_silentl
     assert cancel.status == 200, await cancel.text()
     assert (await client.delete(url, headers=owner["headers"])).status == 204
     assert (await client.get(url)).status == 404
+
+
+async def test_asking_to_join_is_counted(aiohttp_client, make_settings) -> None:
+    """Asking and withdrawing over and over notified the admins each time (a black-box
+    trial); a group that does not exist costs the same, so the limit tells nothing."""
+    from crewup.app import create_app
+
+    client = await aiohttp_client(create_app(make_settings(rate_limit_join_requests="3/hour")))
+    api = Api(client)
+    owner, pest = await api.register(), await api.register()
+    secret = await make_group(client, owner, visibility="private")
+    url = f"/api/v1/groups/{secret['id']}"
+    answers = []
+    for _ in range(2):
+        answers.append((await client.post(f"{url}/join", headers=pest["headers"])).status)
+        await client.post(f"{url}/leave", headers=pest["headers"])
+    missing = f"/api/v1/groups/{secret['id'] + 1000}/join"
+    answers.append((await client.post(missing, headers=pest["headers"])).status)
+    answers.append((await client.post(f"{url}/join", headers=pest["headers"])).status)
+    assert answers == [202, 202, 202, 429]
+    # Joining a public group is not asking: never counted.
+    public = await make_group(client, owner)
+    joined = await client.post(f"/api/v1/groups/{public['id']}/join", headers=pest["headers"])
+    assert joined.status == 200
