@@ -86,16 +86,18 @@ class RateLimited(Refusal):
         self.retry_after = max(1, retry_after)
 
 
-def field_errors(exc: ValidationError, prefix: str = "") -> list[FieldError]:
+def field_errors(exc: ValidationError, prefix: str = "", whole: str = "body") -> list[FieldError]:
+    """One error per field; a rule on the whole input (`from` before `to`) is named after
+    the whole: the body, or the query of a GET."""
     found = []
     for error in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in error["loc"]) or "body"
+        loc = ".".join(str(part) for part in error["loc"]) or whole
         message = error["msg"].removeprefix("Value error, ")
         found.append(FieldError(f"{prefix}{loc}", message))
     return found
 
 
-def invalid_from(exc: ValidationError, prefix: str = "") -> Invalid:
-    errors = field_errors(exc, prefix)
+def invalid_from(exc: ValidationError, prefix: str = "", whole: str = "body") -> Invalid:
+    errors = field_errors(exc, prefix, whole)
     summary = "; ".join(f"{e.field}: {e.message}" for e in errors[:3])
     return Invalid(f"the request has invalid fields: {summary}", errors)

@@ -58,7 +58,7 @@ def parse_query(request: web.Request, model: type[M]) -> M:
     try:
         return model.model_validate(dict(request.query))
     except ValidationError as exc:
-        raise invalid_from(exc) from None
+        raise invalid_from(exc, whole="query") from None
 
 
 def row_id(raw: str | None) -> int | None:

@@ -352,6 +352,8 @@ async def test_my_calendar(client, api: Api) -> None:
         f"/api/v1/calendar?from={future(10)}&to={future(1)}", headers=me["headers"]
     )
     assert bad.status == 422
+    # A rule on the query as a whole is the query's, not a body's (a GET has none).
+    assert [e["field"] for e in (await bad.json())["errors"]] == ["query"]
 
 
 async def test_mine_lists_only_my_rsvps_and_needs_sign_in(client, api: Api) -> None:
