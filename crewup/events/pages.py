@@ -8,7 +8,8 @@ from typing import Any
 
 from aiohttp import web
 
-from crewup.core.errors import Refusal
+from crewup.core.errors import Forbidden, Refusal
+from crewup.core.marks import N_
 from crewup.events import participants, service
 from crewup.events.access import RsvpStatus, load_event
 from crewup.events.appkeys import EVENT_PAGE_PARTS
@@ -135,9 +136,12 @@ async def edit_event(request: web.Request) -> web.Response:
     actor = caller(request)
     event_id = path_id(request, "event_id")
     form = await parse_form(request, EventPatch, _shape)
+    async with request.app[DB].reading() as conn:
+        before = await load_event(conn, event_id, actor)
+    if not before.may_manage:
+        # Not theirs to edit: the 403 page, not the form again (a black-box trial).
+        raise Forbidden(N_("only the group's owner and admins manage its events"))
     if form.data is not None:
-        async with request.app[DB].reading() as conn:
-            before = await load_event(conn, event_id, actor)
         # The form always sends every field; keep the start time if it did not change, so
         # editing an event that has begun does not trip "must start in the future".
         changes = {

@@ -81,3 +81,10 @@ async def test_a_service_refusal_on_edit_is_a_sentence_beside_its_field(client: 
     html = await answer.text()
     assert error_of(html, "ends_at") == "The end must be after the start."
     assert f'value="{too_early}"' in html  # what was typed stays
+    # Someone who may not edit it gets a 403, not the form (a black-box trial), whether
+    # the form they send is complete or not.
+    bob = await signed_in(client, "Bob", "bob@example.com")
+    for sent in ({**event, "csrf_token": bob}, {"csrf_token": bob, "title": ""}):
+        refused = await client.post(planned.headers["Location"] + "/edit", data=sent)
+        assert refused.status == 403
+        assert 'name="title"' not in await refused.text()
