@@ -56,7 +56,38 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    return (
+        f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
+        f"servers on the {bare_loop_name()} event loop (CREWUP_EVENT_LOOP)"
+    )
+
+
+def bare_loop_name() -> str:
+    """The loop the bench's servers run on, bare baselines included: CREWUP_EVENT_LOOP as
+    `crewup serve` reads it ("auto" is uvloop where it imports)."""
+    choice = os.environ.get("CREWUP_EVENT_LOOP", "auto")
+    if choice == "auto":
+        try:
+            import uvloop  # noqa: F401
+        except ImportError:
+            return "asyncio"
+        return "uvloop"
+    return choice
+
+
+# Prepended to the bare aiohttp servers: they run on the loop `crewup serve` runs on in
+# the same bench, so a ratio to them compares like with like.
+BARE_LOOP = """
+import os
+def bare_loop():
+    if os.environ.get("CREWUP_EVENT_LOOP", "auto") == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop()
+"""
 
 
 def free_port() -> int:
@@ -144,7 +175,9 @@ async def hello(request):
     return web.json_response({"status": "ok"})
 app = web.Application()
 app.router.add_get("/", hello)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+web.run_app(
+    app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None, loop=bare_loop()
+)
 """
 
 
@@ -152,7 +185,7 @@ web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log
 def bare_hello() -> Iterator[tuple[str, int]]:
     """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_HELLO, str(port)])
+    proc = subprocess.Popen([sys.executable, "-c", BARE_LOOP + BARE_HELLO, str(port)])
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):

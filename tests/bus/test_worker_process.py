@@ -41,8 +41,9 @@ async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]
     stderr = worker.stderr
     assert stderr is not None
     async with asyncio.timeout(30):
-        while b"consuming from" not in await stderr.readline():
+        while b"consuming from" not in (line := await stderr.readline()):
             assert not stderr.at_eof(), "the worker ended before it started"
+    assert line.rstrip().endswith(b"(uvloop event loop)")  # the default, "auto"
     # The rest is read as it comes (await the answer for all of it), so a chatty worker
     # never blocks on a full pipe.
     return asyncio.ensure_future(stderr.read())
