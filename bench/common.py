@@ -47,7 +47,7 @@ def wait_until_idle(pid: int, *, most: float = 0.05, limit_seconds: float = 120)
     return time.monotonic() - started
 
 
-def machine() -> str:
+def machine(*, with_loop: bool = True) -> str:
     cpu = "unknown cpu"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -56,10 +56,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (
-        f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}, "
-        f"servers on the {bare_loop_name()} event loop (CREWUP_EVENT_LOOP)"
-    )
+    line = f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    if with_loop:
+        line += f", servers on the {bare_loop_name()} event loop (CREWUP_EVENT_LOOP)"
+    return line
 
 
 def bare_loop_name() -> str:
@@ -182,10 +182,14 @@ web.run_app(
 
 
 @contextmanager
-def bare_hello() -> Iterator[tuple[str, int]]:
-    """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid)."""
+def bare_hello(extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid).
+    `extra_env` may set CREWUP_EVENT_LOOP for it alone."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_LOOP + BARE_HELLO, str(port)])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BARE_LOOP + BARE_HELLO, str(port)],
+        env={**os.environ, **(extra_env or {})},
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):
