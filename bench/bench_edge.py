@@ -62,7 +62,9 @@ def main() -> None:
         cpu: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         rps: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         for round_ in range(args.rounds):
-            for name, pid, url in targets:
+            # Every other round in the opposite order: what comes first in a round (a
+            # neighbour's burst, a warm cache) falls on each server alike.
+            for name, pid, url in targets if round_ % 2 == 0 else targets[::-1]:
                 ms, rate = cpu_per_request(pid, url)
                 cpu[name].append(ms)
                 rps[name].append(rate)

@@ -185,16 +185,18 @@ def start(stack: ExitStack, env: dict[str, str], loop: str | None, seeded: bool)
 
 
 def run(label: str, env: dict[str, str]) -> None:
-    """Each path on each server in turn (with --both-loops: asyncio's loop, then uvloop,
-    then the next path), `--rounds` times; a row's figures are the rounds' medians."""
+    """Each path on each server in turn (with --both-loops: asyncio's loop and uvloop,
+    in alternating order from round to round, then the next path), `--rounds` times; a
+    row's figures are the rounds' medians."""
     if "CREWUP_DATABASE_URL" in env:
         recreate_postgres(env["CREWUP_DATABASE_URL"])
     loops: list[str | None] = ["asyncio", "uvloop"] if args.both_loops else [None]
     with ExitStack() as stack:
         servers = [start(stack, env, loop, seeded=n > 0) for n, loop in enumerate(loops)]
-        for _ in range(args.rounds):
+        for round_ in range(args.rounds):
             for step in range(len(servers[0].checks) + 1):
-                for server in servers:
+                # Every other round the other server first: no loop always goes first.
+                for server in servers if round_ % 2 == 0 else servers[::-1]:
                     if step == 0:
                         name, pid, url, script, wrk_env = (
                             "bare aiohttp json_response hello",
