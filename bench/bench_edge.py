@@ -8,6 +8,8 @@ CPU per request (the issue's goal: at least 0.80).
 
 `--code DIR` also serves /healthz from another checkout's `crewup` package (PYTHONPATH),
 in the same rounds: before and after figures of a change under the same conditions.
+`--both-loops` serves the bare hello and /healthz once on asyncio's event loop and once on
+uvloop (CREWUP_EVENT_LOOP), all four in the same rounds.
 `--access-log` measures /healthz with the access log on (the default setting; healthy
 probe answers are left out of it) instead of off, as bench_hot_reads.py runs it.
 """
@@ -26,6 +28,7 @@ parser.add_argument("--seconds", type=int, default=5)
 parser.add_argument("--connections", type=int, default=16)
 parser.add_argument("--code", help="a checkout whose crewup package serves a second /healthz")
 parser.add_argument("--access-log", action="store_true")
+parser.add_argument("--both-loops", action="store_true", help="asyncio and uvloop, same rounds")
 args, _ = parser.parse_known_args()
 
 
@@ -41,11 +44,16 @@ def cpu_per_request(pid: int, url: str) -> tuple[float, float]:
 
 def main() -> None:
     log = {"CREWUP_ACCESS_LOG": "true" if args.access_log else "false"}
+    loops = ["asyncio", "uvloop"] if args.both_loops else [None]
     with ExitStack() as servers:
-        hello_url, hello_pid = servers.enter_context(bare_hello())
-        targets = [("bare aiohttp json_response hello", hello_pid, hello_url)]
-        base = servers.enter_context(crewup_server(log))
-        targets.append(("GET /healthz", last_server_pid(), f"{base}/healthz"))
+        targets: list[tuple[str, int, str]] = []
+        for loop in loops:
+            which = {"CREWUP_EVENT_LOOP": loop} if loop else {}
+            hello_url, hello_pid = servers.enter_context(bare_hello(which))
+            on = f" on {loop}" if loop else ""
+            targets.append((f"bare aiohttp json_response hello{on}", hello_pid, hello_url))
+            base = servers.enter_context(crewup_server({**log, **which}))
+            targets.append((f"GET /healthz{on}", last_server_pid(), f"{base}/healthz"))
         if args.code:
             other = servers.enter_context(crewup_server({**log, "PYTHONPATH": args.code}))
             targets.append((f"GET /healthz ({args.code})", last_server_pid(), f"{other}/healthz"))
@@ -54,16 +62,20 @@ def main() -> None:
         cpu: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         rps: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         for round_ in range(args.rounds):
-            for name, pid, url in targets:
+            # Every other round in the opposite order: what comes first in a round (a
+            # neighbour's burst, a warm cache) falls on each server alike.
+            for name, pid, url in targets if round_ % 2 == 0 else targets[::-1]:
                 ms, rate = cpu_per_request(pid, url)
                 cpu[name].append(ms)
                 rps[name].append(rate)
                 print(f"round {round_ + 1}: {name:<44} {ms:.4f} ms CPU/req, {rate:,.0f} req/s")
-    bare = statistics.median(cpu[targets[0][0]])
     print(f"\n/healthz beside bare aiohttp, access log {'on' if args.access_log else 'off'}")
-    print(machine())
+    print(machine(with_loop=not args.both_loops))
     print(f"{'server':<44}{'CPU ms/req':>11}{'min':>8}{'max':>8}{'req/s':>9}{'bare/this':>10}")
+    bare = statistics.median(cpu[targets[0][0]])
     for name, _, _ in targets:
+        if name.startswith("bare"):  # each server's ratio is to the bare hello on its loop
+            bare = statistics.median(cpu[name])
         mid = statistics.median(cpu[name])
         print(
             f"{name:<44}{mid:>11.4f}{min(cpu[name]):>8.4f}{max(cpu[name]):>8.4f}"

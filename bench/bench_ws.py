@@ -32,6 +32,7 @@ from typing import Any
 
 import aiohttp
 from common import (
+    BARE_LOOP,
     cpu_seconds,
     crewup_server,
     free_port,
@@ -276,14 +277,14 @@ async def broadcast(request):
         room.discard(ws)
     return ws
 app = web.Application(); app.router.add_get("/echo", echo); app.router.add_get("/room", broadcast)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, loop=bare_loop())
 """
 
 
 @contextmanager
 def bare_server() -> Any:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)])
+    proc = subprocess.Popen([sys.executable, "-c", BARE_LOOP + BARE_SERVER, str(port)])
     try:
         for _ in range(300):  # a busy machine starts it slowly
             with socket.socket() as probe:

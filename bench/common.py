@@ -47,7 +47,7 @@ def wait_until_idle(pid: int, *, most: float = 0.05, limit_seconds: float = 120)
     return time.monotonic() - started
 
 
-def machine() -> str:
+def machine(*, with_loop: bool = True) -> str:
     cpu = "unknown cpu"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -56,7 +56,38 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    line = f"{platform.node()}: {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+    if with_loop:
+        line += f", servers on the {bare_loop_name()} event loop (CREWUP_EVENT_LOOP)"
+    return line
+
+
+def bare_loop_name() -> str:
+    """The loop the bench's servers run on, bare baselines included: CREWUP_EVENT_LOOP as
+    `crewup serve` reads it ("auto" is uvloop where it imports)."""
+    choice = os.environ.get("CREWUP_EVENT_LOOP", "auto")
+    if choice == "auto":
+        try:
+            import uvloop  # noqa: F401
+        except ImportError:
+            return "asyncio"
+        return "uvloop"
+    return choice
+
+
+# Prepended to the bare aiohttp servers: they run on the loop `crewup serve` runs on in
+# the same bench, so a ratio to them compares like with like.
+BARE_LOOP = """
+import os
+def bare_loop():
+    if os.environ.get("CREWUP_EVENT_LOOP", "auto") == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop()
+"""
 
 
 def free_port() -> int:
@@ -144,15 +175,21 @@ async def hello(request):
     return web.json_response({"status": "ok"})
 app = web.Application()
 app.router.add_get("/", hello)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
+web.run_app(
+    app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None, loop=bare_loop()
+)
 """
 
 
 @contextmanager
-def bare_hello() -> Iterator[tuple[str, int]]:
-    """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid)."""
+def bare_hello(extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """The ceiling: a bare aiohttp `json_response` hello, one process; yields (url, pid).
+    `extra_env` may set CREWUP_EVENT_LOOP for it alone."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_HELLO, str(port)])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", BARE_LOOP + BARE_HELLO, str(port)],
+        env={**os.environ, **(extra_env or {})},
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(100):

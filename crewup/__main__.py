@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from crewup.core.event_loops import EventLoopUnavailable, loop_factory, loop_name, run
 from crewup.core.settings import SettingsError, load_settings
 
 cli = typer.Typer(
@@ -58,7 +59,8 @@ def serve(
     overrides: dict[str, Any] = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     try:
         settings = load_settings(**overrides)
-    except SettingsError as exc:
+        loop_factory(settings.event_loop)  # an unavailable loop is refused before any child
+    except (SettingsError, EventLoopUnavailable) as exc:
         fail(str(exc), 2)
     configure_logging(settings.log_level)
     count = workers if workers is not None else default_process_count(settings)
@@ -77,8 +79,12 @@ def serve(
     app = create_app(settings)
 
     def announce() -> None:
-        who = f" (process {os.getpid()})" if reuse_port else ""
-        print(f"CrewUp serving on http://{settings.host}:{settings.port}{who}", file=sys.stderr)
+        which = [f"process {os.getpid()}"] if reuse_port else []
+        which.append(f"{loop_name(asyncio.get_running_loop())} event loop")
+        print(
+            f"CrewUp serving on http://{settings.host}:{settings.port} ({', '.join(which)})",
+            file=sys.stderr,
+        )
         if (
             ready_fd is not None
         ):  # the supervisor waits for this to tell a crash from a failed start
@@ -89,7 +95,7 @@ def serve(
         # Starts the app (database, Redis and keys checked) before listening, says so only
         # then, and on SIGTERM or SIGINT stops accepting, lets running requests finish
         # (up to 30 s) and runs the cleanup contexts.
-        asyncio.run(
+        run(
             serve_app(
                 app,
                 settings.host,
@@ -100,7 +106,8 @@ def serve(
                 backlog=settings.listen_backlog,
                 access_log_class=JsonAccessLogger,
                 access_log=logging.getLogger("aiohttp.access") if settings.access_log else None,
-            )
+            ),
+            settings.event_loop,
         )
     except StartupError as exc:
         fail(str(exc))
@@ -120,15 +127,19 @@ def worker(
 
     try:
         settings = load_settings()
-    except SettingsError as exc:
+        loop_factory(settings.event_loop)
+    except (SettingsError, EventLoopUnavailable) as exc:
         fail(str(exc), 2)
     configure_logging(settings.log_level)
 
     def announce(line: str) -> None:
-        print(line, file=sys.stderr)
+        print(f"{line} ({loop_name(asyncio.get_running_loop())} event loop)", file=sys.stderr)
 
     try:
-        asyncio.run(run_worker(settings, probe_port=metrics_port, announce=announce))
+        run(
+            run_worker(settings, probe_port=metrics_port, announce=announce),
+            settings.event_loop,
+        )
     except WorkerStartError as exc:
         fail(str(exc))
 

@@ -128,6 +128,9 @@ class Settings(BaseModel):
     # default (100, aiohttp's 128) drops a burst's connections, and their clients retry
     # only after 1, 3, 7 s; Linux caps the figure at net.core.somaxconn.
     listen_backlog: int = Field(2048, ge=16, le=65535)
+    # The event loop of `crewup serve` and `crewup worker`: "auto" is uvloop where it is
+    # installed (crewup/core/event_loops.py), else asyncio's own.
+    event_loop: Literal["auto", "uvloop", "asyncio"] = "auto"
 
     @field_validator("database_url")
     @classmethod

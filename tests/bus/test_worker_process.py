@@ -44,6 +44,7 @@ async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]
         while b"CrewUp worker ready" not in (line := await stderr.readline()):
             assert not stderr.at_eof(), "the worker ended before it started"
     assert b"consuming from RabbitMQ" in line or b"from the outbox" in line, line
+    assert line.rstrip().endswith(b"(uvloop event loop)")  # the default, "auto"
     # The rest is read as it comes (await the answer for all of it), so a chatty worker
     # never blocks on a full pipe.
     return asyncio.ensure_future(stderr.read())

@@ -9,6 +9,7 @@ import socket
 import sys
 
 import aiohttp
+import pytest
 
 from tests.support.cli import cli_env
 
@@ -34,9 +35,17 @@ async def wait_until_up(url: str, proc) -> None:
     raise AssertionError("server did not come up")
 
 
-async def test_serve_answers_and_stops_cleanly_on_sigterm(settings) -> None:
+@pytest.mark.parametrize("event_loop", ["uvloop", "asyncio"])
+async def test_serve_answers_and_stops_cleanly_on_sigterm(settings, event_loop: str) -> None:
+    """On either event loop (the `event_loop` setting): SIGTERM lets a request in flight
+    finish, then the process exits 0."""
     port = free_port()
-    env = {**os.environ, **cli_env(settings), "CREWUP_PORT": str(port)}
+    env = {
+        **os.environ,
+        **cli_env(settings),
+        "CREWUP_PORT": str(port),
+        "CREWUP_EVENT_LOOP": event_loop,
+    }
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -70,6 +79,7 @@ async def test_serve_answers_and_stops_cleanly_on_sigterm(settings) -> None:
             assert resp.status == 201
         _, err = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 0, err.decode()[-2000:]
+        assert f"CrewUp serving on {base} ({event_loop} event loop)" in err.decode()
         assert b'"path": "/login"' in err  # JSON access log line
         # Probes that found the server healthy are not worth a line each (wait_until_up
         # asked /healthz at least once).
@@ -110,8 +120,6 @@ async def test_serve_listens_with_the_configured_backlog(settings) -> None:
     only after a second or more: the queue is the `listen_backlog` setting, not Python's
     default of 100. The kernel reports a listening socket's queue size as its Send-Q."""
     import shutil
-
-    import pytest
 
     if shutil.which("ss") is None:
         pytest.skip("needs `ss` (iproute2) to read the listening socket's queue size")

@@ -110,7 +110,10 @@ def test_processes_share_one_port_and_are_replaced_when_they_die(
 
         parent.send_signal(signal.SIGTERM)
         assert parent.wait(60) == 0
-        assert "Traceback" not in log_path.read_text()
+        output = log_path.read_text()
+        assert "Traceback" not in output
+        # The default event loop ("auto") in every process the supervisor started.
+        assert output.count(" uvloop event loop)") == 3
     finally:
         if parent.poll() is None:
             parent.kill()
