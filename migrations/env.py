@@ -26,6 +26,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _run_online(url: str) -> None:
+    # An engine of its own, not the app's: on SQLite foreign keys stay unenforced here,
+    # which migrations that remake a table rely on (0030 drops the old table; enforced,
+    # the drop would cascade to every event, post and membership referring to it).
     engine = create_async_engine(url, poolclass=NullPool)
     try:
         async with engine.connect() as conn:

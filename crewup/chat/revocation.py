@@ -72,3 +72,7 @@ async def _check(db: Database, hub: Hub, peer: Peer, key: str, subscription: Sub
         return
     for message_id, frame in subscription.release():
         peer.deliver(key, frame, message_id)
+    if subscription.replay_wanted and not subscription.holds:
+        # Pub/sub recovered during the check: what other processes persisted meanwhile.
+        subscription.replay_wanted = False
+        hub.spawn(hub.replay(peer, key, subscription.last_id))

@@ -39,6 +39,8 @@ chat_messages = Table(
     Index("ix_chat_messages_author_id", "author_id"),
     # The missed-messages digest looks at the last hour's messages of every room.
     Index("ix_chat_messages_created_at", "created_at"),
+    # Ids are never given twice on SQLite either (migration 0030).
+    sqlite_autoincrement=True,
 )
 
 chat_read_markers = Table(

@@ -3,6 +3,7 @@ range of instants CrewUp accepts from outside."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -35,10 +36,16 @@ def within_range(value: datetime) -> datetime:
     return utc
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def written_out(value: object) -> object:
-    """pydantic reads a number, or a string of digits, as Unix seconds: not the written
-    date and time with its zone the API asks for (a black-box trial's 1893456000)."""
-    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+    """pydantic reads a number, or a string of one ("1893456000", "1.9e9"), as Unix
+    seconds: not the written date and time with its zone the API asks for (a black-box
+    trial's 1893456000). A string must begin with its date."""
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and not _ISO_DATE.match(value.strip())
+    ):
         raise ValueError(N_("must be a date and time with its zone, like 2027-05-01T18:00+02:00"))
     return value
 

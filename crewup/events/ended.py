@@ -42,7 +42,7 @@ async def mark_ended_events(conn: AsyncConnection) -> int:
     over = (
         select(events.c.id)
         .where(NOT_ENDED, events.c.ends_at <= clock.now() - MARK_AFTER)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, key_share=True)
     )
     result = await conn.execute(
         update(events).where(events.c.id.in_(over.scalar_subquery())).values(ended=True)

@@ -17,6 +17,7 @@ from crewup.events.rsvp import (
     release_private_group_rsvps,
     release_upcoming_rsvps,
 )
+from crewup.events.seats import lock_upcoming_events_of_group
 from crewup.events.tables import event_participants, events
 from crewup.groups.domain_events import GroupDeleted, GroupMadePrivate, MemberLeft
 from crewup.users.domain_events import UserBanned, UserDeleted
@@ -25,7 +26,10 @@ from crewup.users.domain_events import UserBanned, UserDeleted
 async def refuse_while_people_are_expected(conn: AsyncConnection, event: GroupDeleted) -> None:
     """A group's events go with it, and nobody would be told: an event still ahead that
     people are going to or waiting for must be cancelled first (which tells them and
-    keeps it, cancelled, in their calendars)."""
+    keeps it, cancelled, in their calendars). The events still ahead are locked first
+    (in id order, as every seat change does), so an RSVP cannot commit between this
+    check and the deletion (a review)."""
+    await lock_upcoming_events_of_group(conn, event.group_id)
     expected = (
         await conn.execute(
             select(events.c.title)

@@ -72,6 +72,8 @@ events = Table(
         postgresql_where=text("NOT ended"),
         sqlite_where=text("ended = 0"),
     ),
+    # Ids are never given twice on SQLite either (migration 0030).
+    sqlite_autoincrement=True,
 )
 
 # Word search: title (A), place (B), description (C); see migration 0008.

@@ -118,13 +118,16 @@ async def join_group(
 
 
 async def leave_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
-    await lock_group(conn, group_id)
-    # Not load_group: someone who asked to join a private group cannot see it, yet may
-    # withdraw the request.
-    group = await fetch_group(conn, group_id, actor)
-    if group.my_role != "pending" and not can_see(group):
-        raise NotFound(f"group {group_id} not found")
-    if group.my_role == "pending":
+    """Leave, or withdraw a request to join. Someone who asked to join a private group
+    cannot see it, yet may withdraw; and for anyone who cannot see a group, leaving it
+    answers alike whether it is private or there is no such group (a request, if any,
+    is withdrawn), or "asking then leaving" would tell the two apart (a review)."""
+    try:
+        await lock_group(conn, group_id)
+        group = await fetch_group(conn, group_id, actor)
+    except NotFound:
+        return
+    if group.my_role == "pending" or not can_see(group):
         await conn.execute(
             delete(group_join_requests).where(
                 group_join_requests.c.group_id == group_id,

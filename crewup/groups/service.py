@@ -134,6 +134,7 @@ async def clear_cover(conn: AsyncConnection, group_id: int) -> str | None:
 
 
 async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> None:
+    await lock_group(conn, group_id)  # group before its events, as everywhere
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
         raise Forbidden(N_("only the owner may delete the group"))

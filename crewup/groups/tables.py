@@ -37,6 +37,8 @@ groups = Table(
     Index("ix_groups_visibility_id", "visibility", "id"),
     Index("ix_groups_category_id", "category", "id"),
     Index("ix_groups_lat_lon", "lat", "lon"),
+    # Ids are never given twice on SQLite either (migration 0030).
+    sqlite_autoincrement=True,
 )
 
 group_members = Table(

@@ -118,8 +118,10 @@ def wording(kind: str, data: dict[str, Any]) -> str:
             return gettext("%(actor)s asks to join %(group)s") % words
         case Kind.join_answer if data.get("approved"):
             return gettext("Your request to join %(group)s was approved") % words
-        case Kind.join_answer:
+        case Kind.join_answer if "group" in data:  # made before 0.13.0
             return gettext("Your request to join %(group)s was declined") % words
+        case Kind.join_answer:
+            return gettext("Your request to join a private group was declined")
         case Kind.invite:
             return gettext("%(actor)s invited you to %(group)s") % words
         case Kind.new_post:

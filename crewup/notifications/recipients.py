@@ -59,14 +59,16 @@ class Lookup:
         post_ids -= set(self._posts)
         if post_ids:
             # A removed post notifies nobody. Its removal deletes the notifications made
-            # so far (notifications.removed_posts); FOR SHARE settles a removal racing
-            # this batch: it waits for the batch's commit and then finds these
-            # notifications, or the batch waits for it and then finds the post removed.
+            # so far (notifications.removed_posts) and takes the post FOR UPDATE first,
+            # which waits for this KEY SHARE: it then finds these notifications, or
+            # this batch waits for it and finds the post removed. KEY SHARE, not SHARE:
+            # a comment's count update on the post need not wait for a fan-out.
             rows = await self.conn.execute(
                 select(posts.c.id, posts.c.title, groups.c.name.label("group"), groups.c.visibility)
                 .join(groups, groups.c.id == posts.c.group_id)
                 .where(posts.c.id.in_(sorted(post_ids)), posts.c.removed_at.is_(None))
-                .with_for_update(read=True, of=posts)
+                .order_by(posts.c.id)
+                .with_for_update(read=True, key_share=True, of=posts)
             )
             found = {row.id: row for row in rows}
             self._posts.update({post_id: found.get(post_id) for post_id in post_ids})
@@ -152,7 +154,11 @@ async def join_decided(lookup: Lookup, p: dict[str, Any]) -> list[Notice]:
     group = await lookup.group_name(p["group_id"])
     if group is None:
         return []
-    data = {"group": group, "approved": bool(p["approved"])}
+    if not p["approved"]:
+        # The asker never saw the private group: a refusal does not name it either
+        # (a review), and links to the directory rather than to a 404.
+        return [Notice(Kind.join_answer, _just(p["user_id"]), {"approved": False}, "/groups")]
+    data = {"group": group, "approved": True}
     return [Notice(Kind.join_answer, _just(p["user_id"]), data, f"/groups/{p['group_id']}")]
 
 

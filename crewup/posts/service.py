@@ -252,7 +252,10 @@ async def delete_post(conn: AsyncConnection, post_id: int, actor: Actor, via: st
 
 async def remove_post(conn: AsyncConnection, post_id: int) -> None:
     """Soft removal (moderation): gone from every list, page and search, kept in the
-    database for the audit. Who may do it is the caller's rule (crewup.moderation)."""
+    database for the audit. Who may do it is the caller's rule (crewup.moderation).
+    FOR UPDATE first: a notification fan-out holding the post (KEY SHARE) finishes
+    before, so the notifications it made are found and deleted with it."""
+    await conn.execute(select(posts.c.id).where(posts.c.id == post_id).with_for_update())
     group_id = (
         await conn.execute(
             update(posts)

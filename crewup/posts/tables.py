@@ -19,6 +19,8 @@ posts = Table(
     Column("removed_at", UtcDateTime, nullable=True),
     # Newest-first pages of one group's posts.
     Index("ix_posts_group_id_id", "group_id", "id"),
+    # Ids are never given twice on SQLite either (migration 0030).
+    sqlite_autoincrement=True,
 )
 
 comments = Table(
@@ -31,6 +33,8 @@ comments = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("removed_at", UtcDateTime, nullable=True),
     Index("ix_comments_post_id_id", "post_id", "id"),
+    # Ids are never given twice on SQLite either (migration 0030).
+    sqlite_autoincrement=True,
 )
 
 

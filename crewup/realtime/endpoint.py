@@ -42,7 +42,9 @@ def error_frame(code: str, detail: str, frame: dict[str, Any] | None = None) -> 
         value = frame.get(name) if frame is not None else None
         # A refused 10,000-character client_id came back whole: echo only what a valid
         # frame could hold (client ids are at most 64 characters).
-        if isinstance(value, int) or (isinstance(value, str) and len(value) <= _ECHO_CHARS):
+        if (type(value) is int and 0 < value < 2**63) or (
+            isinstance(value, str) and len(value) <= _ECHO_CHARS
+        ):
             answer[name] = value
     return answer
 

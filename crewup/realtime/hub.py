@@ -292,9 +292,13 @@ class Hub:
             self._announce_presence(room)
             for peer in list(self.rooms.get(room, ())):
                 subscription = peer.rooms.get(room)
-                if subscription is not None:
-                    # Also while an access check holds the room's frames: its frames
-                    # from other processes were lost meanwhile all the same.
+                if subscription is None:
+                    continue
+                if subscription.holds and not subscription.replaying:
+                    # An access check holds the room: a replay now would send what the
+                    # check may yet refuse. The check starts it once access is kept.
+                    subscription.replay_wanted = True
+                else:
                     self.spawn(self.replay(peer, room, subscription.last_id))
 
     async def wait_idle(self) -> None:

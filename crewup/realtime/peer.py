@@ -59,6 +59,7 @@ class Subscription:
     replaying: bool = False
     replay_again: bool = False  # the link recovered during a replay: read on to the end
     replayed_to: int = 0  # newest id a replay sent while frames were held
+    replay_wanted: bool = False  # the link recovered while an access check held the room
 
     def hold(self) -> None:
         if self.held is None:

@@ -30,10 +30,11 @@ _BLANK_CATEGORIES = frozenset({"Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
-# Embeddings, overrides and isolates turn the text that follows around ("\u202eevil"
-# shows as "live"): in a name or a title, a way to pass for someone or something else.
-# The marks U+200E/U+200F, which right-to-left writing may need, are kept.
-_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Embeddings and overrides turn the text that follows around ("\u202eevil" shows as
+# "live"): in a name or a title, a way to pass for someone or something else. The marks
+# U+200E/U+200F and the isolates U+2066-2069, which Unicode recommends for mixing
+# right-to-left and left-to-right words, are kept.
+_DIRECTION_CONTROLS = re.compile("[\u202a-\u202e]")
 
 
 def _shows_something(value: str) -> bool:

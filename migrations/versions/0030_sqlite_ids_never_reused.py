@@ -76,6 +76,9 @@ def _remake_with_autoincrement(table: str) -> None:
             (table,),
         )
     ]
+    # Left empty by a run that failed further on (SQLite commits a CREATE TABLE issued
+    # before any transaction began): a retry starts again from the old table.
+    op.execute(f"DROP TABLE IF EXISTS {copy}")
     op.execute(definition)
     op.execute(f"INSERT INTO {copy} SELECT * FROM {table}")
     op.execute(f"DROP TABLE {table}")

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from crewup.core.settings import Settings
 from tests.moderation.helpers import audit_rows, report, resolve, staff, with_role
-from tests.support.api import PASSWORD, Api, make_event, make_group, participants, rsvp
+from tests.support.api import PASSWORD, Api, future, make_event, make_group, participants, rsvp
 from tests.support.bus import settle
 from tests.support.images import png
 from tests.support.pages import csrf_of, signed_in
@@ -163,7 +163,8 @@ async def test_a_banned_persons_avatar_is_hidden_while_the_ban_lasts(
 
     resp = await client.post(
         "/api/v1/moderation/bans",
-        json={"user_id": ann["user"]["id"], "reason": "abuse"},
+        # With an end, so Ann keeps her place (a ban for good gives it to the waitlist).
+        json={"user_id": ann["user"]["id"], "reason": "abuse", "expires_at": future(48)},
         headers=moderator["headers"],
     )
     assert resp.status == 201, await resp.text()
