@@ -96,7 +96,8 @@ def delete(
     group_id: int = typer.Argument(..., min=1, max=ID_MAX),
     yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation"),
 ) -> None:
-    """Delete a group with its posts, comments and memberships."""
+    """Delete a group with its posts, comments, events and memberships (refused while
+    people are going to one of its upcoming events: `events cancel` tells them first)."""
     cfg = settings()
     if not yes and not typer.confirm(f"Delete group {group_id} and everything in it?"):
         fail("nothing deleted", 1)

@@ -138,11 +138,17 @@ async def delete_group(conn: AsyncConnection, group_id: int, actor: Actor) -> No
     group = await load_group(conn, group_id, actor)
     if group.my_role != MemberRole.owner:
         raise Forbidden(N_("only the owner may delete the group"))
-    await announce(conn, GroupDeleted(group_id))
+    await _delete(conn, group)
+
+
+async def _delete(conn: AsyncConnection, group: Group) -> None:
+    """Under the group's lock. Subscribers of `group.deleted` may refuse (people are
+    expected at its events) or clean up (covers); its events and posts cascade."""
+    await announce(conn, GroupDeleted(group.id))
     gone = discarded(ImageKind.cover, [group.cover])
     if gone is not None:
         await announce(conn, gone)
-    await conn.execute(delete(groups).where(groups.c.id == group_id))
+    await conn.execute(delete(groups).where(groups.c.id == group.id))
 
 
 async def list_groups(
@@ -198,8 +204,11 @@ async def get_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
 
 
 async def remove_group_for_operator(conn: AsyncConnection, group_id: int) -> Group:
+    """As the owner's deletion, whoever owns it: refused while people are expected at
+    its upcoming events (`events cancel` first tells them), and its cover goes too."""
+    await lock_group(conn, group_id)
     group = await get_group_for_operator(conn, group_id)
-    await conn.execute(delete(groups).where(groups.c.id == group_id))
+    await _delete(conn, group)
     return group
 
 

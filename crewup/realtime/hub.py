@@ -139,7 +139,7 @@ class Hub:
             again = True
             while again:
                 subscription.replay_again = False
-                while not peer.closing and room in peer.rooms:
+                while not peer.closing and peer.rooms.get(room) is subscription:
                     batch = await self.fetcher(room, last)
                     for message_id, text in batch:
                         await peer.send_waiting(Frame(text))

@@ -7,7 +7,7 @@ from sqlalchemy import update
 from crewup.groups.tables import groups
 from crewup.posts.tables import posts
 from crewup.web.appkeys import DB
-from tests.support.api import Api, make_group
+from tests.support.api import Api, make_event, make_group, rsvp
 from tests.support.cli import admin_cli
 from tests.support.images import files_under, png
 
@@ -43,8 +43,17 @@ async def test_list_show_transfer_delete(client, api: Api, settings) -> None:
         headers={**bob["headers"], "Content-Type": "image/png"},
     )
     assert cover.status == 200 and files_under(settings.effective_media_dir)
+    # As for its owner: refused while people are going to one of its events.
+    hike = await make_event(client, bob, group["id"], title="Ridge walk")
+    assert (await rsvp(client, hike, ann))[0] == 200
+    refused = await admin_cli(settings, "groups", "delete", str(group["id"]), "--yes")
+    assert refused.exit_code == 1 and "Ridge walk" in refused.output, refused.output
+    cancelled = await client.post(
+        f"/api/v1/events/{hike['id']}/cancel", json={"reason": "closing"}, headers=bob["headers"]
+    )
+    assert cancelled.status == 200, await cancelled.text()
     deleted = await admin_cli(settings, "groups", "delete", str(group["id"]), "--yes")
-    assert deleted.exit_code == 0
+    assert deleted.exit_code == 0, deleted.output
     pruned = await admin_cli(settings, "media", "prune", "--grace", "0")
     assert pruned.exit_code == 0, pruned.output
     assert files_under(settings.effective_media_dir) == set()  # the cover's files went too
