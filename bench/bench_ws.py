@@ -21,26 +21,21 @@ import argparse
 import asyncio
 import os
 import resource
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from common import (
-    BARE_LOOP,
     cpu_seconds,
     crewup_server,
-    free_port,
     last_server_pid,
     machine,
     percentile,
     two_servers,
 )
+from ws_bare_server import bare_server
 from ws_clients import People, client_pool, open_one
 
 parser = argparse.ArgumentParser()
@@ -255,46 +250,6 @@ async def sustained(base: str, members: int, seconds: int, senders: int = 8) -> 
         "cpu_ms_per_message": cpu.used * 1000 / max(1, sent),
         "closed": closed,
     }
-
-
-BARE_SERVER = """
-import sys
-from aiohttp import web
-room = set()
-async def echo(request):
-    ws = web.WebSocketResponse(); await ws.prepare(request)
-    async for m in ws: await ws.send_str(m.data)
-    return ws
-async def broadcast(request):
-    ws = web.WebSocketResponse(); await ws.prepare(request); room.add(ws)
-    try:
-        async for m in ws:
-            if m.data.startswith('{"type":"ping"'):
-                await ws.send_str('{"type":"pong"}')
-                continue
-            for other in list(room): await other.send_str(m.data)
-    finally:
-        room.discard(ws)
-    return ws
-app = web.Application(); app.router.add_get("/echo", echo); app.router.add_get("/room", broadcast)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, loop=bare_loop())
-"""
-
-
-@contextmanager
-def bare_server() -> Any:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-c", BARE_LOOP + BARE_SERVER, str(port)])
-    try:
-        for _ in range(300):  # a busy machine starts it slowly
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        yield f"ws://127.0.0.1:{port}", proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 async def bare_figures(

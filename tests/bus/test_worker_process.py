@@ -35,19 +35,25 @@ async def start_worker(settings: Settings) -> asyncio.subprocess.Process:
     )
 
 
-async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]:
-    """Until the worker says it consumes (from then on SIGTERM stops it gracefully;
-    before, it would end it mid-import with -15)."""
+async def ready(worker: asyncio.subprocess.Process) -> tuple[bytes, asyncio.Future[bytes]]:
+    """Until the worker says it is ready (from then on SIGTERM stops it gracefully;
+    before, it would end it mid-import with -15): that line, and the rest of its output
+    read as it comes (await it for all of it), so a chatty worker never blocks on a
+    full pipe."""
     stderr = worker.stderr
     assert stderr is not None
     async with asyncio.timeout(30):
         while b"CrewUp worker ready" not in (line := await stderr.readline()):
             assert not stderr.at_eof(), "the worker ended before it started"
+    return line, asyncio.ensure_future(stderr.read())
+
+
+async def consuming(worker: asyncio.subprocess.Process) -> asyncio.Future[bytes]:
+    """Until the worker is ready and says what it consumes from."""
+    line, rest = await ready(worker)
     assert b"consuming from RabbitMQ" in line or b"from the outbox" in line, line
     assert line.rstrip().endswith(b"(uvloop event loop)")  # the default, "auto"
-    # The rest is read as it comes (await the answer for all of it), so a chatty worker
-    # never blocks on a full pipe.
-    return asyncio.ensure_future(stderr.read())
+    return rest
 
 
 async def notification_count(client: TestClient) -> int:
@@ -128,13 +134,8 @@ async def test_a_worker_says_when_rabbitmq_does_not_answer(
     await aiohttp_client(create_app(settings))  # the schema, as `crewup serve` would
     worker = await start_worker(settings)
     try:
-        stderr = worker.stderr
-        assert stderr is not None
-        async with asyncio.timeout(30):
-            while b"CrewUp worker ready" not in (line := await stderr.readline()):
-                assert not stderr.at_eof(), "the worker ended before it started"
+        line, rest = await ready(worker)
         assert b"RabbitMQ does not answer yet" in line and b"consuming from" not in line, line
-        rest = asyncio.ensure_future(stderr.read())
         worker.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
             assert await worker.wait() == 0, (await rest).decode()[-2000:]

@@ -25,13 +25,19 @@ async def _remove(client: TestClient, owner: dict[str, Any], post: dict[str, Any
     assert resp.status in (200, 204), await resp.text()
 
 
-async def test_people_who_left_the_group_lose_the_notifications_too(
-    client: TestClient, api: Api
-) -> None:
+async def _group_of_three(client: TestClient, api: Api) -> tuple[Any, Any, Any, Any]:
+    """An owner's public group with Ann and Bob in it."""
     owner, ann, bob = await api.register(), await api.register(), await api.register()
     group = await make_group(client, owner)
     for person in (ann, bob):
         await join(client, person, group)
+    return owner, ann, bob, group
+
+
+async def test_people_who_left_the_group_lose_the_notifications_too(
+    client: TestClient, api: Api
+) -> None:
+    owner, ann, bob, group = await _group_of_three(client, api)
     post = await make_post(client, ann, group, "Walrus ledge")
     await make_comment(client, bob, post)
     await make_comment(client, ann, post, "Thanks")  # bob hears of the reply
@@ -48,10 +54,7 @@ async def test_people_who_left_the_group_lose_the_notifications_too(
 async def test_a_post_removed_before_its_fan_out_notifies_nobody(
     client: TestClient, api: Api
 ) -> None:
-    owner, ann, bob = await api.register(), await api.register(), await api.register()
-    group = await make_group(client, owner)
-    for person in (ann, bob):
-        await join(client, person, group)
+    owner, ann, bob, group = await _group_of_three(client, api)
     kept = await make_post(client, ann, group, "Basalt kept")
     gone = await make_post(client, ann, group, "Narwhal slab")
     await _remove(client, owner, gone)

@@ -3,12 +3,12 @@ message, its room and its author, never its words."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
 from tests.support.api import Api, make_group
+from tests.support.logs import logged
 from tests.support.ws import connect, of_type, subscribe, wait_for
 
 
@@ -23,11 +23,7 @@ async def test_a_chat_message_is_logged_without_its_words(
     words = "meet at the blue door, code 4471"
     await ws.send_json({"type": "message", "group_id": group["id"], "body": words})
     sent = await wait_for(ws, of_type("message", body=words))
-    for _ in range(50):
-        posted = [r for r in caplog.records if r.getMessage() == "chat.message_posted"]
-        if posted:
-            break
-        await asyncio.sleep(0.05)
+    posted = await logged(caplog, "chat.message_posted")
     assert posted and posted[0].id == sent["id"]  # type: ignore[attr-defined]
     assert posted[0].room_kind == "group"  # type: ignore[attr-defined]
     everything = " ".join(f"{k}={v}" for r in caplog.records for k, v in vars(r).items())

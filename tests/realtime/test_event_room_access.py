@@ -33,6 +33,23 @@ async def _invite_in(
     await _join(client, person, group)
 
 
+async def _ann_going(
+    client: TestClient, api: Api, *, private: bool = False, **event_fields: Any
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """An owner's group (joined, or invited into when private) with Ann going to its
+    event: (owner, ann, group, event)."""
+    owner, ann = await api.register(), await api.register()
+    if private:
+        group = await make_group(client, owner, visibility="private")
+        await _invite_in(client, owner, ann, group)
+    else:
+        group = await make_group(client, owner)
+        await _join(client, ann, group)
+    event = await make_event(client, owner, group["id"], **event_fields)
+    assert (await rsvp(client, event, ann))[0] == 200
+    return owner, ann, group, event
+
+
 async def _listening(
     client: TestClient, owner: dict[str, Any], person: dict[str, Any], event: dict[str, Any]
 ) -> tuple[ClientWebSocketResponse, ClientWebSocketResponse, int]:
@@ -66,11 +83,7 @@ async def _cut_off(
 
 
 async def test_leaving_a_private_group_ends_its_event_rooms(client: TestClient, api: Api) -> None:
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner, visibility="private")
-    await _invite_in(client, owner, ann, group)
-    event = await make_event(client, owner, group["id"])
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, group, event = await _ann_going(client, api, private=True)
     ws, owner_ws, other = await _listening(client, owner, ann, event)
     resp = await client.post(f"/api/v1/groups/{group['id']}/leave", headers=ann["headers"])
     assert resp.status == 204
@@ -80,11 +93,7 @@ async def test_leaving_a_private_group_ends_its_event_rooms(client: TestClient, 
 async def test_removal_from_a_private_group_ends_its_event_rooms(
     client: TestClient, api: Api
 ) -> None:
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner, visibility="private")
-    await _invite_in(client, owner, ann, group)
-    event = await make_event(client, owner, group["id"])
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, group, event = await _ann_going(client, api, private=True)
     ws, owner_ws, other = await _listening(client, owner, ann, event)
     resp = await client.delete(
         f"/api/v1/groups/{group['id']}/members/{ann['user']['id']}", headers=owner["headers"]
@@ -94,11 +103,7 @@ async def test_removal_from_a_private_group_ends_its_event_rooms(
 
 
 async def test_withdrawing_the_rsvp_ends_the_event_room(client: TestClient, api: Api) -> None:
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner)
-    await _join(client, ann, group)
-    event = await make_event(client, owner, group["id"])
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, _group, event = await _ann_going(client, api)
     ws, owner_ws, other = await _listening(client, owner, ann, event)
     resp = await client.delete(f"/api/v1/events/{event['id']}/rsvp", headers=ann["headers"])
     assert resp.status in (200, 204), await resp.text()
@@ -106,11 +111,7 @@ async def test_withdrawing_the_rsvp_ends_the_event_room(client: TestClient, api:
 
 
 async def test_turning_to_interested_ends_the_event_room(client: TestClient, api: Api) -> None:
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner)
-    await _join(client, ann, group)
-    event = await make_event(client, owner, group["id"], capacity=1)
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, _group, event = await _ann_going(client, api, capacity=1)
     ws, owner_ws, other = await _listening(client, owner, ann, event)
     assert (await rsvp(client, event, ann, "interested"))[0] == 200
     await _cut_off(ws, owner_ws, event["id"], other)
@@ -152,11 +153,7 @@ async def test_organisers_keep_the_room_after_withdrawing(client: TestClient, ap
 
 
 async def test_a_ban_still_closes_a_socket_on_an_event_room(client: TestClient, api: Api) -> None:
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner)
-    await _join(client, ann, group)
-    event = await make_event(client, owner, group["id"])
-    assert (await rsvp(client, event, ann))[0] == 200
+    _owner, ann, _group, event = await _ann_going(client, api)
     ws = await connect(client, ann)
     assert (await subscribe(ws, event_id=event["id"]))["type"] == "unread"
     async with client.app[DB].transaction() as conn:
@@ -182,11 +179,7 @@ async def test_changes_in_a_row_end_the_room_once_access_is_gone(
     client: TestClient, api: Api
 ) -> None:
     """Each change starts its own check while the one before may still run."""
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner)
-    await _join(client, ann, group)
-    event = await make_event(client, owner, group["id"], capacity=5)
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, _group, event = await _ann_going(client, api, capacity=5)
     ws, owner_ws, other = await _listening(client, owner, ann, event)
     for status in ("going", "interested", "going", "interested"):
         assert (await rsvp(client, event, ann, status))[0] == 200
@@ -199,11 +192,7 @@ async def test_overlapping_checks_that_keep_access_release_every_frame(
     """An organiser withdrawing and coming back, again and again, keeps the room: each
     change holds the room's frames until its check ends; the last one releases them all,
     in order, none stuck behind a check that already ended."""
-    owner, ann = await api.register(), await api.register()
-    group = await make_group(client, owner)
-    await _join(client, ann, group)
-    event = await make_event(client, owner, group["id"])
-    assert (await rsvp(client, event, ann))[0] == 200
+    owner, ann, _group, event = await _ann_going(client, api)
     ws, owner_ws = await connect(client, ann), await connect(client, owner)
     for socket in (ws, owner_ws):
         assert (await subscribe(socket, event_id=event["id"]))["type"] == "unread"

@@ -3,7 +3,6 @@ my alerts: recipients, the author and moderators see an alert; everyone else get
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -11,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from tests.safety.world import alerts_of, crew, join, raise_alert
 from tests.support.api import Api
 from tests.support.cli import admin_cli
+from tests.support.logs import logged
 from tests.support.statements import StatementCounter
 
 
@@ -180,13 +180,9 @@ async def test_a_raised_alert_is_logged_as_a_domain_event(
     world = await crew(client, api)
     caplog.set_level("INFO", logger="crewup.domain")
     alert = await raise_alert(client, world["author"])
-    for _ in range(50):
-        raised = [r for r in caplog.records if r.getMessage() == "safety.alert_raised"]
-        if raised:
-            break
-        await asyncio.sleep(0.05)
+    raised = await logged(caplog, "safety.alert_raised")
     assert raised and raised[0].alert_id == alert["id"]  # type: ignore[attr-defined]
     assert raised[0].severity == alert["severity"]  # type: ignore[attr-defined]
-    logged = " ".join(f"{k}={v}" for k, v in vars(raised[0]).items())
-    assert "fell at the crag" not in logged and "event_message" not in logged
+    line = " ".join(f"{k}={v}" for k, v in vars(raised[0]).items())
+    assert "fell at the crag" not in line and "event_message" not in line
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
