@@ -5,9 +5,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     CREWUP_DATA_DIR=/data CREWUP_HOST=0.0.0.0 CREWUP_PORT=8080
 RUN useradd --system --home /app crewup && mkdir /data && chown crewup /data
 WORKDIR /app
-# Dependencies first, so code changes do not reinstall them.
+# Dependencies first, so code changes do not reinstall them. setup.cfg reads the version
+# from crewup/__init__.py, so that file comes too (it changes only with a release).
 COPY setup.cfg pyproject.toml README.md ./
-RUN mkdir crewup cli && touch crewup/__init__.py cli/__init__.py \
+COPY crewup/__init__.py crewup/
+RUN mkdir cli && touch cli/__init__.py \
     && pip install --no-cache-dir . && pip uninstall -y -q crewup
 # Migrations, templates and static files are found next to the package: install in place.
 COPY . .
