@@ -3,6 +3,7 @@ prove they would catch a wrong import."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import subprocess
@@ -55,13 +56,35 @@ def test_a_service_reaching_for_the_web_layer_is_caught(tmp_path: Path) -> None:
     assert "crewup.posts.service is not allowed to import crewup.web" in result.stdout
 
 
+def _form_reads(source: str) -> list[int]:
+    """Lines calling `<anything>.post()` with no arguments: aiohttp's request form reader,
+    whatever the request is named (a client's `.post(url)` always has one)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "post"
+        and not node.args
+        and not node.keywords
+    ]
+
+
 def test_forms_are_read_only_through_read_form() -> None:
     """`request.post()` raises on bodies a client can send (undecodable bytes, unknown
     charsets): `crewup.web.form_body.read_form` turns those into a 400."""
-    package = Path(__file__).resolve().parents[2] / "crewup"
+    package = ROOT / "crewup"
     direct = [
-        str(path.relative_to(package))
+        f"{path.relative_to(package)}:{line}"
         for path in package.rglob("*.py")
-        if path.name != "form_body.py" and "request.post()" in path.read_text(encoding="utf-8")
+        if path.name != "form_body.py"
+        for line in _form_reads(path.read_text(encoding="utf-8"))
     ]
     assert direct == []
+
+
+def test_the_form_reader_check_sees_other_names_and_spellings() -> None:
+    assert _form_reads("async def f(req):\n    form = await req.post()\n") == [2]
+    assert _form_reads("async def f(r):\n    x = await (r).post()\n") == [2]
+    assert _form_reads("async def f(http):\n    await http.post('/x', data={})\n") == []
+    assert _form_reads((ROOT / "crewup" / "web" / "form_body.py").read_text()) != []
