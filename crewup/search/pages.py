@@ -7,7 +7,8 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from crewup.core.errors import Refusal
+from crewup.core.errors import Invalid, Refusal
+from crewup.core.marks import N_
 from crewup.search import service
 from crewup.search.appkeys import BROAD_QUERIES
 from crewup.search.kinds import KIND_ORDER
@@ -20,6 +21,9 @@ from crewup.web.routes import PageRoutes
 
 routes = PageRoutes()
 PER_KIND = 5
+# A page speaks to a person, not to an API client: no parameter names.
+UNREADABLE = N_("type a few letters or words (at most 200 characters)")
+NO_WORDS = N_("type at least one letter or digit: punctuation alone matches nothing")
 
 
 @routes.get("/search", name="search")
@@ -36,7 +40,7 @@ async def search_page(request: web.Request) -> web.Response:
     try:
         query = SearchQuery.model_validate(raw)
     except ValidationError:
-        context["error"] = "type a few letters or words (at most 200 characters)"
+        context["error"] = spoken(UNREADABLE)
         return await render_page(request, "search/results.html", context, status=400)
     actor = maybe_caller(request)
     kinds = [query.kinds[0]] if query.type else list(KIND_ORDER)
@@ -56,6 +60,9 @@ async def search_page(request: web.Request) -> web.Response:
                 if page.items:
                     items = [HitOut.of(hit) for hit in page.items]
                     context["sections"].append((kind, items, page.next_cursor))
+        except Invalid:  # what a search refuses of its query: it has no words
+            context["error"] = spoken(NO_WORDS)
+            return await render_page(request, "search/results.html", context, status=400)
         except Refusal as exc:
             context["error"] = spoken(exc.detail)
             return await render_page(request, "search/results.html", context, status=400)

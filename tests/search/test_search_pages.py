@@ -20,6 +20,15 @@ async def test_results_page_groups_by_kind_and_escapes(client, api: Api) -> None
     assert 'action="/search"' in html  # the header box, a plain form
     bad = await client.get("/search", params={"q": "&&&"})
     assert bad.status == 400
+    said = await bad.text()
+    assert "at least one letter or digit" in said and "q needs" not in said
+    french = await client.get(
+        "/search", params={"q": "*"}, headers={"Accept-Language": "fr-FR,fr;q=0.9"}
+    )
+    assert french.status == 400
+    assert "au moins une lettre ou un chiffre" in await french.text()
+    too_long = await client.get("/search", params={"q": "a" * 201})
+    assert too_long.status == 400 and "at most 200 characters" in await too_long.text()
     empty = await client.get("/search")
     assert empty.status == 200
 
