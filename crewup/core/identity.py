@@ -35,7 +35,7 @@ class TokenSubject(Protocol):
     def issued_at_ms(self) -> int: ...
 
 
-ENDED_SIGN_IN = "this sign-in ended when the password changed; sign in again"
+ENDED_SIGN_IN = "this sign-in has ended (a new password or a ban); sign in again"
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Actor:
     display_name: str = ""
     verified: bool = True  # the e-mail address was confirmed
     locale: str | None = None  # the language the person chose for pages; None: the browser's
-    # Access tokens issued before this are void (the password changed then).
+    # Access tokens issued before this are void (the password changed, or a ban, then).
     tokens_valid_from: datetime | None = None
 
     def accepts_token_issued_at(self, issued_at_ms: int) -> bool:

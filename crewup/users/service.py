@@ -237,17 +237,24 @@ async def update_profile(conn: AsyncConnection, user_id: int, changes: dict[str,
 
 async def set_password(conn: AsyncConnection, user_id: int, password_hash: str) -> None:
     """A new password also voids every access token issued before it (a leaked token must
-    not outlive the change meant to stop it). A ban does not: it is checked on every
-    request anyway, and a lifted ban gives the person back their sign-in. The row is
-    locked before the instant is taken, so a token rotation holding it (auth/refresh.py)
-    finishes first and what it issued is voided too."""
+    not outlive the change meant to stop it)."""
+    await void_access_tokens(conn, user_id, password_hash=password_hash)
+
+
+async def void_access_tokens(
+    conn: AsyncConnection, user_id: int, *, password_hash: str | None = None
+) -> None:
+    """Access tokens issued until now stop working: on a new password, and on a ban (a
+    ban lifted within a token's lifetime gave the person's old tokens back, while the
+    ban had ended their refresh tokens and browser sessions: a black-box trial). The row
+    is locked before the instant is taken, so a token rotation holding it
+    (auth/refresh.py) finishes first and what it issued is voided too."""
     await lock_account(conn, user_id)
     now = clock.now()
-    await conn.execute(
-        update(users)
-        .where(users.c.id == user_id)
-        .values(password_hash=password_hash, tokens_valid_from=now, updated_at=now)
-    )
+    values: dict[str, Any] = {"tokens_valid_from": now, "updated_at": now}
+    if password_hash is not None:
+        values["password_hash"] = password_hash
+    await conn.execute(update(users).where(users.c.id == user_id).values(**values))
 
 
 async def set_avatar(conn: AsyncConnection, user_id: int, key: str | None) -> Account:

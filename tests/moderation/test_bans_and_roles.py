@@ -47,7 +47,17 @@ async def test_a_moderator_bans_and_unbans_and_it_applies_at_once(
         f"/api/v1/moderation/bans/{person['user']['id']}", headers=moderator["headers"]
     )
     assert resp.status == 204
-    assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
+    # The ban ended every sign-in, the access token held then included: lifting it does
+    # not bring them back (a black-box trial's find); signing in again does.
+    stale = await client.get("/api/v1/users/me", headers=person["headers"])
+    assert stale.status == 401, await stale.text()
+    assert "sign in again" in (await stale.json())["detail"]
+    login = await client.post(
+        "/api/v1/auth/login", json={"email": person["email"], "password": person["password"]}
+    )
+    assert login.status == 200, await login.text()
+    fresh = {"Authorization": f"Bearer {(await login.json())['access_token']}"}
+    assert (await client.get("/api/v1/users/me", headers=fresh)).status == 200
     resp = await client.delete(
         f"/api/v1/moderation/bans/{person['user']['id']}", headers=moderator["headers"]
     )
