@@ -109,6 +109,7 @@ async def _redis(app: web.Application) -> AsyncIterator[None]:
     yield
     if redis is not None:
         await redis.aclose()
+        await redis.connection_pool.disconnect()  # shared, so aclose leaves it open
 
 
 async def _media_store(app: web.Application) -> AsyncIterator[None]:
@@ -169,11 +170,24 @@ def create_app(settings: Settings) -> web.Application:
     app[ANSWER_CACHE] = AnswerCache(app[DB], settings.public_answer_cache_seconds)
     redis = None
     if settings.redis_url:
-        from redis.asyncio import Redis  # several MB a process without Redis does not need
+        # Several MB a process without Redis does not need.
+        from redis.asyncio import BlockingConnectionPool, Redis
 
-        redis = Redis.from_url(settings.redis_url)
+        # One pool for sessions and rate limits. A blocking one: redis-py's default pool
+        # fails at once when all its connections are busy, and a burst of 120 sign-ins
+        # got 503s from a healthy Redis (a black-box trial).
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url,
+            max_connections=settings.redis_pool_size,
+            timeout=settings.redis_wait_seconds,
+        )
+        redis = Redis(connection_pool=pool)
     app[REDIS] = redis
-    limiter = RateLimiter(settings.redis_url, settings.redis_prefix)
+    limiter = RateLimiter(
+        settings.redis_url,
+        settings.redis_prefix,
+        redis.connection_pool if redis is not None else None,
+    )
     app[LIMITER] = limiter
     keyring = keyring_for(settings)
     app[KEYRING] = keyring

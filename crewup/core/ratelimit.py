@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
@@ -12,13 +13,24 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from crewup.core.errors import RateLimited
 from crewup.core.marks import N_, W_
 
+if TYPE_CHECKING:  # redis-py is imported only where Redis is configured
+    from redis.asyncio import ConnectionPool
+
 
 class RateLimiter:
-    def __init__(self, redis_url: str | None, prefix: str) -> None:
+    def __init__(self, redis_url: str | None, prefix: str, pool: ConnectionPool | None) -> None:
+        """With Redis, counts go through `pool`, the process's one pool (crewup.app):
+        the library's own would be a second one, failing at once when its 100 connections
+        were busy (a burst of sign-ins answered 503 with Redis healthy)."""
         self.storage: Storage
         if redis_url:
+            # limits annotates its options as scalars; a pool is what it documents for this.
+            shared: dict[str, Any] = {"connection_pool": pool} if pool is not None else {}
             self.storage = RedisStorage(
-                f"async+{redis_url}", implementation="redispy", key_prefix=f"{prefix}ratelimit"
+                f"async+{redis_url}",
+                implementation="redispy",
+                key_prefix=f"{prefix}ratelimit",
+                **shared,
             )
         else:
             self.storage = MemoryStorage()

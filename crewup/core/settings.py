@@ -39,6 +39,10 @@ class Settings(BaseModel):
     database_pool_size: int = Field(20, ge=1, le=500)
     redis_url: str | None = None
     redis_prefix: str = "crewup:"
+    # Connections one process keeps to Redis for sessions and rate limits; a request that
+    # finds them all busy waits for one (up to redis_wait_seconds) instead of failing.
+    redis_pool_size: int = Field(64, ge=2, le=10_000)
+    redis_wait_seconds: float = Field(5.0, gt=0, le=60)
     amqp_url: str | None = None
     amqp_prefix: str = Field("crewup.", pattern=r"^[A-Za-z0-9._-]{0,64}$")
     # Run the bus's handlers and scheduler inside `crewup serve` too. Unset: yes without
