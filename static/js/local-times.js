@@ -29,18 +29,41 @@
     return date.getUTCFullYear() + "-" + pad(date.getUTCMonth() + 1) + "-" +
       pad(date.getUTCDate()) + "T" + pad(date.getUTCHours()) + ":" + pad(date.getUTCMinutes());
   }
+  // The instant `text` (a local wall time) names. In the repeated autumn hour one wall
+  // time names two instants and `new Date(text)` takes the first; when the value had an
+  // offset that still gives this wall time, keep it, so 02:40 stays winter time if 02:30 was.
+  function fromLocal(text, before) {
+    var chosen = new Date(text);  // no zone given: read as the browser's local time
+    var wall = new Date(text + "Z");  // the same digits, read as UTC
+    if (before && !isNaN(wall)) {
+      var kept = new Date(wall.getTime() + before.getTimezoneOffset() * 60000);
+      if (localValue(kept) === utcValue(wall)) return kept;
+    }
+    return chosen;
+  }
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "your time zone";
   document.querySelectorAll("input[data-utc]").forEach(function (input) {
+    // What the server wrote and what we show for it: a value left alone is sent back as
+    // it came, never through a local reading that may name another instant.
+    var sent = input.value, shown = null, before = null, converted = null;
     if (input.value) {
       var utc = new Date(input.value + "Z");
-      if (!isNaN(utc)) input.value = localValue(utc);
+      if (!isNaN(utc)) {
+        before = utc;
+        input.value = shown = localValue(utc);
+      }
     }
     var label = document.querySelector('label[for="' + input.id + '"]');
     if (label) label.textContent = label.textContent.replace("(UTC)", "(" + zone + ")");
     input.form.addEventListener("submit", function () {
-      if (!input.value) return;
-      var local = new Date(input.value);  // no zone given: read as the browser's local time
-      if (!isNaN(local)) input.value = utcValue(local);
+      // Already UTC: a second submit, or a page come back from the history cache.
+      if (!input.value || input.value === converted) return;
+      if (input.value === shown) {
+        input.value = converted = sent;
+        return;
+      }
+      var local = fromLocal(input.value, before);
+      if (!isNaN(local)) input.value = converted = utcValue(local);
     });
   });
 })();
