@@ -274,12 +274,19 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
     transaction, or refuse (an owner must hand their groups over first). The avatar's
     files go right after the commit (`pictures.discarded`).
 
-    Lock order: the account row first, FOR NO KEY UPDATE (the person's own RSVPs, which
-    share-lock it, wait for us), then whatever the subscribers lock, and the erasure last.
-    Clearing the e-mail changes a unique (key) column, which takes the strongest row lock;
-    taken first, it would block every foreign-key check on this person (an invitation
-    holding a group's lock) while we wait for that group's lock: a deadlock."""
+    Lock order: for an admin, every live admin's row first, by id, as a demotion or a ban
+    of an admin takes them (`ensure_not_last_admin`; an admin deleting their account
+    while another demoted them deadlocked: a black-box trial). Then the account row, FOR
+    NO KEY UPDATE (the person's own RSVPs, which share-lock it, wait for us), then
+    whatever the subscribers lock, and the erasure last. Clearing the e-mail changes a
+    unique (key) column, which takes the strongest row lock; taken first, it would block
+    every foreign-key check on this person (an invitation holding a group's lock) while
+    we wait for that group's lock: a deadlock."""
+    account = await get_account(conn, user_id)
+    await ensure_not_last_admin(conn, account, "deleted")
     await lock_account(conn, user_id)
+    # Read again under the lock: promoted to admin since the first read, the check runs
+    # now (the admins it locks are the ones it did not hold yet).
     account = await get_account(conn, user_id)
     await ensure_not_last_admin(conn, account, "deleted")
     await announce(conn, UserDeleted(user_id))
@@ -308,7 +315,9 @@ async def erase_account(conn: AsyncConnection, user_id: int) -> None:
 async def ensure_not_last_admin(conn: AsyncConnection, account: Account, doing: str) -> None:
     """An installation always keeps one admin who can act: the last one may not be
     demoted, banned or deleted. The live admins' rows are locked first, so two admins
-    demoting each other at once cannot both succeed (SQLite has one writer anyway)."""
+    demoting each other at once cannot both succeed (SQLite has one writer anyway). FOR NO
+    KEY UPDATE: exclusive among these checks, yet foreign-key checks on the admins' rows
+    (an admin posting meanwhile) do not wait for it."""
     if account.role is not Role.admin:
         return
     admins = (
@@ -316,7 +325,7 @@ async def ensure_not_last_admin(conn: AsyncConnection, account: Account, doing: 
             select(users.c.id, users.c.banned_at, users.c.ban_expires_at)
             .where(users.c.role == Role.admin.value, users.c.deleted_at.is_(None))
             .order_by(users.c.id)
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
     ).all()
     others = [
