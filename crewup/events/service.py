@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, literal, or_, update
+from sqlalchemy import and_, delete, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.core import clock, geo
@@ -124,6 +124,18 @@ async def load_event_for_managers(conn: AsyncConnection, event_id: int, actor: A
     return await _load_for_managers(conn, event_id, actor)
 
 
+async def _revised_at(conn: AsyncConnection, event_id: int) -> datetime:
+    """When a change to the (locked) event is stamped: now, but always at least one whole
+    second after the last change. A calendar entry's SEQUENCE and LAST-MODIFIED come from
+    it (crewup/events/ics.py) in whole seconds, and must grow with every change: a cancel
+    in the same second as an edit kept both, and calendars kept the event as it was (a
+    black-box trial)."""
+    last: datetime = (
+        await conn.execute(select(events.c.updated_at).where(events.c.id == event_id))
+    ).scalar_one()
+    return max(clock.now(), last.replace(microsecond=0) + timedelta(seconds=1))
+
+
 async def update_event(
     conn: AsyncConnection, event_id: int, actor: Actor, changes: dict[str, Any]
 ) -> Event:
@@ -153,7 +165,7 @@ async def update_event(
         await conn.execute(
             update(events)
             .where(events.c.id == event_id)
-            .values(**values, **marks, updated_at=clock.now())
+            .values(**values, **marks, updated_at=await _revised_at(conn, event_id))
         )
     if changed:
         await announce(conn, EventChanged(event_id, changed))
@@ -174,7 +186,11 @@ async def cancel_event(
     await conn.execute(
         update(events)
         .where(events.c.id == event_id)
-        .values(status=EventStatus.cancelled.value, cancel_reason=reason, updated_at=clock.now())
+        .values(
+            status=EventStatus.cancelled.value,
+            cancel_reason=reason,
+            updated_at=await _revised_at(conn, event_id),
+        )
     )
     await announce(conn, EventCancelled(event_id, reason))
     return (

@@ -34,13 +34,24 @@ async def test_event_ics_is_rfc5545_and_shows_cancellation(client, api: Api) -> 
     assert str(entry["summary"]) == "Night climb, with; commas"
     assert str(entry["status"]) == "CONFIRMED"
     assert entry.decoded("dtstart").isoformat().startswith(event["starts_at"][:16])
+    # An edit and a cancel in the same second as the creation: calendars replace their
+    # copy only when SEQUENCE grows, so each change must raise it (and LAST-MODIFIED).
+    edited = await client.patch(
+        f"/api/v1/events/{event['id']}", json={"title": "Night climb"}, headers=owner["headers"]
+    )
+    assert edited.status == 200, await edited.text()
+    [renamed] = parse(await (await client.get(f"/api/v1/events/{event['id']}/ics")).read())
     await client.post(
         f"/api/v1/events/{event['id']}/cancel", json={"reason": "ice"}, headers=owner["headers"]
     )
     [cancelled] = parse(await (await client.get(f"/api/v1/events/{event['id']}/ics")).read())
     assert str(cancelled["status"]) == "CANCELLED"
     assert "ice" in str(cancelled["description"])
-    assert int(cancelled["sequence"]) >= int(entry["sequence"])
+    versions = [entry, renamed, cancelled]
+    sequences = [int(v["sequence"]) for v in versions]
+    assert sequences[0] < sequences[1] < sequences[2], sequences
+    modified = [v.decoded("last-modified") for v in versions]
+    assert modified[0] < modified[1] < modified[2], modified
 
 
 async def test_personal_feed_lists_my_events_and_can_be_revoked(client, api: Api) -> None:
