@@ -86,9 +86,10 @@ class UnreadOut(BaseModel):
 
 
 class RoomFrame(BaseModel):
-    """Names one room: `group_id` or `event_id`."""
+    """Names one room: `group_id` or `event_id`. Strict: JSON's own types only, so
+    `"group_id": true` or `"1"` is refused, not read as group 1 (a black-box trial)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
     type: str
     group_id: int | None = Field(None, ge=1, lt=2**31)
     event_id: int | None = Field(None, ge=1, lt=2**31)

@@ -42,3 +42,20 @@ async def test_a_refused_frame_echoes_only_what_a_valid_one_could_hold(
             answer = await next_frame(ws)
         assert answer["code"] == "invalid" and answer["group_id"] == group["id"]
         assert ("client_id" in answer) is echoed and len(str(answer)) < 500, answer
+
+
+async def test_room_ids_are_json_integers_not_strings_or_booleans(
+    client: TestClient, api: Api
+) -> None:
+    """`"group_id": "1"` and `true` were read as group 1 (a black-box trial)."""
+    owner = await api.register()
+    group = await make_group(client, owner)
+    ws = await connect(client, owner)
+    for wrong in (str(group["id"]), True, float(group["id"]), [group["id"]]):
+        await ws.send_json({"type": "subscribe", "group_id": wrong})
+        answer = await next_frame(ws)
+        assert (answer["type"], answer["code"]) == ("error", "invalid"), (wrong, answer)
+        await ws.send_json({"type": "message", "group_id": wrong, "body": "hello"})
+        answer = await next_frame(ws)
+        assert (answer["type"], answer["code"]) == ("error", "invalid"), (wrong, answer)
+    assert (await subscribe(ws, group_id=group["id"]))["type"] == "unread"
