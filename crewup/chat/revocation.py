@@ -75,4 +75,6 @@ async def _check(db: Database, hub: Hub, peer: Peer, key: str, subscription: Sub
     if subscription.replay_wanted and not subscription.holds:
         # Pub/sub recovered during the check: what other processes persisted meanwhile.
         subscription.replay_wanted = False
-        hub.spawn(hub.replay(peer, key, subscription.last_id))
+        since = min(subscription.last_id, subscription.replay_since)
+        subscription.replay_since = 2**63
+        hub.spawn(hub.replay(peer, key, since))

@@ -14,6 +14,8 @@ Envelopes (JSON):
   {"k": "leave", "user": 3, "room": "group:7"}                    end one subscription
   {"k": "presence", "origin": "...", "room": "group:7", "online": [3, 9]}
   {"k": "hello", "origin": "..."}                                 a new process: presence again
+  {"k": "resync", "origin": "...", "since": 1230}                 a process's link is back:
+                                                                  replay from before its outage
   anything else: handlers registered with `on_kind` (e.g. cache invalidation)
 """
 
@@ -60,11 +62,15 @@ class Hub:
         self._announcing: set[str] = set()
         self._showing: set[str] = set()
         self.closing = False  # shutting down: new sockets are turned away with 1001
+        # The newest message id seen, and its value when the pub/sub link went: where
+        # replays start once it is back (see `_recovered`).
+        self._newest_id = 0
+        self._outage_floor: int | None = None
 
     # -- lifecycle --------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self.pubsub.start(self._received, self._recovered)
+        await self.pubsub.start(self._received, self._recovered, self._lost)
         await self.publish({"k": "hello", "origin": self.origin})
 
     async def stop(self) -> None:
@@ -219,6 +225,9 @@ class Hub:
         kind = envelope.get("k")
         if kind == "room":
             room = envelope["room"]
+            message_id = envelope.get("id")
+            if type(message_id) is int and message_id > self._newest_id:
+                self._newest_id = message_id
             peers = self.rooms.get(room)
             if peers:
                 self._fan_out(room, list(peers), Frame.of(envelope["frame"]), envelope.get("id"))
@@ -249,6 +258,10 @@ class Hub:
                     )
         elif kind == "presence":
             self._presence_changed(envelope["room"], envelope["origin"], envelope["online"])
+        elif kind == "resync":
+            since = envelope.get("since")
+            if envelope.get("origin") != self.origin and type(since) is int:
+                self._replay_everything(since)
         elif kind == "hello":
             if envelope.get("origin") != self.origin:
                 for room in list(self.rooms):
@@ -284,22 +297,42 @@ class Hub:
             frame = Frame.of({"type": "presence", **room_fields(room), "online": self.online(room)})
             self._fan_out(room, list(self.rooms[room]), frame, None)
 
+    def _lost(self) -> None:
+        """The link to the other processes went: messages are delivered here only, and
+        the ids a socket gets are no longer all there were (another process's 11 is
+        missing where this one's own 12 arrived). Remember where that began."""
+        if self._outage_floor is None:
+            self._outage_floor = self._newest_id
+
     def _recovered(self) -> None:
-        """The link to the other processes is back: announce presence again, and replay
-        to every subscriber what other processes persisted while it was down."""
+        """The link to the other processes is back: announce presence again, replay to
+        every subscriber from before the outage, and ask the other processes to do the
+        same: what this one persisted meanwhile never reached them, and their sockets'
+        newest ids may be past it (a trial lost messages so, both ways). A replay from
+        before the outage sends again what a socket already had: clients drop messages
+        whose id they hold, as for any replay."""
+        since, self._outage_floor = self._outage_floor, None
+        if since is not None:
+            self.spawn(self.publish({"k": "resync", "origin": self.origin, "since": since}))
         for room in list(self.rooms):
             self._presence.get(room, {}).pop(self.origin, None)
             self._announce_presence(room)
+        self._replay_everything(since)
+
+    def _replay_everything(self, since: int | None) -> None:
+        for room in list(self.rooms):
             for peer in list(self.rooms.get(room, ())):
                 subscription = peer.rooms.get(room)
                 if subscription is None:
                     continue
+                start = subscription.last_id if since is None else min(subscription.last_id, since)
                 if subscription.holds and not subscription.replaying:
                     # An access check holds the room: a replay now would send what the
                     # check may yet refuse. The check starts it once access is kept.
                     subscription.replay_wanted = True
+                    subscription.replay_since = min(subscription.replay_since, start)
                 else:
-                    self.spawn(self.replay(peer, room, subscription.last_id))
+                    self.spawn(self.replay(peer, room, start))
 
     async def wait_idle(self) -> None:
         """Tests and shutdown: let spawned publishes finish."""

@@ -60,6 +60,7 @@ class Subscription:
     replay_again: bool = False  # the link recovered during a replay: read on to the end
     replayed_to: int = 0  # newest id a replay sent while frames were held
     replay_wanted: bool = False  # the link recovered while an access check held the room
+    replay_since: int = 2**63  # where that replay starts (the lowest asked for)
 
     def hold(self) -> None:
         if self.held is None:

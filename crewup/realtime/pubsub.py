@@ -24,9 +24,15 @@ Receiver = Callable[[bytes], None]
 
 
 class PubSub(Protocol):
-    async def start(self, receiver: Receiver, recovered: Callable[[], None] | None = None) -> None:
+    async def start(
+        self,
+        receiver: Receiver,
+        recovered: Callable[[], None] | None = None,
+        lost: Callable[[], None] | None = None,
+    ) -> None:
         """Begin delivering every published envelope to `receiver` (sync, never blocks);
-        `recovered` is called when a lost link to the other processes is back."""
+        `lost` is called when the link to the other processes goes (delivery is then
+        local only), `recovered` when it is back."""
 
     async def publish(self, envelope: bytes) -> None:
         """Deliver to every process; never raises for an unreachable backend."""
@@ -40,7 +46,12 @@ class InProcessPubSub:
     def __init__(self) -> None:
         self._receiver: Receiver | None = None
 
-    async def start(self, receiver: Receiver, recovered: Callable[[], None] | None = None) -> None:
+    async def start(
+        self,
+        receiver: Receiver,
+        recovered: Callable[[], None] | None = None,
+        lost: Callable[[], None] | None = None,
+    ) -> None:
         self._receiver = receiver
 
     async def publish(self, envelope: bytes) -> None:

@@ -43,10 +43,17 @@ class RedisPubSub:
         self.degraded = False
         self._ever_connected = False
         self._recovered: Callable[[], None] | None = None
+        self._lost: Callable[[], None] | None = None
 
-    async def start(self, receiver: Receiver, recovered: Callable[[], None] | None = None) -> None:
+    async def start(
+        self,
+        receiver: Receiver,
+        recovered: Callable[[], None] | None = None,
+        lost: Callable[[], None] | None = None,
+    ) -> None:
         self._receiver = receiver
         self._recovered = recovered
+        self._lost = lost
         self._listener = asyncio.create_task(self._listen(), name="crewup-pubsub-listener")
 
     async def publish(self, envelope: bytes) -> None:
@@ -71,6 +78,8 @@ class RedisPubSub:
     def _degrade(self, exc: BaseException) -> None:
         if not self.degraded:
             log.warning("Redis pub/sub unreachable, delivering locally until it returns: %s", exc)
+            if self._lost is not None and self._ever_connected:
+                self._lost()
         self.degraded = True
         self._metrics.pubsub_degraded.set(1)
 
