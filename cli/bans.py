@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import typer
 
 from cli.common import console, run, settings, transaction
-from cli.users import account_table, resolve_account
+from cli.users import account_table, resolve_account, who_argument
 from crewup.core import clock
 from crewup.moderation import accounts
 from crewup.moderation.audit import OPERATOR
@@ -21,7 +21,7 @@ app = typer.Typer(
 
 @app.command()
 def add(
-    who: str = typer.Argument(..., help="User id or email"),
+    who: str = who_argument(),
     reason: str = typer.Option(..., help="Why; shown in the audit trail"),
     days: int | None = typer.Option(None, min=1, max=36500, help="Lift it after this many days"),
 ) -> None:
@@ -51,7 +51,7 @@ def _until(expires_at: datetime | None) -> str:
 
 @app.command()
 def remove(
-    who: str = typer.Argument(..., help="User id or email"),
+    who: str = who_argument(),
     reason: str | None = typer.Option(None, help="Why; shown in the audit trail"),
 ) -> None:
     """Lift a ban."""

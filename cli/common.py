@@ -33,6 +33,25 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     raise typer.Exit(code)
 
 
+def parse_id(text: str) -> int | None:
+    """The id a text of ASCII digits names, as Typer reads an int (leading zeros
+    allowed); None when no row could have it. The length is checked before converting:
+    Python refuses to convert more than 4,300 digits."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or len(digits) > len(str(ID_MAX)):
+        return None
+    value = int(digits or "0")
+    return value if 1 <= value <= ID_MAX else None
+
+
+def out_of_range(digits: str) -> str:
+    """Why digits parse_id refused name no row, worded as Typer words it for an
+    `int` argument with min=1, max=ID_MAX (`events show 99999999999`)."""
+    if not digits.strip("0"):
+        return "Input should be greater than or equal to 1"
+    return f"Input should be less than or equal to {ID_MAX}"
+
+
 def settings() -> Settings:
     try:
         return load_settings()
