@@ -1,8 +1,12 @@
-"""crewup-admin refuses what the API refuses: ids no row can have, as one line and exit 2."""
+"""crewup-admin refuses what the API refuses: blank or malformed reasons and notes, and
+ids no row can have, each as one line and exit 2, with nothing written."""
 
 from __future__ import annotations
 
-from tests.support.api import Api
+from aiohttp.test_utils import TestClient
+
+from tests.moderation.helpers import audit_rows, report, staff, world
+from tests.support.api import Api, make_event, make_group
 from tests.support.cli import run_admin
 
 HUGE = "123456789012345678901234"
@@ -11,6 +15,71 @@ HUGE = "123456789012345678901234"
 def _one_usage_line(code: int, err: str) -> None:
     assert code == 2, err
     assert len(err.strip().splitlines()) == 1 and err.startswith("crewup-admin: "), err
+
+
+async def test_blank_or_bad_reasons_are_refused_and_nothing_is_written(
+    client: TestClient, api: Api, settings
+) -> None:
+    admin, _ = await staff(settings, api)
+    person = await api.register("Target")
+    who = str(person["user"]["id"])
+    for bad in ("", "   ", "spam\x07", "x" * 2001):
+        code, _, err = await run_admin(settings, "bans", "add", who, "--reason", bad)
+        _one_usage_line(code, err)
+        assert "--reason" in err
+    code, _, err = await run_admin(settings, "bans", "add", who, "--reason", " ")
+    assert err.strip() == "crewup-admin: --reason may not be blank"
+    assert await audit_rows(client, admin, "?action=user.ban") == []
+    assert (await client.get("/api/v1/users/me", headers=person["headers"])).status == 200
+
+    # A good reason is kept as the API keeps it: stripped.
+    code, _, err = await run_admin(settings, "bans", "add", who, "--reason", "  spam  ")
+    assert code == 0, err
+    assert (await audit_rows(client, admin, "?action=user.ban"))[0]["reason"] == "spam"
+    code, _, err = await run_admin(settings, "bans", "remove", who, "--reason", "ok\x01")
+    _one_usage_line(code, err)
+    assert await audit_rows(client, admin, "?action=user.unban") == []
+
+    owner = await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(client, owner, group["id"])
+    for bad in (" ", "", "\t\n"):
+        code, _, err = await run_admin(
+            settings, "events", "cancel", str(event["id"]), "--reason", bad
+        )
+        _one_usage_line(code, err)
+    seen = await (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert seen["status"] == "scheduled" and seen["cancel_reason"] is None
+    code, _, err = await run_admin(
+        settings, "events", "cancel", str(event["id"]), "--reason", " flood "
+    )
+    assert code == 0, err
+    seen = await (await client.get(f"/api/v1/events/{event['id']}")).json()
+    assert seen["cancel_reason"] == "flood"
+
+
+async def test_a_resolution_note_the_api_refuses_leaves_the_report_open(
+    client: TestClient, api: Api, settings
+) -> None:
+    w = await world(client, api)
+    await staff(settings, api)
+    created = (await report(client, w["owner"], "post", w["post"]["id"], "spam"))[1]
+    for bad in ("gone\x1b[2J", "x" * 2001):
+        code, _, err = await run_admin(
+            settings,
+            "reports",
+            "resolve",
+            str(created["id"]),
+            "--action",
+            "remove_content",
+            "--note",
+            bad,
+        )
+        _one_usage_line(code, err)
+        assert "--note" in err
+    assert (await client.get(f"/api/v1/posts/{w['post']['id']}")).status == 200
+    code, out, _ = await run_admin(settings, "reports", "show", str(created["id"]))
+    assert code == 0 and "open" in out
 
 
 async def test_huge_ids_are_usage_errors_like_events_show(api: Api, settings) -> None:
