@@ -9,7 +9,17 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cli.common import EXIT_USAGE, ID_MAX, console, fail, run, settings, transaction
+from cli.common import (
+    EXIT_USAGE,
+    ID_MAX,
+    console,
+    fail,
+    out_of_range,
+    parse_id,
+    run,
+    settings,
+    transaction,
+)
 from crewup.core import clock
 from crewup.core.paging import MAX_LIMIT, Page
 from crewup.moderation import audit
@@ -35,9 +45,14 @@ def _target(value: str | None) -> tuple[str | None, int | None]:
     if value is None:
         return None, None
     kind, _, number = value.partition(":")
-    if not kind or (number and not number.isdigit()):
+    if not kind or (number and not (number.isascii() and number.isdigit())):
         fail(f"--target must look like TYPE or TYPE:ID (user:12), not {value!r}", EXIT_USAGE)
-    return kind, int(number) if number else None
+    if not number:
+        return kind, None
+    target_id = parse_id(number)
+    if target_id is None:  # as --actor: a usage error, never a database error
+        fail(f"Invalid value for '--target': {out_of_range(number)}", EXIT_USAGE)
+    return kind, target_id
 
 
 def _who(entry: AuditEntry) -> str:

@@ -6,11 +6,12 @@ from datetime import datetime, timedelta
 
 import typer
 
-from cli.common import console, run, settings, transaction
-from cli.users import account_table, resolve_account
+from cli.common import checked_text, console, run, settings, transaction
+from cli.users import account_table, resolve_account, who_argument
 from crewup.core import clock
 from crewup.moderation import accounts
 from crewup.moderation.audit import OPERATOR
+from crewup.moderation.schemas import Note, Reason
 from crewup.users import service
 from crewup.users.service import Account
 
@@ -21,18 +22,19 @@ app = typer.Typer(
 
 @app.command()
 def add(
-    who: str = typer.Argument(..., help="User id or email"),
+    who: str = who_argument(),
     reason: str = typer.Option(..., help="Why; shown in the audit trail"),
     days: int | None = typer.Option(None, min=1, max=36500, help="Lift it after this many days"),
 ) -> None:
     """Ban someone now; their refresh tokens are revoked and access tokens stop working."""
+    why = checked_text(Reason, reason, "--reason")  # the API's rule for a ban's reason
     cfg = settings()
 
     async def work() -> accounts.Banned:
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
             expires = clock.now() + timedelta(days=days) if days else None
-            return await accounts.ban(conn, OPERATOR, account.id, reason, expires)
+            return await accounts.ban(conn, OPERATOR, account.id, why, expires)
 
     banned = run(work)
     account, earlier = banned.account, banned.replaced
@@ -51,16 +53,17 @@ def _until(expires_at: datetime | None) -> str:
 
 @app.command()
 def remove(
-    who: str = typer.Argument(..., help="User id or email"),
+    who: str = who_argument(),
     reason: str | None = typer.Option(None, help="Why; shown in the audit trail"),
 ) -> None:
     """Lift a ban."""
+    why = checked_text(Note, reason, "--reason") or None  # as the API's optional reasons
     cfg = settings()
 
     async def work() -> Account:
         async with transaction(cfg) as conn:
             account = await resolve_account(conn, who)
-            return await accounts.unban(conn, OPERATOR, account.id, reason)
+            return await accounts.unban(conn, OPERATOR, account.id, why)
 
     account = run(work)
     console.print(f"user {account.id} is no longer banned")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, overload
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -31,6 +32,46 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     # One plain line, unwrapped, so scripts can grep it.
     typer.echo(f"crewup-admin: {' '.join(str(message).split())}", err=True)
     raise typer.Exit(code)
+
+
+@overload
+def checked_text(rule: Any, value: str, option: str) -> str: ...
+@overload
+def checked_text(rule: Any, value: str | None, option: str) -> str | None: ...
+def checked_text(rule: Any, value: str | None, option: str) -> str | None:
+    """An option's text checked by the very type the API checks the same field with
+    (`rule`, e.g. crewup.moderation.schemas.Reason), so the console writes nothing the API
+    would refuse with a 422; answers it as the API would pass it on (stripped). Refused:
+    one line and exit 2, before anything is touched."""
+    if value is None:
+        return None
+    try:
+        checked: str = TypeAdapter(rule).validate_python(value)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        if error["type"] == "string_too_short" and not value.strip():
+            fail(f"{option} may not be blank", EXIT_USAGE)
+        fail(f"{option}: {error['msg'].removeprefix('Value error, ')}", EXIT_USAGE)
+    return checked
+
+
+def parse_id(text: str) -> int | None:
+    """The id a text of ASCII digits names, as Typer reads an int (leading zeros
+    allowed); None when no row could have it. The length is checked before converting:
+    Python refuses to convert more than 4,300 digits."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or len(digits) > len(str(ID_MAX)):
+        return None
+    value = int(digits or "0")
+    return value if 1 <= value <= ID_MAX else None
+
+
+def out_of_range(digits: str) -> str:
+    """Why digits parse_id refused name no row, worded as Typer words it for an
+    `int` argument with min=1, max=ID_MAX (`events show 99999999999`)."""
+    if not digits.strip("0"):
+        return "Input should be greater than or equal to 1"
+    return f"Input should be less than or equal to {ID_MAX}"
 
 
 def settings() -> Settings:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import ID_MAX, console, run, settings, transaction
+from cli.common import ID_MAX, checked_text, console, run, settings, transaction
 from crewup.core import clock
 from crewup.core.errors import Conflict
 from crewup.events import service
 from crewup.events.access import Event
+from crewup.events.schemas import CancelReason
 from crewup.moderation import audit
 from crewup.moderation.audit import OPERATOR
 
@@ -71,6 +72,7 @@ def cancel(
     reason: str = typer.Option(..., help="Shown to participants"),
 ) -> None:
     """Cancel an event (participants are told through the same path as in the app)."""
+    why = checked_text(CancelReason, reason, "--reason")  # the API's rule
     cfg = settings()
 
     async def work() -> Event:
@@ -78,8 +80,8 @@ def cancel(
             event = await service.operator_event(conn, event_id)
             if event.status.value != "scheduled":
                 raise Conflict(f"event {event_id} is already {event.status.value}")
-            cancelled = await service.cancel_event(conn, event_id, None, reason)
-            await audit.record(conn, OPERATOR, "event.cancel", "event", event_id, reason)
+            cancelled = await service.cancel_event(conn, event_id, None, why)
+            await audit.record(conn, OPERATOR, "event.cancel", "event", event_id, why)
             return cancelled
 
     event = run(work)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from cli.common import ID_MAX, console, run, settings, transaction
+from cli.common import ID_MAX, checked_text, console, run, settings, transaction
 from crewup.core import clock
 from crewup.core.paging import MAX_LIMIT, Page
 from crewup.moderation import reports
 from crewup.moderation.audit import OPERATOR
 from crewup.moderation.reports import Action, Report, Status
+from crewup.moderation.schemas import Note
 from crewup.moderation.targets import TargetType
 
 app = typer.Typer(help="Reports: list, inspect and resolve them.", no_args_is_help=True)
@@ -108,11 +109,12 @@ def resolve(
     note: str | None = typer.Option(None, help="Why; kept in the audit log"),
 ) -> None:
     """Decide a report; the reporter is told the outcome."""
+    why = checked_text(Note, note, "--note")  # the API's rule for a resolution's note
     cfg = settings()
 
     async def work() -> Report:
         async with transaction(cfg) as conn:
-            return await reports.resolve(conn, OPERATOR, report_id, action, note)
+            return await reports.resolve(conn, OPERATOR, report_id, action, why)
 
     r = run(work)
     console.print(f"report {r.id} resolved: {r.resolution}")

@@ -2,22 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from cli.common import EXIT_USAGE, ID_MAX, console, fail, run, settings, transaction
+from cli.common import (
+    EXIT_USAGE,
+    ID_MAX,
+    console,
+    fail,
+    out_of_range,
+    parse_id,
+    run,
+    settings,
+    transaction,
+)
 from crewup.auth.passwords import PasswordHasher
 from crewup.auth.schemas import RegisterIn
 from crewup.core import clock
-from crewup.core.errors import NotFound
+from crewup.core.errors import Invalid, NotFound
 from crewup.core.identity import Role
 from crewup.moderation import accounts
 from crewup.moderation.audit import OPERATOR
 from crewup.users import service
 from crewup.users.service import Account
-from crewup.web.requests import invalid_from, row_id
+from crewup.web.requests import invalid_from
 
 app = typer.Typer(help="Accounts and roles.", no_args_is_help=True)
 
@@ -38,12 +50,24 @@ def account_table(accounts: list[Account], title: str) -> Table:
     return table
 
 
+def _checked_who(who: str) -> str:
+    # Digits are an id: one no row can have is a usage error, as `events show` says it.
+    if who.isascii() and who.isdigit() and parse_id(who) is None:
+        raise typer.BadParameter(out_of_range(who))  # Typer names the argument
+    return who
+
+
+def who_argument() -> Any:
+    """The WHO argument of every command that names an account."""
+    return typer.Argument(..., help="User id or email", callback=_checked_who)
+
+
 async def resolve_account(conn: AsyncConnection, who: str) -> Account:
     """A user by id or by email."""
     if who.isascii() and who.isdigit():
-        user_id = row_id(who)
-        if user_id is None:
-            raise NotFound(f"user {who[:20]} not found")
+        user_id = parse_id(who)
+        if user_id is None:  # who_argument() refuses it first; the whole text, never cut
+            raise Invalid(f"Invalid value for 'who': {out_of_range(who)}")
         return await service.get_account(conn, user_id)
     found = await service.find_account_by_email(conn, who)
     if found is None or found.deleted_at is not None:
@@ -69,7 +93,7 @@ def list_users(
 
 
 @app.command()
-def show(who: str = typer.Argument(..., help="User id or email")) -> None:
+def show(who: str = who_argument()) -> None:
     """Everything about one account."""
     cfg = settings()
 
@@ -141,7 +165,7 @@ def _set_role(who: str, role: Role) -> Account:
 
 @app.command()
 def promote(
-    who: str = typer.Argument(..., help="User id or email"),
+    who: str = who_argument(),
     role: Role = typer.Option(..., help="moderator or admin"),
 ) -> None:
     """Give someone the moderator or admin role; it applies on their next request."""
@@ -152,7 +176,7 @@ def promote(
 
 
 @app.command()
-def demote(who: str = typer.Argument(..., help="User id or email")) -> None:
+def demote(who: str = who_argument()) -> None:
     """Return someone to the plain user role."""
     account = _set_role(who, Role.user)
     console.print(f"user {account.id} is now [bold]{account.role.value}[/]")

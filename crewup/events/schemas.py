@@ -77,10 +77,14 @@ class EventPatch(InputModel):
         return self.model_dump(include=self.model_fields_set)
 
 
+# Named so crewup-admin's `events cancel --reason` is checked by the same rule.
+CancelReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), PLAIN_TEXT
+]
+
+
 class CancelIn(InputModel):
-    reason: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), PLAIN_TEXT
-    ]
+    reason: CancelReason
 
 
 class RsvpIn(InputModel):

@@ -135,9 +135,8 @@ async def test_numbers_and_files_beyond_reach_are_said_plainly(settings, api: Ap
     trial)."""
     person = await api.register()
     huge = "99999999999999999999"
-    code, _, err = await run_admin(settings, "users", "show", huge)
-    assert (code, err.strip()) == (1, f"crewup-admin: user {huge} not found"), err
     for bad in (
+        ("users", "show", huge),  # an id or an email: digits are an id, bound as the others
         ("events", "show", huge),  # every id argument and option has the same bound
         ("audit", "list", "--actor", huge),
         ("bans", "add", str(person["user"]["id"]), "--reason", "x", "--days", "99999999"),
