@@ -26,6 +26,8 @@ from crewup.core.settings import Settings
 from crewup.realtime import pubsub_for
 from crewup.realtime.hub import Hub
 from crewup.realtime.metrics import RealtimeMetrics
+from crewup.web.appkeys import SETTINGS
+from crewup.web.ops import may_scrape
 from crewup.wiring import build_handlers, build_jobs, open_database, wire_notification_badges
 
 log = logging.getLogger("crewup.worker")
@@ -49,8 +51,14 @@ async def _check_database(db: Database) -> None:
         raise WorkerStartError(mismatch)
 
 
-def _probe_app(db: Database, registry: CollectorRegistry) -> web.Application:
-    async def metrics(_: web.Request) -> web.Response:
+def _probe_app(settings: Settings, db: Database, registry: CollectorRegistry) -> web.Application:
+    async def metrics(request: web.Request) -> web.Response:
+        # The server's rule: a worker's port is as reachable as the server's (containers
+        # listen on 0.0.0.0), and its figures were open to anyone (an operator's trial).
+        if not may_scrape(request):
+            raise web.HTTPForbidden(
+                text="metrics are served to loopback or with the metrics token only"
+            )
         body = await asyncio.to_thread(generate_latest, registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
@@ -63,6 +71,7 @@ def _probe_app(db: Database, registry: CollectorRegistry) -> web.Application:
         return web.json_response({"status": "ok"})
 
     app = web.Application()
+    app[SETTINGS] = settings
     app.router.add_get("/metrics", metrics)
     app.router.add_get("/healthz", healthz)
     return app
@@ -105,7 +114,7 @@ async def run_worker(
             metrics,
         )
         if probe_port is not None:
-            probe = web.AppRunner(_probe_app(db, registry), access_log=None)
+            probe = web.AppRunner(_probe_app(settings, db, registry), access_log=None)
             await probe.setup()
             try:
                 await web.TCPSite(probe, settings.host, probe_port).start()

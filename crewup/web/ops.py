@@ -13,6 +13,7 @@ from crewup.core.errors import Forbidden
 from crewup.web.appkeys import DB, METRICS_REGISTRY, REDIS, SETTINGS
 from crewup.web.openapi import build_openapi
 from crewup.web.pages import render_page
+from crewup.web.requests import client_address
 
 routes = web.RouteTableDef()
 CHECK_TIMEOUT = 3.0
@@ -55,13 +56,17 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
-def _may_scrape(request: web.Request) -> bool:
+def may_scrape(request: web.Request) -> bool:
+    """With `metrics_token`, whoever brings it; without, loopback callers only, the
+    caller being who a trusted proxy says it forwards for (through nginx on the same host
+    every request comes from 127.0.0.1: an operator's trial scraped through it). The
+    worker's probe port applies the same rule (crewup/worker.py)."""
     token = request.app[SETTINGS].metrics_token
     if token is not None:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         return hmac.compare_digest(given.encode(), token.encode())
     try:
-        return ipaddress.ip_address(request.remote or "").is_loopback
+        return ipaddress.ip_address(client_address(request)).is_loopback
     except ValueError:
         return False
 
@@ -69,7 +74,7 @@ def _may_scrape(request: web.Request) -> bool:
 @routes.get("/metrics")
 async def metrics(request: web.Request) -> web.Response:
     """Loopback only, or anyone with `metrics_token`: route names and rates are not public."""
-    if not _may_scrape(request):
+    if not may_scrape(request):
         raise Forbidden("metrics are served to loopback or with the metrics token only")
     body = generate_latest(request.app[METRICS_REGISTRY])
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -9,6 +9,7 @@ import signal
 import sys
 from typing import Any
 
+import aiohttp
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
@@ -19,17 +20,21 @@ from crewup.web.appkeys import DB
 from tests.support.api import Api, make_group
 from tests.support.bus import settle
 from tests.support.cli import cli_env
+from tests.support.live_server import free_port
 
 POSTS = 150
 
 
-async def start_worker(settings: Settings) -> asyncio.subprocess.Process:
+async def start_worker(
+    settings: Settings, *options: str, **variables: str
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "crewup",
         "worker",
-        env={**os.environ, **cli_env(settings)},
+        *options,
+        env={**os.environ, **cli_env(settings), **variables},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -136,6 +141,35 @@ async def test_a_worker_says_when_rabbitmq_does_not_answer(
     try:
         line, rest = await ready(worker)
         assert b"RabbitMQ does not answer yet" in line and b"consuming from" not in line, line
+        worker.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            assert await worker.wait() == 0, (await rest).decode()[-2000:]
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+
+
+async def test_the_worker_serves_its_metrics_by_the_servers_rule(
+    aiohttp_client: Any, make_settings: Any
+) -> None:
+    """`--metrics-port` served /metrics to anyone, token or not (an operator's trial)."""
+    token = "w" * 24
+    settings = make_settings(worker_in_process=False, amqp_url=None)
+    await aiohttp_client(create_app(settings))  # the schema, as `crewup serve` would
+    port = free_port()
+    worker = await start_worker(settings, "--metrics-port", str(port), CREWUP_METRICS_TOKEN=token)
+    try:
+        _, rest = await ready(worker)
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/metrics"
+            async with http.get(url) as refused:
+                assert refused.status == 403
+            async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as allowed:
+                assert allowed.status == 200
+                assert "crewup_bus" in await allowed.text()
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
+                assert health.status == 200  # probes need no token
         worker.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
             assert await worker.wait() == 0, (await rest).decode()[-2000:]

@@ -80,6 +80,19 @@ async def test_metrics_need_the_token_when_one_is_set(aiohttp_client, make_setti
     assert ok.status == 200
 
 
+async def test_metrics_behind_a_trusted_proxy_go_by_who_it_forwards_for(
+    aiohttp_client, make_settings
+) -> None:
+    """Through nginx on the same host every request comes from 127.0.0.1: the loopback
+    rule must look at the forwarded client, as rate limits do (an operator's trial)."""
+    client = await aiohttp_client(create_app(make_settings(trusted_proxies="127.0.0.1/32")))
+    outside = await client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert outside.status == 403
+    inside = await client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"})
+    assert inside.status == 200
+    assert (await client.get("/metrics")).status == 200  # the host's own Prometheus
+
+
 async def test_openapi_lists_every_api_route_with_schemas(client) -> None:
     spec = await (await client.get("/api/openapi.json")).json()
     assert spec["openapi"].startswith("3.1")
