@@ -51,6 +51,7 @@ def serve(
         Supervisor,
         SupervisorError,
         check_can_share,
+        check_port_free,
         default_process_count,
     )
     from crewup.web.observability import JsonAccessLogger, configure_logging
@@ -69,6 +70,10 @@ def serve(
     except SupervisorError as exc:
         fail(str(exc), 2)
     if count > 1:
+        try:
+            check_port_free(settings.host, settings.port)
+        except SupervisorError as exc:
+            fail(str(exc))
         print(
             f"CrewUp starting {count} server processes on http://{settings.host}:{settings.port}",
             file=sys.stderr,

@@ -98,6 +98,19 @@ def test_processes_share_one_port_and_are_replaced_when_they_die(
         wait_for(lambda: serving(2), 60, "two processes serving")
         first = children_of(parent.pid)
         assert len(first) == 2
+        # Another installation on the same port is refused, not let in beside (the
+        # processes' SO_REUSEPORT would have admitted it: an operator's trial).
+        other = subprocess.run(
+            [sys.executable, "-m", "crewup", "serve", "--workers", "2"],
+            env=environment_of(settings),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert other.returncode == 1, other.stderr
+        assert f"cannot listen on 127.0.0.1:{port}" in other.stderr
+        assert "Traceback" not in other.stderr
+        assert children_of(parent.pid) == first
         # One person, many requests over new connections: whichever process answers,
         # the token and the data are the same (shared PostgreSQL, keys and Redis).
         assert asyncio.run(statuses_as_one_person(base, 40)) == [200] * 40
@@ -114,6 +127,24 @@ def test_processes_share_one_port_and_are_replaced_when_they_die(
         assert "Traceback" not in output
         # The default event loop ("auto") in every process the supervisor started.
         assert output.count(" uvloop event loop)") == 3
+
+        # A supervisor killed outright takes its processes with it (they drain and end),
+        # instead of leaving servers no later SIGTERM reaches.
+        parent = subprocess.Popen(
+            [sys.executable, "-m", "crewup", "serve", "--workers", "2"],
+            env=environment_of(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: serving(5), 60, "two processes serving again")
+        orphans = children_of(parent.pid)
+        parent.kill()
+        parent.wait()
+        wait_for(
+            lambda: not any(Path(f"/proc/{pid}").exists() for pid in orphans),
+            30,
+            "the processes of a killed supervisor ending",
+        )
     finally:
         if parent.poll() is None:
             parent.kill()
