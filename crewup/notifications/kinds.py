@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from crewup.core.i18n import gettext
+from crewup.core.i18n import gettext, ngettext
 from crewup.core.marks import N_
 
 
@@ -144,6 +144,11 @@ def wording(kind: str, data: dict[str, Any]) -> str:
         case Kind.event_changed:
             return gettext("%(event)s has a new time or place") % words
         case Kind.event_reminder:
+            hours = data.get("hours")
+            if type(hours) is int and hours > 0:  # reminders since 0.13.1: the time left
+                return ngettext(
+                    "%(event)s starts in %(num)s hour", "%(event)s starts in %(num)s hours", hours
+                ) % {**words, "num": hours}
             lead = str(data.get("lead_time") or "")
             lead = gettext(_LEAD_TIMES[lead]) if lead in _LEAD_TIMES else lead
             return gettext("%(event)s starts in %(lead_time)s") % {

@@ -25,12 +25,12 @@ async def send_reminders(conn: AsyncConnection) -> int:
     now = clock.now()
     sent = 0
     for label, lead, later_lead in LEADS:
-        starting = select(events.c.id, events.c.title).where(
+        starting = select(events.c.id, events.c.title, events.c.starts_at).where(
             events.c.status == "scheduled",
             events.c.starts_at > now + (later_lead or timedelta(0)),
             events.c.starts_at <= now + lead,
         )
-        due = {row.id: row.title for row in await conn.execute(starting)}
+        due = {row.id: row for row in await conn.execute(starting)}
         rows = [{"event_id": e, "lead_time": label, "sent_at": now} for e in sorted(due)]
         fresh = await insert_new(conn, event_reminders, rows, ["event_id", "lead_time"], "event_id")
         for event_id in sorted(fresh):
@@ -38,6 +38,14 @@ async def send_reminders(conn: AsyncConnection) -> int:
                 event_participants.c.event_id == event_id,
                 event_participants.c.status == "going",
             )
-            data = {"event": due[event_id], "lead_time": "1 hour" if label == "1h" else "24 hours"}
+            event = due[event_id]
+            # The time left, not the reminder's label: an event planned two hours ahead
+            # gets the "24h" reminder at once, and read "starts in 24 hours" (a trial).
+            hours = max(1, round((event.starts_at - now) / timedelta(hours=1)))
+            data = {
+                "event": event.title,
+                "lead_time": "1 hour" if label == "1h" else "24 hours",  # which reminder
+                "hours": hours,
+            }
             sent += await notify(conn, Kind.event_reminder, going, data, f"/events/{event_id}")
     return sent

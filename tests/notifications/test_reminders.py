@@ -46,7 +46,32 @@ async def test_reminders_go_once_to_the_people_going(
 
     got = await reminders_of(client, going)
     assert [(n["data"]["event"], n["data"]["lead_time"]) for n in got] == [("Soon", "1 hour")]
+    assert got[0]["text"] == "Soon starts in 1 hour"
     assert await reminders_of(client, interested) == []
+
+
+async def test_a_reminder_says_the_time_left_for_an_event_planned_at_short_notice(
+    client: TestClient, settings: Settings
+) -> None:
+    """An event three hours ahead gets the "24 hours" reminder at once: it read "starts
+    in 24 hours" (an operator's trial)."""
+    api = Api(client)
+    owner, going = await api.register(), await api.register()
+    group = await make_group(client, owner)
+    event = await make_event(
+        client, owner, group["id"], title="Short notice", starts_at=future(3), ends_at=future(5)
+    )
+    await rsvp(client, event, going)
+    result = await run_job_now(settings, "event-reminders")
+    assert result.exit_code == 0, result.output
+    [reminder] = await reminders_of(client, going)
+    assert reminder["text"] == "Short notice starts in 3 hours", reminder
+    assert reminder["data"]["hours"] == 3
+    french = await client.get(
+        "/api/v1/notifications", headers={**going["headers"], "Accept-Language": "fr"}
+    )
+    texts = [n["text"] for n in (await french.json())["items"] if n["kind"] == "event_reminder"]
+    assert texts == ["Short notice commence dans 3 heures"]
 
 
 async def test_unknown_job_is_a_usage_error(settings: Settings) -> None:
