@@ -1,3 +1,3 @@
 """CrewUp: a self-hostable community platform."""
 
-__version__ = "0.13.0"
+__version__ = "0.13.1"
