@@ -19,7 +19,7 @@ from crewup.chat.access import Room, RoomKind, check_reader
 from crewup.core.db import Database
 from crewup.core.errors import Forbidden, NotFound
 from crewup.realtime.hub import Hub
-from crewup.realtime.peer import Peer, Subscription
+from crewup.realtime.peer import NO_REPLAY, Peer, Subscription
 from crewup.realtime.rooms import room_fields, room_key
 
 log = logging.getLogger("crewup.chat")
@@ -36,8 +36,15 @@ async def recheck(hub: Hub, user_id: int, event_id: int | None = None) -> None:
 
 
 def watch(db: Database, hub: Hub) -> None:
-    """Act on `recheck` envelopes from any process, this one included."""
+    """Act on `recheck` envelopes from any process, this one included; and check every
+    room again before the replays after a pub/sub outage (hub._replay_everything)."""
     hub.on_kind(KIND, _on_recheck(db, hub))
+
+    def before_replay(peer: Peer, key: str, subscription: Subscription) -> None:
+        subscription.hold()
+        hub.spawn(_check(db, hub, peer, key, subscription))
+
+    hub.recheck_before_replay = before_replay
 
 
 def _on_recheck(db: Database, hub: Hub) -> Callable[[dict[str, Any]], None]:
@@ -76,5 +83,5 @@ async def _check(db: Database, hub: Hub, peer: Peer, key: str, subscription: Sub
         # Pub/sub recovered during the check: what other processes persisted meanwhile.
         subscription.replay_wanted = False
         since = min(subscription.last_id, subscription.replay_since)
-        subscription.replay_since = 2**63
+        subscription.replay_since = NO_REPLAY
         hub.spawn(hub.replay(peer, key, since))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from crewup.chat.access import Reader, Room, RoomKind, check_reader
@@ -215,6 +215,15 @@ async def history(
         query = query.order_by(chat_messages.c.id.desc())
     rows = (await conn.execute(query.limit(limit + 1))).all()
     return [_message_of(row) for row in rows[:limit]], len(rows) > limit
+
+
+async def newest_id(conn: AsyncConnection, room: Room) -> int:
+    """The room's newest message id (0: none yet), by the room's (room, id) index: where
+    a socket that subscribes without `since_id` stands, should it need a replay later."""
+    found = await conn.execute(
+        select(func.max(chat_messages.c.id)).where(room_column(room) == room.id)
+    )
+    return found.scalar_one() or 0
 
 
 async def messages_after(conn: AsyncConnection, room: Room, after: int) -> list[Message]:

@@ -52,7 +52,8 @@ async def subscribe(app: web.Application, peer: Peer, frame: dict[str, Any]) -> 
     async with app[DB].reading() as conn:
         await check_reader(conn, room, peer.actor)
         unread = await read_markers.unread_in(conn, room, peer.actor.id)
-    await app[HUB].subscribe(peer, room.key, parsed.since_id)
+        newest = await service.newest_id(conn, room) if parsed.since_id is None else 0
+    await app[HUB].subscribe(peer, room.key, parsed.since_id, newest)
     peer.send({"type": "unread", **room.fields, "count": unread})
 
 

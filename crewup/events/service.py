@@ -165,7 +165,13 @@ async def update_event(
         await conn.execute(
             update(events)
             .where(events.c.id == event_id)
-            .values(**values, **marks, updated_at=await _revised_at(conn, event_id))
+            .values(
+                **values,
+                **marks,
+                # Only a real change is a new revision: repeated no-op saves would push
+                # updated_at ahead of the clock (a review).
+                updated_at=await _revised_at(conn, event_id) if changed else event.updated_at,
+            )
         )
     if changed:
         await announce(conn, EventChanged(event_id, changed))
@@ -204,7 +210,9 @@ async def set_cover(conn: AsyncConnection, event_id: int, actor: Actor, key: str
     await lock_event(conn, event_id)
     await _load_for_managers(conn, event_id, actor)
     await conn.execute(
-        update(events).where(events.c.id == event_id).values(cover=key, updated_at=clock.now())
+        update(events)
+        .where(events.c.id == event_id)
+        .values(cover=key, updated_at=await _revised_at(conn, event_id))
     )
     return await load_event(conn, event_id, actor)
 

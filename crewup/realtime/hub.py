@@ -27,13 +27,13 @@ import json
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from crewup.realtime.frames import Frame, dumps
 from crewup.realtime.metrics import RealtimeMetrics
-from crewup.realtime.peer import Peer, Subscription
+from crewup.realtime.peer import NO_REPLAY, Peer, Subscription
 from crewup.realtime.pubsub import PubSub
 from crewup.realtime.rooms import room_fields
 
@@ -42,6 +42,9 @@ log = logging.getLogger("crewup.realtime")
 # Messages of a room after an id, oldest first, as (id, frame text); chat provides it.
 Fetcher = Callable[[str, int], Awaitable[list[tuple[int, str]]]]
 REPLAY_BATCH = 200
+SEEN_IDS = 256  # recent message ids remembered for an outage's floor
+# Longer than a publish may take to fail (redis_pubsub.PUBLISH_TIMEOUT) and be noticed.
+FLOOR_LAG_SECONDS = 2.0
 PRESENCE_DELAY = 0.25  # seconds: presence changes within it go out as one frame
 # People per "users" envelope: a few kilobytes of ids, and every process reads each once.
 USERS_PER_ENVELOPE = 1000
@@ -62,10 +65,13 @@ class Hub:
         self._announcing: set[str] = set()
         self._showing: set[str] = set()
         self.closing = False  # shutting down: new sockets are turned away with 1001
-        # The newest message id seen, and its value when the pub/sub link went: where
-        # replays start once it is back (see `_recovered`).
-        self._newest_id = 0
+        # Message ids seen, newest last, with when (monotonic): the floor of an outage is
+        # the newest one seen a moment before it was noticed (see `_lost`).
+        self._seen_ids: deque[tuple[float, int]] = deque(maxlen=SEEN_IDS)
         self._outage_floor: int | None = None
+        # Set by chat: check that a socket may still read a room before a replay after
+        # an outage (envelopes that would have removed it may have been lost meanwhile).
+        self.recheck_before_replay: Callable[[Peer, str, Subscription], None] | None = None
 
     # -- lifecycle --------------------------------------------------------------------
 
@@ -106,12 +112,15 @@ class Hub:
                 del self.users[peer.actor.id]
         self.metrics.open_sockets.set(len(self.peers))
 
-    async def subscribe(self, peer: Peer, room: str, since_id: int | None) -> None:
+    async def subscribe(
+        self, peer: Peer, room: str, since_id: int | None, newest_id: int = 0
+    ) -> None:
         """Listen to a room (the caller has checked access); with `since_id`, first
-        replay what came after it, in order."""
+        replay what came after it, in order. Without, the socket stands at the room's
+        `newest_id`: a replay after an outage starts there, not at the room's beginning."""
         if room in peer.rooms:
             self.leave(peer, room)
-        peer.rooms[room] = Subscription()
+        peer.rooms[room] = Subscription(last_id=newest_id if since_id is None else 0)
         self.rooms[room].add(peer)
         self._announce_presence(room)
         online = sorted({*self.online(room), peer.actor.id})
@@ -135,8 +144,9 @@ class Hub:
             return
         if subscription.replaying:
             # One replay per subscription, or frames go out twice; the running one reads
-            # on from where it is, which covers what this one was asked for.
+            # on, from this one's start if that is earlier (a resync after an outage).
             subscription.replay_again = True
+            subscription.replay_since = min(subscription.replay_since, since_id)
             return
         subscription.replaying = True
         subscription.hold()
@@ -145,6 +155,8 @@ class Hub:
             again = True
             while again:
                 subscription.replay_again = False
+                if subscription.replay_since < last:
+                    last, subscription.replay_since = subscription.replay_since, NO_REPLAY
                 while not peer.closing and peer.rooms.get(room) is subscription:
                     batch = await self.fetcher(room, last)
                     for message_id, text in batch:
@@ -226,8 +238,10 @@ class Hub:
         if kind == "room":
             room = envelope["room"]
             message_id = envelope.get("id")
-            if type(message_id) is int and message_id > self._newest_id:
-                self._newest_id = message_id
+            if type(message_id) is int and (
+                not self._seen_ids or message_id > self._seen_ids[-1][1]
+            ):
+                self._seen_ids.append((time.monotonic(), message_id))
             peers = self.rooms.get(room)
             if peers:
                 self._fan_out(room, list(peers), Frame.of(envelope["frame"]), envelope.get("id"))
@@ -300,9 +314,18 @@ class Hub:
     def _lost(self) -> None:
         """The link to the other processes went: messages are delivered here only, and
         the ids a socket gets are no longer all there were (another process's 11 is
-        missing where this one's own 12 arrived). Remember where that began."""
-        if self._outage_floor is None:
-            self._outage_floor = self._newest_id
+        missing where this one's own 12 arrived). Remember where that began: the newest
+        id seen a publish timeout and more before the loss was noticed, since the
+        message whose publish failed (and any in flight) was delivered here already but
+        never crossed. Unknown (None) if no message went by before that."""
+        if self._outage_floor is not None:
+            return
+        settled = time.monotonic() - FLOOR_LAG_SECONDS
+        before = [message_id for when, message_id in self._seen_ids if when <= settled]
+        if before:
+            self._outage_floor = before[-1]
+        elif self._seen_ids:
+            self._outage_floor = self._seen_ids[0][1] - 1
 
     def _recovered(self) -> None:
         """The link to the other processes is back: announce presence again, replay to
@@ -320,17 +343,23 @@ class Hub:
         self._replay_everything(since)
 
     def _replay_everything(self, since: int | None) -> None:
+        """Every subscription replays from `since` (None: from its own newest id), once
+        access is checked again where chat asks for it: a removal or a ban announced
+        during the outage never reached this process."""
         for room in list(self.rooms):
             for peer in list(self.rooms.get(room, ())):
                 subscription = peer.rooms.get(room)
                 if subscription is None:
                     continue
                 start = subscription.last_id if since is None else min(subscription.last_id, since)
-                if subscription.holds and not subscription.replaying:
-                    # An access check holds the room: a replay now would send what the
-                    # check may yet refuse. The check starts it once access is kept.
+                if self.recheck_before_replay is not None or (
+                    subscription.holds and not subscription.replaying
+                ):
+                    # The check (or the one under way) replays once access is kept.
                     subscription.replay_wanted = True
                     subscription.replay_since = min(subscription.replay_since, start)
+                    if self.recheck_before_replay is not None:
+                        self.recheck_before_replay(peer, room, subscription)
                 else:
                     self.spawn(self.replay(peer, room, start))
 

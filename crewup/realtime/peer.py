@@ -30,7 +30,7 @@ from crewup.core.identity import Actor
 from crewup.realtime.frames import Frame, dumps
 from crewup.realtime.metrics import RealtimeMetrics
 
-__all__ = ["Frame", "Peer", "Subscription", "dumps"]
+__all__ = ["NO_REPLAY", "Frame", "Peer", "Subscription", "dumps"]
 
 log = logging.getLogger("crewup.realtime")
 
@@ -41,6 +41,7 @@ FLUSH_SECONDS = 1.0  # shutdown and bans: how long queued frames may take to go 
 DIRECT_WRITE_LIMIT = 64 * 1024
 
 _ids = itertools.count(1)
+NO_REPLAY = 2**63  # Subscription.replay_since when no replay is asked for
 
 
 @dataclass(slots=True)
@@ -60,7 +61,7 @@ class Subscription:
     replay_again: bool = False  # the link recovered during a replay: read on to the end
     replayed_to: int = 0  # newest id a replay sent while frames were held
     replay_wanted: bool = False  # the link recovered while an access check held the room
-    replay_since: int = 2**63  # where that replay starts (the lowest asked for)
+    replay_since: int = NO_REPLAY  # where a replay asked for meanwhile starts (the lowest)
 
     def hold(self) -> None:
         if self.held is None:
