@@ -19,7 +19,7 @@ from crewup.chat.access import Room, RoomKind, check_reader
 from crewup.core.db import Database
 from crewup.core.errors import Forbidden, NotFound
 from crewup.realtime.hub import Hub
-from crewup.realtime.peer import NO_REPLAY, Peer, Subscription
+from crewup.realtime.peer import Peer, Subscription
 from crewup.realtime.rooms import room_fields, room_key
 
 log = logging.getLogger("crewup.chat")
@@ -79,9 +79,5 @@ async def _check(db: Database, hub: Hub, peer: Peer, key: str, subscription: Sub
         return
     for message_id, frame in subscription.release():
         peer.deliver(key, frame, message_id)
-    if subscription.replay_wanted and not subscription.holds:
-        # Pub/sub recovered during the check: what other processes persisted meanwhile.
-        subscription.replay_wanted = False
-        since = min(subscription.last_id, subscription.replay_since)
-        subscription.replay_since = NO_REPLAY
-        hub.spawn(hub.replay(peer, key, since))
+    # Pub/sub recovered during the check: what other processes persisted meanwhile.
+    hub.replay_if_wanted(peer, key, subscription)

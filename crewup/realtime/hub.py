@@ -171,6 +171,21 @@ class Hub:
             subscription.replayed_to = max(subscription.replayed_to, last)
             for held_id, frame in subscription.release():
                 peer.deliver(room, frame, held_id)
+            self.replay_if_wanted(peer, room, subscription)
+
+    def replay_if_wanted(self, peer: Peer, room: str, subscription: Subscription) -> None:
+        """A replay asked for while checks or another replay held the room (after an
+        outage) starts once the last of them has ended, whichever ends last; a check
+        that refused access has ended the subscription instead."""
+        if (
+            subscription.replay_wanted
+            and not subscription.holds
+            and peer.rooms.get(room) is subscription
+        ):
+            subscription.replay_wanted = False
+            since = min(subscription.last_id, subscription.replay_since)
+            subscription.replay_since = NO_REPLAY
+            self.spawn(self.replay(peer, room, since))
 
     def online(self, room: str) -> list[int]:
         everyone: set[int] = set()
