@@ -144,8 +144,15 @@ def wording(kind: str, data: dict[str, Any]) -> str:
         case Kind.event_changed:
             return gettext("%(event)s has a new time or place") % words
         case Kind.event_reminder:
-            hours = data.get("hours")
-            if type(hours) is int and hours > 0:  # reminders since 0.13.1: the time left
+            # Reminders since 0.13.1 carry the time left.
+            minutes, hours = data.get("minutes"), data.get("hours")
+            if type(minutes) is int and minutes > 0:
+                return ngettext(
+                    "%(event)s starts in %(num)s minute",
+                    "%(event)s starts in %(num)s minutes",
+                    minutes,
+                ) % {**words, "num": minutes}
+            if type(hours) is int and hours > 0:
                 return ngettext(
                     "%(event)s starts in %(num)s hour", "%(event)s starts in %(num)s hours", hours
                 ) % {**words, "num": hours}

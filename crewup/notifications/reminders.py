@@ -41,11 +41,14 @@ async def send_reminders(conn: AsyncConnection) -> int:
             event = due[event_id]
             # The time left, not the reminder's label: an event planned two hours ahead
             # gets the "24h" reminder at once, and read "starts in 24 hours" (a trial).
-            hours = max(1, round((event.starts_at - now) / timedelta(hours=1)))
-            data = {
+            left = event.starts_at - now
+            data: dict[str, object] = {
                 "event": event.title,
                 "lead_time": "1 hour" if label == "1h" else "24 hours",  # which reminder
-                "hours": hours,
             }
+            if left < timedelta(hours=1):  # "1 hour" for ten minutes away misleads too
+                data["minutes"] = max(1, round(left / timedelta(minutes=1)))
+            else:
+                data["hours"] = round(left / timedelta(hours=1))
             sent += await notify(conn, Kind.event_reminder, going, data, f"/events/{event_id}")
     return sent
