@@ -7,6 +7,8 @@ import asyncio
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -38,6 +40,27 @@ async def start_worker(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+@asynccontextmanager
+async def running_worker(
+    settings: Settings, *options: str, **variables: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A worker process that is killed on the way out if the test left it running."""
+    worker = await start_worker(settings, *options, **variables)
+    try:
+        yield worker
+    finally:
+        if worker.returncode is None:
+            worker.kill()
+            await worker.wait()
+
+
+async def stops_cleanly(worker: asyncio.subprocess.Process, rest: asyncio.Future[bytes]) -> None:
+    """SIGTERM: the worker finishes what it holds and exits 0."""
+    worker.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(20):
+        assert await worker.wait() == 0, (await rest).decode()[-2000:]
 
 
 async def ready(worker: asyncio.subprocess.Process) -> tuple[bytes, asyncio.Future[bytes]]:
@@ -89,8 +112,7 @@ async def test_a_killed_worker_loses_and_doubles_nothing(
         )
         assert resp.status == 201
 
-    first = await start_worker(settings)
-    try:
+    async with running_worker(settings) as first:
         async with asyncio.timeout(30):
             while True:
                 if await notification_count(client) > 0:
@@ -98,22 +120,11 @@ async def test_a_killed_worker_loses_and_doubles_nothing(
                 await asyncio.sleep(0.01)
         first.send_signal(signal.SIGKILL)
         await first.wait()
-    finally:
-        if first.returncode is None:
-            first.kill()
-            await first.wait()
 
-    second = await start_worker(settings)
-    try:
+    async with running_worker(settings) as second:
         rest = await consuming(second)
         await settle(client.app)
-        second.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            assert await second.wait() == 0, (await rest).decode()[-2000:]
-    finally:
-        if second.returncode is None:
-            second.kill()
-            await second.wait()
+        await stops_cleanly(second, rest)
 
     for person in members:
         seen: list[str] = []
@@ -137,17 +148,10 @@ async def test_a_worker_says_when_rabbitmq_does_not_answer(
     listened there (found by a black-box trial)."""
     settings = make_settings(worker_in_process=False, amqp_url="amqp://guest:guest@127.0.0.1:1/")
     await aiohttp_client(create_app(settings))  # the schema, as `crewup serve` would
-    worker = await start_worker(settings)
-    try:
+    async with running_worker(settings) as worker:
         line, rest = await ready(worker)
         assert b"RabbitMQ does not answer yet" in line and b"consuming from" not in line, line
-        worker.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            assert await worker.wait() == 0, (await rest).decode()[-2000:]
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
+        await stops_cleanly(worker, rest)
 
 
 async def test_the_worker_serves_its_metrics_by_the_servers_rule(
@@ -158,8 +162,9 @@ async def test_the_worker_serves_its_metrics_by_the_servers_rule(
     settings = make_settings(worker_in_process=False, amqp_url=None)
     await aiohttp_client(create_app(settings))  # the schema, as `crewup serve` would
     port = free_port()
-    worker = await start_worker(settings, "--metrics-port", str(port), CREWUP_METRICS_TOKEN=token)
-    try:
+    async with running_worker(
+        settings, "--metrics-port", str(port), CREWUP_METRICS_TOKEN=token
+    ) as worker:
         _, rest = await ready(worker)
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{port}/metrics"
@@ -170,10 +175,4 @@ async def test_the_worker_serves_its_metrics_by_the_servers_rule(
                 assert "crewup_bus" in await allowed.text()
             async with http.get(f"http://127.0.0.1:{port}/healthz") as health:
                 assert health.status == 200  # probes need no token
-        worker.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            assert await worker.wait() == 0, (await rest).decode()[-2000:]
-    finally:
-        if worker.returncode is None:
-            worker.kill()
-            await worker.wait()
+        await stops_cleanly(worker, rest)

@@ -8,15 +8,19 @@ two apps in this test process sharing PostgreSQL; the outage is a proxy the test
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from aiohttp import ClientWebSocketResponse
+from aiohttp.test_utils import TestClient
 
 from crewup.app import create_app
 from crewup.core.settings import Settings
 from crewup.realtime.appkeys import HUB
+from crewup.realtime.hub import Hub
 from tests.support.api import Api, make_group
 from tests.support.databases import Stack
 from tests.support.proxy import OutageProxy
@@ -43,9 +47,29 @@ async def _bodies(ws: ClientWebSocketResponse, want: set[str], within: float = 3
     return seen
 
 
-async def test_both_sides_get_what_the_other_posted_during_an_outage(
+@dataclass
+class TwoSides:
+    """Ann on a process linked to Redis directly, Bob on one behind `proxy`, both
+    members of `group` and listening to its room."""
+
+    proxy: OutageProxy
+    first: TestClient
+    cut_off: TestClient
+    ann: dict[str, Any]
+    bob: dict[str, Any]
+    group: dict[str, Any]
+    ann_ws: ClientWebSocketResponse
+    bob_ws: ClientWebSocketResponse
+
+    @property
+    def hub(self) -> Hub:
+        return self.cut_off.app[HUB]
+
+
+@asynccontextmanager
+async def two_sides(
     stack: Stack, make_settings: Callable[..., Settings], aiohttp_client: Any
-) -> None:
+) -> AsyncIterator[TwoSides]:
     if not stack.is_services:
         pytest.skip("one process has no link to lose")
     proxy = OutageProxy(REDIS_URL, 6379)
@@ -53,8 +77,7 @@ async def test_both_sides_get_what_the_other_posted_during_an_outage(
     try:
         limits = {"rate_limit_chat": "10000/minute"}
         first = await aiohttp_client(create_app(make_settings(**limits)))
-        cut_off_app = create_app(make_settings(redis_url=proxy.url, **limits))
-        second = await aiohttp_client(cut_off_app)
+        second = await aiohttp_client(create_app(make_settings(redis_url=proxy.url, **limits)))
         ann, bob = await Api(first).register("Ann"), await Api(second).register("Bob")
         group = await make_group(first, ann)
         joined = await second.post(f"/api/v1/groups/{group['id']}/join", headers=bob["headers"])
@@ -62,27 +85,34 @@ async def test_both_sides_get_what_the_other_posted_during_an_outage(
         ann_ws, bob_ws = await connect(first, ann), await connect(second, bob)
         for ws in (ann_ws, bob_ws):
             assert (await subscribe(ws, group_id=group["id"]))["type"] == "unread"
-        await ann_ws.send_json({"type": "message", "group_id": group["id"], "body": "hello"})
-        for ws in (ann_ws, bob_ws):  # the link works
+        yield TwoSides(proxy, first, second, ann, bob, group, ann_ws, bob_ws)
+    finally:
+        await proxy.cut()
+
+
+async def test_both_sides_get_what_the_other_posted_during_an_outage(
+    stack: Stack, make_settings: Callable[..., Settings], aiohttp_client: Any
+) -> None:
+    async with two_sides(stack, make_settings, aiohttp_client) as sides:
+        group_id = sides.group["id"]
+        await sides.ann_ws.send_json({"type": "message", "group_id": group_id, "body": "hello"})
+        for ws in (sides.ann_ws, sides.bob_ws):  # the link works
             await _bodies(ws, {"hello"})
 
-        await proxy.cut()
-        hub = cut_off_app[HUB]
+        await sides.proxy.cut()
         posted: set[str] = set()
         for turn in range(ROUNDS):
-            for ws, name in ((bob_ws, "bob"), (ann_ws, "ann")):
+            for ws, name in ((sides.bob_ws, "bob"), (sides.ann_ws, "ann")):
                 body = f"{name}-{turn}"
-                await ws.send_json({"type": "message", "group_id": group["id"], "body": body})
+                await ws.send_json({"type": "message", "group_id": group_id, "body": body})
                 posted.add(body)
                 await asyncio.sleep(0.05)
             if turn == 0:
-                await _until(lambda: bool(getattr(hub.pubsub, "degraded", False)))
-        await proxy.restore()
-        await _until(lambda: not getattr(hub.pubsub, "degraded", True))
-        for ws in (ann_ws, bob_ws):
+                await _until(lambda: bool(getattr(sides.hub.pubsub, "degraded", False)))
+        await sides.proxy.restore()
+        await _until(lambda: not getattr(sides.hub.pubsub, "degraded", True))
+        for ws in (sides.ann_ws, sides.bob_ws):
             assert posted <= await _bodies(ws, posted)
-    finally:
-        await proxy.cut()
 
 
 async def test_a_member_removed_during_the_outage_gets_no_replay(
@@ -90,41 +120,23 @@ async def test_a_member_removed_during_the_outage_gets_no_replay(
 ) -> None:
     """The removal's envelope never reached the cut-off process: before replaying, it
     checks every room again, and the removed member's socket is told, not fed."""
-    if not stack.is_services:
-        pytest.skip("one process has no link to lose")
-    proxy = OutageProxy(REDIS_URL, 6379)
-    await proxy.restore()
-    try:
-        limits = {"rate_limit_chat": "10000/minute"}
-        first = await aiohttp_client(create_app(make_settings(**limits)))
-        cut_off_app = create_app(make_settings(redis_url=proxy.url, **limits))
-        second = await aiohttp_client(cut_off_app)
-        ann, bob = await Api(first).register("Ann"), await Api(second).register("Bob")
-        group = await make_group(first, ann)
-        joined = await second.post(f"/api/v1/groups/{group['id']}/join", headers=bob["headers"])
-        assert joined.status == 200, await joined.text()
-        bob_ws = await connect(second, bob)
-        assert (await subscribe(bob_ws, group_id=group["id"]))["type"] == "unread"
-        ann_ws = await connect(first, ann)
-        assert (await subscribe(ann_ws, group_id=group["id"]))["type"] == "unread"
-
-        await proxy.cut()
-        hub = cut_off_app[HUB]
-        await _until(lambda: bool(getattr(hub.pubsub, "degraded", False)))
-        removed = await first.delete(
-            f"/api/v1/groups/{group['id']}/members/{bob['user']['id']}", headers=ann["headers"]
+    async with two_sides(stack, make_settings, aiohttp_client) as sides:
+        group_id = sides.group["id"]
+        await sides.proxy.cut()
+        await _until(lambda: bool(getattr(sides.hub.pubsub, "degraded", False)))
+        removed = await sides.first.delete(
+            f"/api/v1/groups/{group_id}/members/{sides.bob['user']['id']}",
+            headers=sides.ann["headers"],
         )
         assert removed.status == 204, await removed.text()
-        await ann_ws.send_json({"type": "message", "group_id": group["id"], "body": "secret"})
-        await _bodies(ann_ws, {"secret"})
-        await proxy.restore()
-        await _until(lambda: not getattr(hub.pubsub, "degraded", True))
+        await sides.ann_ws.send_json({"type": "message", "group_id": group_id, "body": "secret"})
+        await _bodies(sides.ann_ws, {"secret"})
+        await sides.proxy.restore()
+        await _until(lambda: not getattr(sides.hub.pubsub, "degraded", True))
         async with asyncio.timeout(30):
             while True:
-                frame = await bob_ws.receive_json()
+                frame = await sides.bob_ws.receive_json()
                 assert frame.get("body") != "secret", frame
                 if frame["type"] == "error":
                     assert frame["code"] == "forbidden", frame
                     break
-    finally:
-        await proxy.cut()
